@@ -1,0 +1,107 @@
+package dev.lakestream.jobs.ingestion;
+
+import dev.lakestream.catalog.CatalogSettings;
+import dev.lakestream.catalog.InvalidSettingException;
+import dev.lakestream.jobs.bronze.BronzeOptions;
+import dev.lakestream.jobs.config.JobSettings;
+import dev.lakestream.jobs.source.postgres.PostgresSourceOptions;
+import dev.lakestream.jobs.source.postgres.PostgresSourceSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Everything the IngestionJob needs, read once and validated: the PostgreSQL source, the catalog,
+ * the bronze namespace, and the Flink settings to run with.
+ */
+public record IngestionConfig(
+        String jobName,
+        PostgresSourceSettings postgres,
+        CatalogSettings catalog,
+        String bronzeNamespace,
+        Integer bronzeWriteParallelism,
+        Configuration flinkConfiguration) {
+
+    /** Every key the IngestionJob understands. */
+    public static List<String> knownKeys() {
+        List<String> keys = new ArrayList<>();
+        for (ConfigOption<?> o : PostgresSourceOptions.all()) {
+            keys.add(o.key());
+        }
+        for (ConfigOption<?> o : BronzeOptions.all()) {
+            keys.add(o.key());
+        }
+        for (ConfigOption<?> o : IngestionOptions.all()) {
+            keys.add(o.key());
+        }
+        keys.addAll(
+                List.of(
+                        CatalogSettings.NAME,
+                        CatalogSettings.TYPE,
+                        CatalogSettings.IMPL,
+                        CatalogSettings.URI,
+                        CatalogSettings.WAREHOUSE,
+                        CatalogSettings.JDBC_USER,
+                        CatalogSettings.JDBC_PASSWORD,
+                        CatalogSettings.REST_CREDENTIAL,
+                        CatalogSettings.S3_ENDPOINT,
+                        CatalogSettings.S3_PATH_STYLE,
+                        CatalogSettings.S3_REGION,
+                        CatalogSettings.S3_ACCESS_KEY,
+                        CatalogSettings.S3_SECRET_KEY));
+        return keys;
+    }
+
+    public static Set<String> secretKeys() {
+        Set<String> secrets = new HashSet<>(CatalogSettings.SECRET_KEYS);
+        secrets.add(PostgresSourceOptions.PASSWORD.key());
+        return secrets;
+    }
+
+    /** Loads from a properties file (may be null) and the environment, and validates. */
+    public static IngestionConfig load(Path file, Map<String, String> environment) {
+        JobSettings settings =
+                JobSettings.load(
+                        file,
+                        environment,
+                        knownKeys(),
+                        secretKeys(),
+                        Set.of(CatalogSettings.PASSTHROUGH_PREFIX));
+        return from(settings);
+    }
+
+    /** Configuration given in code (local stack, tests); validated like a file. */
+    public static IngestionConfig fromMap(Map<String, String> settings) {
+        return from(
+                JobSettings.fromMap(
+                        settings, knownKeys(), Set.of(CatalogSettings.PASSTHROUGH_PREFIX)));
+    }
+
+    public static IngestionConfig from(JobSettings settings) {
+        PostgresSourceSettings postgres = PostgresSourceSettings.from(settings);
+        CatalogSettings catalog = CatalogSettings.fromMap(settings.asMap());
+        String namespace = settings.get(BronzeOptions.NAMESPACE);
+        if (!namespace.matches("[a-z_][a-z0-9_]*")) {
+            throw new InvalidSettingException(
+                    BronzeOptions.NAMESPACE.key(),
+                    "'" + namespace + "' must be lower-case letters, digits and _");
+        }
+        Integer writers = settings.get(BronzeOptions.WRITE_PARALLELISM);
+        if (writers != null && writers < 1) {
+            throw new InvalidSettingException(
+                    BronzeOptions.WRITE_PARALLELISM.key(), "must be positive, was " + writers);
+        }
+        return new IngestionConfig(
+                settings.get(IngestionOptions.JOB_NAME),
+                postgres,
+                catalog,
+                namespace,
+                writers,
+                settings.flinkConfiguration());
+    }
+}

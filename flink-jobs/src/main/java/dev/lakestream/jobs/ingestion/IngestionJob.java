@@ -1,0 +1,159 @@
+package dev.lakestream.jobs.ingestion;
+
+import dev.lakestream.catalog.BronzeTables;
+import dev.lakestream.catalog.CatalogSettings;
+import dev.lakestream.catalog.IcebergCatalogs;
+import dev.lakestream.catalog.InvalidSettingException;
+import dev.lakestream.catalog.TableBootstrap;
+import dev.lakestream.jobs.bronze.BronzeDeserializationSchema;
+import dev.lakestream.jobs.bronze.BronzeRowMapper;
+import dev.lakestream.jobs.source.postgres.PostgresCdcSource;
+import dev.lakestream.jobs.source.postgres.PostgresPreflight;
+import dev.lakestream.jobs.source.postgres.PostgresPreflight.CapturedTable;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.data.RowData;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.TableLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IngestionJob: every change in the captured PostgreSQL tables, exactly once, into raw bronze
+ * Iceberg tables.
+ *
+ * <p>{@code main} only reads configuration and builds the real source and sinks; {@link
+ * IngestionTopology} wires them. Start-up refuses to run without checkpointing (the slot would
+ * never advance and nothing would ever be committed) and stops with a message naming the key for
+ * any bad setting, an unreachable database or catalog included.
+ *
+ * <pre>
+ *   flink run lakestream-flink-jobs-job.jar --config ingestion.properties
+ * </pre>
+ */
+public final class IngestionJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestionJob.class);
+    public static final String CHECKPOINT_INTERVAL_KEY = "execution.checkpointing.interval";
+
+    private IngestionJob() {}
+
+    public static void main(String[] args) throws Exception {
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                configFile = Path.of(args[++i]);
+            } else {
+                System.err.println(
+                        "lakestream: unknown argument '"
+                                + args[i]
+                                + "'; usage: IngestionJob [--config <file.properties>]");
+                System.exit(2);
+            }
+        }
+        if (configFile == null && System.getenv("LAKESTREAM_CONFIG") != null) {
+            configFile = Path.of(System.getenv("LAKESTREAM_CONFIG"));
+        }
+        try {
+            IngestionConfig config = IngestionConfig.load(configFile, System.getenv());
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+            prepare(env, config);
+            env.execute(config.jobName());
+        } catch (InvalidSettingException e) {
+            System.err.println("lakestream: configuration error: " + e.getMessage());
+            LOG.error("Configuration error: {}", e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /**
+     * Checks the configuration against the real world (checkpointing on, database and catalog
+     * reachable, bronze tables in place) and builds the job graph into {@code env}.
+     */
+    public static void prepare(StreamExecutionEnvironment env, IngestionConfig config) {
+        requireCheckpointing(env);
+        LOG.info("Capturing {}", config.postgres());
+        Map<String, CapturedTable> tables = PostgresPreflight.check(config.postgres());
+        LOG.info("Bronze catalog {}", config.catalog().describe());
+        bootstrapBronze(config);
+
+        BronzeRowMapper mapper =
+                new BronzeRowMapper(
+                        "postgres:" + config.postgres().database(),
+                        tables,
+                        BronzeRowMapper.EpochClock.system());
+        var source =
+                PostgresCdcSource.<RowData>create(
+                        config.postgres(), new BronzeDeserializationSchema(mapper));
+        CatalogLoader catalogLoader = catalogLoader(config.catalog());
+        IngestionTopology.build(
+                env,
+                source,
+                List.copyOf(tables.keySet()),
+                table ->
+                        TableLoader.fromCatalog(
+                                catalogLoader,
+                                BronzeTables.identifierFor(config.bronzeNamespace(), table)),
+                config.bronzeWriteParallelism());
+    }
+
+    static void requireCheckpointing(StreamExecutionEnvironment env) {
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new InvalidSettingException(
+                    CHECKPOINT_INTERVAL_KEY,
+                    "is not set: the IngestionJob needs checkpointing (e.g. "
+                            + CHECKPOINT_INTERVAL_KEY
+                            + "=10s). Without it the replication slot never advances and"
+                            + " bronze never commits.");
+        }
+    }
+
+    private static void bootstrapBronze(IngestionConfig config) {
+        Catalog catalog;
+        try {
+            catalog = IcebergCatalogs.load(config.catalog());
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException(
+                    "catalog.*",
+                    "could not be used (" + config.catalog().describe() + "): " + e.getMessage(),
+                    e);
+        }
+        try {
+            TableBootstrap bootstrap = new TableBootstrap(catalog);
+            for (String table : config.postgres().tables()) {
+                bootstrap.ensure(BronzeTables.definitionFor(config.bronzeNamespace(), table));
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof InvalidSettingException ise) {
+                throw ise;
+            }
+            throw new InvalidSettingException(
+                    "catalog.*",
+                    "could not create the bronze tables ("
+                            + config.catalog().describe()
+                            + "): "
+                            + e.getMessage(),
+                    e);
+        } finally {
+            if (catalog instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // closing a catalog client only releases connections
+                }
+            }
+        }
+    }
+
+    public static CatalogLoader catalogLoader(CatalogSettings settings) {
+        return CatalogLoader.custom(
+                settings.name(),
+                settings.icebergProperties(),
+                new org.apache.hadoop.conf.Configuration(),
+                settings.impl());
+    }
+}

@@ -1,0 +1,19 @@
+package dev.lakestream.jobs.ingestion;
+
+/**
+ * Stable operator ids of the IngestionJob, in one place. Changing one orphans that operator's state
+ * in existing checkpoints and savepoints: the CDC source would forget its WAL position and the
+ * Iceberg committers their pending files. Add new ids; never rename.
+ */
+public final class OperatorIds {
+
+    private OperatorIds() {}
+
+    public static final String POSTGRES_SOURCE = "postgres-cdc-source";
+    public static final String BRONZE_ROUTER = "bronze-router";
+
+    /** Prefix of the writer and committer uids of one bronze table's Iceberg sink. */
+    public static String bronzeSink(String sourceTable) {
+        return "bronze-sink-" + sourceTable.replace('.', '-');
+    }
+}

@@ -1,0 +1,138 @@
+package dev.lakestream.jobs.source.postgres;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Settings of the PostgreSQL change-data-capture source ({@code source.postgres.*}). */
+public final class PostgresSourceOptions {
+
+    private PostgresSourceOptions() {}
+
+    public static final ConfigOption<String> HOSTNAME =
+            ConfigOptions.key("source.postgres.hostname")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Host of the PostgreSQL server to capture.");
+
+    public static final ConfigOption<Integer> PORT =
+            ConfigOptions.key("source.postgres.port")
+                    .intType()
+                    .defaultValue(5432)
+                    .withDescription("Port of the PostgreSQL server.");
+
+    public static final ConfigOption<String> DATABASE =
+            ConfigOptions.key("source.postgres.database")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Database holding the captured tables.");
+
+    public static final ConfigOption<String> USERNAME =
+            ConfigOptions.key("source.postgres.username")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "User with REPLICATION and SELECT on the captured tables (and CREATE"
+                                    + " on the database, to create the publication).");
+
+    public static final ConfigOption<String> PASSWORD =
+            ConfigOptions.key("source.postgres.password")
+                    .stringType()
+                    .defaultValue("")
+                    .withDescription(
+                            "Secret: only from LAKESTREAM_SOURCE_POSTGRES_PASSWORD (or _FILE).");
+
+    // a plain string split on commas: Flink's list options separate with ';', which surprises
+    public static final ConfigOption<String> TABLES =
+            ConfigOptions.key("source.postgres.tables")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Schema-qualified tables to capture, comma separated, e.g."
+                                    + " shop.orders,shop.order_lines. Each needs a primary key.");
+
+    public static final ConfigOption<String> SLOT_NAME =
+            ConfigOptions.key("source.postgres.slot-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Logical replication slot of this job alone (lower-case letters,"
+                                    + " digits and _; at most 63 characters). Two jobs must never"
+                                    + " share a slot.");
+
+    public static final ConfigOption<String> PUBLICATION_NAME =
+            ConfigOptions.key("source.postgres.publication-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "pgoutput publication, created for the captured tables if missing."
+                                    + " Default: <slot-name>_pub.");
+
+    public static final ConfigOption<Duration> HEARTBEAT_INTERVAL =
+            ConfigOptions.key("source.postgres.heartbeat-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "How often the source reports progress while the captured tables are"
+                                    + " idle, so that the slot does not pin WAL.");
+
+    public static final ConfigOption<Integer> SPLIT_SIZE =
+            ConfigOptions.key("source.postgres.snapshot.split-size")
+                    .intType()
+                    .defaultValue(8096)
+                    .withDescription("Rows per incremental-snapshot chunk.");
+
+    public static final ConfigOption<Integer> FETCH_SIZE =
+            ConfigOptions.key("source.postgres.snapshot.fetch-size")
+                    .intType()
+                    .defaultValue(1024)
+                    .withDescription("JDBC fetch size while reading a snapshot chunk.");
+
+    public static final ConfigOption<Boolean> SKIP_SNAPSHOT_BACKFILL =
+            ConfigOptions.key("source.postgres.snapshot.skip-backfill")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Skip the WAL back-fill of each snapshot chunk: faster, at-least-once"
+                                    + " for rows changed while their chunk is read (bronze may then"
+                                    + " hold a change twice, which silver's LSN ordering absorbs).");
+
+    public static final ConfigOption<StartupMode> STARTUP_MODE =
+            ConfigOptions.key("source.postgres.startup-mode")
+                    .enumType(StartupMode.class)
+                    .defaultValue(StartupMode.INITIAL)
+                    .withDescription(
+                            "INITIAL: snapshot the tables, then stream. LATEST_OFFSET: stream"
+                                    + " only changes from now on.");
+
+    public static final ConfigOption<Duration> CONNECT_TIMEOUT =
+            ConfigOptions.key("source.postgres.connect-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription("Time-out for connecting to PostgreSQL.");
+
+    /** Where a job without a checkpoint starts reading. */
+    public enum StartupMode {
+        INITIAL,
+        LATEST_OFFSET
+    }
+
+    public static List<ConfigOption<?>> all() {
+        return List.of(
+                HOSTNAME,
+                PORT,
+                DATABASE,
+                USERNAME,
+                PASSWORD,
+                TABLES,
+                SLOT_NAME,
+                PUBLICATION_NAME,
+                HEARTBEAT_INTERVAL,
+                SPLIT_SIZE,
+                FETCH_SIZE,
+                SKIP_SNAPSHOT_BACKFILL,
+                STARTUP_MODE,
+                CONNECT_TIMEOUT);
+    }
+}

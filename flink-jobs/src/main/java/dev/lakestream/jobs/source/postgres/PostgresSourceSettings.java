@@ -1,0 +1,122 @@
+package dev.lakestream.jobs.source.postgres;
+
+import dev.lakestream.catalog.InvalidSettingException;
+import dev.lakestream.jobs.config.JobSettings;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The validated settings of the PostgreSQL source. Construction checks every value, so a bad one
+ * stops start-up with a message naming its key rather than failing deep inside Debezium.
+ */
+public record PostgresSourceSettings(
+        String hostname,
+        int port,
+        String database,
+        String username,
+        String password,
+        List<String> tables,
+        String slotName,
+        String publicationName,
+        Duration heartbeatInterval,
+        int splitSize,
+        int fetchSize,
+        boolean skipSnapshotBackfill,
+        PostgresSourceOptions.StartupMode startupMode,
+        Duration connectTimeout)
+        implements Serializable {
+
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
+    private static final Pattern QUALIFIED_TABLE =
+            Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*");
+
+    public static PostgresSourceSettings from(JobSettings settings) {
+        String slot = settings.require(PostgresSourceOptions.SLOT_NAME);
+        if (!SLOT_NAME.matcher(slot).matches()) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.SLOT_NAME.key(),
+                    "'"
+                            + slot
+                            + "' is not a valid replication slot name: use 1-63 lower-case"
+                            + " letters, digits or _");
+        }
+        List<String> tables =
+                java.util.Arrays.stream(settings.require(PostgresSourceOptions.TABLES).split(","))
+                        .map(String::trim)
+                        .filter(t -> !t.isEmpty())
+                        .distinct()
+                        .toList();
+        for (String table : tables) {
+            if (!QUALIFIED_TABLE.matcher(table.trim()).matches()) {
+                throw new InvalidSettingException(
+                        PostgresSourceOptions.TABLES.key(),
+                        "entry '" + table + "' is not schema.table");
+            }
+        }
+        int port = settings.get(PostgresSourceOptions.PORT);
+        if (port < 1 || port > 65535) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.PORT.key(), "must be 1-65535, was " + port);
+        }
+        String publication = settings.get(PostgresSourceOptions.PUBLICATION_NAME);
+        if (publication == null || publication.isBlank()) {
+            publication = slot + "_pub";
+        }
+        Duration heartbeat = settings.get(PostgresSourceOptions.HEARTBEAT_INTERVAL);
+        if (heartbeat.isZero() || heartbeat.isNegative()) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.HEARTBEAT_INTERVAL.key(),
+                    "must be positive: without a heartbeat an idle slot pins WAL forever");
+        }
+        int splitSize = settings.get(PostgresSourceOptions.SPLIT_SIZE);
+        if (splitSize < 1) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.SPLIT_SIZE.key(), "must be positive, was " + splitSize);
+        }
+        int fetchSize = settings.get(PostgresSourceOptions.FETCH_SIZE);
+        if (fetchSize < 1) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.FETCH_SIZE.key(), "must be positive, was " + fetchSize);
+        }
+        return new PostgresSourceSettings(
+                settings.require(PostgresSourceOptions.HOSTNAME),
+                port,
+                settings.require(PostgresSourceOptions.DATABASE),
+                settings.require(PostgresSourceOptions.USERNAME),
+                settings.get(PostgresSourceOptions.PASSWORD),
+                tables.stream().map(String::trim).toList(),
+                slot,
+                publication,
+                heartbeat,
+                splitSize,
+                fetchSize,
+                settings.get(PostgresSourceOptions.SKIP_SNAPSHOT_BACKFILL),
+                settings.get(PostgresSourceOptions.STARTUP_MODE),
+                settings.get(PostgresSourceOptions.CONNECT_TIMEOUT));
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + hostname + ":" + port + "/" + database;
+    }
+
+    /** Never print the password. */
+    @Override
+    public String toString() {
+        return "postgres://"
+                + username
+                + "@"
+                + hostname
+                + ":"
+                + port
+                + "/"
+                + database
+                + " tables="
+                + tables
+                + " slot="
+                + slotName
+                + " publication="
+                + publicationName;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.lakestream.jobs.ingestion;
+
+import dev.lakestream.catalog.BronzeTables;
+import dev.lakestream.catalog.CatalogSettings;
+import dev.lakestream.catalog.IcebergCatalogs;
+import dev.lakestream.embedded.EmbeddedPostgresServer;
+import dev.lakestream.embedded.S3ProxyServer;
+import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
+import dev.lakestream.shop.ShopSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+
+/**
+ * The real services an IngestionJob integration test runs against, started once per test class:
+ * embedded PostgreSQL with logical replication, S3Proxy on a temporary folder, and a Flink
+ * MiniCluster. Each test gets its own database, slot, catalog name and warehouse path.
+ */
+final class IngestionTestStack implements AutoCloseable {
+
+    static final String BUCKET = "warehouse";
+
+    final Path workDir;
+    final EmbeddedPostgresServer postgres;
+    final S3ProxyServer s3;
+    final EmbeddedFlinkCluster flink;
+
+    private IngestionTestStack(
+            Path workDir,
+            EmbeddedPostgresServer postgres,
+            S3ProxyServer s3,
+            EmbeddedFlinkCluster flink) {
+        this.workDir = workDir;
+        this.postgres = postgres;
+        this.s3 = s3;
+        this.flink = flink;
+    }
+
+    static IngestionTestStack start() throws Exception {
+        Path workDir = Files.createTempDirectory("lakestream-it");
+        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary();
+        postgres.createDatabase("iceberg_catalog");
+        S3ProxyServer s3 = S3ProxyServer.start(workDir.resolve("s3"), 0, BUCKET);
+        Configuration cluster = new Configuration();
+        cluster.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
+        cluster.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
+        cluster.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
+        EmbeddedFlinkCluster flink = EmbeddedFlinkCluster.start(cluster, 8);
+        return new IngestionTestStack(workDir, postgres, s3, flink);
+    }
+
+    /** Creates the database with the shop schema. */
+    void createShop(String database) throws SQLException {
+        postgres.createDatabase(database);
+        try (Connection c = postgres.connect(database)) {
+            ShopSchema.apply(c);
+        }
+    }
+
+    Path checkpoints(String database) {
+        return workDir.resolve("checkpoints").resolve(database);
+    }
+
+    /** The job configuration a user would write, pointed at this stack. */
+    Map<String, String> settings(String database) {
+        Map<String, String> s = new HashMap<>();
+        s.put("source.postgres.hostname", postgres.host());
+        s.put("source.postgres.port", Integer.toString(postgres.port()));
+        s.put("source.postgres.database", database);
+        s.put("source.postgres.username", EmbeddedPostgresServer.SUPERUSER);
+        s.put("source.postgres.tables", String.join(",", ShopSchema.TABLES));
+        s.put("source.postgres.slot-name", "lakestream_" + database);
+        s.put("source.postgres.heartbeat-interval", "2s");
+        s.put("catalog.name", "it_" + database);
+        s.put("catalog.type", "jdbc");
+        s.put("catalog.uri", postgres.jdbcUrl("iceberg_catalog"));
+        s.put("catalog.jdbc.user", EmbeddedPostgresServer.SUPERUSER);
+        s.put("catalog.warehouse", "s3://" + BUCKET + "/" + database);
+        s.put("s3.endpoint", s3.endpoint());
+        s.put("s3.path-style-access", "true");
+        s.put("s3.region", S3ProxyServer.REGION);
+        s.put("s3.access-key-id", s3.accessKey());
+        s.put("s3.secret-access-key", s3.secretKey());
+        s.put("execution.checkpointing.interval", "2s");
+        s.put(
+                "execution.checkpointing.externalized-checkpoint-retention",
+                "RETAIN_ON_CANCELLATION");
+        s.put("state.checkpoints.dir", checkpoints(database).toUri().toString());
+        s.put("restart-strategy.type", "fixed-delay");
+        s.put("restart-strategy.fixed-delay.attempts", "20");
+        s.put("restart-strategy.fixed-delay.delay", "1s");
+        s.put("parallelism.default", "2");
+        return s;
+    }
+
+    /** Fails at once (not after a time-out) when the job has failed or finished. */
+    void assertRunning(org.apache.flink.api.common.JobID job) {
+        org.apache.flink.api.common.JobStatus status = flink.status(job);
+        if (status.isGloballyTerminalState()) {
+            String cause;
+            try {
+                cause =
+                        flink.miniCluster()
+                                .requestJobResult(job)
+                                .get()
+                                .getSerializedThrowable()
+                                .map(t -> t.getFullStringifiedStackTrace())
+                                .orElse("no failure cause");
+            } catch (Exception e) {
+                cause = e.toString();
+            }
+            throw new IllegalStateException("Job " + job + " is " + status + ": " + cause);
+        }
+        org.assertj.core.api.Assertions.assertThat(status)
+                .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+    }
+
+    StreamExecutionEnvironment environment(IngestionConfig config) {
+        return new StreamExecutionEnvironment(config.flinkConfiguration());
+    }
+
+    Catalog catalog(IngestionConfig config) {
+        return IcebergCatalogs.load(config.catalog());
+    }
+
+    static Table bronzeTable(Catalog catalog, IngestionConfig config, String sourceTable) {
+        return catalog.loadTable(BronzeTables.identifierFor(config.bronzeNamespace(), sourceTable));
+    }
+
+    static CatalogSettings catalogSettings(IngestionConfig config) {
+        return config.catalog();
+    }
+
+    @Override
+    public void close() throws Exception {
+        flink.close();
+        s3.close();
+        postgres.close();
+    }
+}

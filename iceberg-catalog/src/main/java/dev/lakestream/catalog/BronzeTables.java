@@ -1,0 +1,87 @@
+package dev.lakestream.catalog;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Types;
+
+/**
+ * The bronze layer: one append-only Iceberg table per captured source table, one row per change
+ * event, raw.
+ *
+ * <pre>
+ *  column               type           meaning
+ *  source               string         where it came from, e.g. "postgres:shop"
+ *  source_table         string         schema-qualified source table, e.g. "shop.orders"
+ *  op                   string         c insert, u update, d delete, r snapshot read
+ *  lsn                  long           WAL position of the change (ordering key downstream);
+ *                                      snapshot reads carry the position they were read at
+ *  tx_id                long?          source transaction id
+ *  source_ts            timestamptz?   when the source committed it (snapshot: when read)
+ *  ingest_ts            timestamptz    when lakestream read it
+ *  key                  string         primary key as JSON, e.g. {"order_id":42}
+ *  before               string?        old row image as JSON (a delete under REPLICA IDENTITY
+ *                                      DEFAULT carries only the key)
+ *  after                string?        new row image as JSON
+ *  unavailable_columns  list<string>?  columns PostgreSQL did not send (unchanged TOAST
+ *                                      values); they are absent from "after", never placeholders
+ * </pre>
+ *
+ * <p>Payloads stay JSON text so that a source schema change can never break bronze. Tables are
+ * format v2, partitioned by day of ingestion (append-heavy, queried by recency), Parquet with zstd,
+ * and keep a bounded metadata history.
+ */
+public final class BronzeTables {
+
+    public static final String DEFAULT_NAMESPACE = "bronze";
+
+    public static final Schema SCHEMA =
+            new Schema(
+                    Types.NestedField.required(1, "source", Types.StringType.get()),
+                    Types.NestedField.required(2, "source_table", Types.StringType.get()),
+                    Types.NestedField.required(3, "op", Types.StringType.get()),
+                    Types.NestedField.required(4, "lsn", Types.LongType.get()),
+                    Types.NestedField.optional(5, "tx_id", Types.LongType.get()),
+                    Types.NestedField.optional(6, "source_ts", Types.TimestampType.withZone()),
+                    Types.NestedField.required(7, "ingest_ts", Types.TimestampType.withZone()),
+                    Types.NestedField.required(8, "key", Types.StringType.get()),
+                    Types.NestedField.optional(9, "before", Types.StringType.get()),
+                    Types.NestedField.optional(10, "after", Types.StringType.get()),
+                    Types.NestedField.optional(
+                            11,
+                            "unavailable_columns",
+                            Types.ListType.ofRequired(12, Types.StringType.get())));
+
+    public static final PartitionSpec PARTITION_SPEC =
+            PartitionSpec.builderFor(SCHEMA).day("ingest_ts").build();
+
+    private BronzeTables() {}
+
+    /**
+     * Bronze table name for a source table: {@code shop.orders} becomes {@code bronze.shop_orders}.
+     */
+    public static TableIdentifier identifierFor(String namespace, String sourceTable) {
+        String name = sourceTable.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return TableIdentifier.of(Namespace.of(namespace), name);
+    }
+
+    public static TableDefinition definitionFor(String namespace, String sourceTable) {
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(TableProperties.FORMAT_VERSION, "2");
+        props.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
+        props.put(TableProperties.PARQUET_COMPRESSION, "zstd");
+        props.put(TableProperties.MANIFEST_MERGE_ENABLED, "true");
+        props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
+        props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+        props.put(TableProperties.WRITE_DISTRIBUTION_MODE, "none");
+        props.put("lakestream.layer", "bronze");
+        props.put("lakestream.source-table", sourceTable);
+        return new TableDefinition(
+                identifierFor(namespace, sourceTable), SCHEMA, PARTITION_SPEC, props);
+    }
+}

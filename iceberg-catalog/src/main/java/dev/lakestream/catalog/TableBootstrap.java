@@ -1,0 +1,96 @@
+package dev.lakestream.catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.types.Types;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates tables from their {@link TableDefinition} idempotently, and evolves existing ones only in
+ * ways that cannot break readers or writers: adding optional columns the definition has and the
+ * table lacks. Anything else (a column changed type, a required column missing) stops with a
+ * message naming the table and column, because guessing would corrupt data.
+ */
+public final class TableBootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TableBootstrap.class);
+
+    private final Catalog catalog;
+
+    public TableBootstrap(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** Creates the table (and its namespace) if missing; returns the table. */
+    public Table ensure(TableDefinition definition) {
+        if (catalog instanceof SupportsNamespaces namespaces
+                && !namespaces.namespaceExists(definition.identifier().namespace())) {
+            try {
+                namespaces.createNamespace(definition.identifier().namespace());
+            } catch (AlreadyExistsException raced) {
+                // another job created it between our check and create
+            }
+        }
+        if (!catalog.tableExists(definition.identifier())) {
+            try {
+                Table created =
+                        catalog.buildTable(definition.identifier(), definition.schema())
+                                .withPartitionSpec(definition.partitionSpec())
+                                .withProperties(definition.properties())
+                                .create();
+                LOG.info("Created Iceberg table {}", definition.identifier());
+                return created;
+            } catch (AlreadyExistsException raced) {
+                LOG.info("Iceberg table {} was created concurrently", definition.identifier());
+            }
+        }
+        Table table = catalog.loadTable(definition.identifier());
+        evolve(table, definition);
+        return table;
+    }
+
+    private void evolve(Table table, TableDefinition definition) {
+        Schema current = table.schema();
+        List<Types.NestedField> toAdd = new ArrayList<>();
+        for (Types.NestedField wanted : definition.schema().columns()) {
+            Types.NestedField existing = current.findField(wanted.name());
+            if (existing == null) {
+                if (wanted.isRequired()) {
+                    throw new IllegalStateException(
+                            "Table "
+                                    + definition.identifier()
+                                    + " lacks required column "
+                                    + wanted.name()
+                                    + "; a required column cannot be added to a table with data."
+                                    + " Migrate the table or point lakestream at a new namespace.");
+                }
+                toAdd.add(wanted);
+            } else if (!existing.type().equals(wanted.type())) {
+                throw new IllegalStateException(
+                        "Table "
+                                + definition.identifier()
+                                + " column "
+                                + wanted.name()
+                                + " is "
+                                + existing.type()
+                                + " but lakestream expects "
+                                + wanted.type());
+            }
+        }
+        if (!toAdd.isEmpty()) {
+            UpdateSchema update = table.updateSchema();
+            for (Types.NestedField field : toAdd) {
+                update.addColumn(field.name(), field.type(), field.doc());
+            }
+            update.commit();
+            LOG.info("Added columns {} to {}", toAdd, definition.identifier());
+        }
+    }
+}
