@@ -104,6 +104,58 @@ public final class EmbeddedFlinkCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the job with a final savepoint: every writer flushes and the Iceberg committers commit
+     * on the savepoint's completion, so nothing is left pending. Returns the savepoint path.
+     */
+    public Path stopWithSavepoint(JobID job, Path savepointsDirectory) {
+        try {
+            String path =
+                    miniCluster
+                            .stopWithSavepoint(
+                                    job,
+                                    savepointsDirectory.toUri().toString(),
+                                    false,
+                                    org.apache.flink.core.execution.SavepointFormatType.CANONICAL)
+                            .get();
+            miniCluster.requestJobResult(job).get();
+            return Path.of(URI.create(path));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "Could not stop job " + job + " with a savepoint: " + e.getCause(), e);
+        }
+    }
+
+    /**
+     * The newest place to resume from: the latest retained checkpoint or savepoint, whichever was
+     * written last.
+     */
+    public static Optional<Path> latestRestorePoint(Path checkpoints, Path savepoints) {
+        Optional<Path> checkpoint = latestRetainedCheckpoint(checkpoints);
+        Optional<Path> savepoint = Optional.empty();
+        if (Files.isDirectory(savepoints)) {
+            try (Stream<Path> entries = Files.list(savepoints)) {
+                savepoint =
+                        entries.filter(p -> Files.isRegularFile(p.resolve("_metadata")))
+                                .max(Comparator.comparing(EmbeddedFlinkCluster::metadataTime));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (checkpoint.isEmpty()) {
+            return savepoint;
+        }
+        if (savepoint.isEmpty()) {
+            return checkpoint;
+        }
+        return metadataTime(savepoint.get()) >= metadataTime(checkpoint.get())
+                ? savepoint
+                : checkpoint;
+    }
+
     /** Kills the TaskManager (every running task fails) and starts a fresh one. */
     public void replaceTaskManager() {
         try {

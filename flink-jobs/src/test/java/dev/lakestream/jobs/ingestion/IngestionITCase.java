@@ -61,7 +61,9 @@ class IngestionITCase {
         Map<String, Long> snapshotCounts;
         Map<String, Set<String>> snapshotKeys = new java.util.HashMap<>();
         try (Connection c = stack.postgres.connect(db)) {
-            new WorkloadGenerator(c, workload).seedReferenceData();
+            try (WorkloadGenerator generator = new WorkloadGenerator(c, workload)) {
+                generator.seedReferenceData();
+            }
             snapshotCounts = BronzeOracle.rowCounts(c);
             for (String table : ShopSchema.TABLES) {
                 snapshotKeys.put(table, BronzeOracle.currentRows(c, table).keySet());

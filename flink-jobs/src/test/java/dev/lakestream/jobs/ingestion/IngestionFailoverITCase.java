@@ -1,0 +1,171 @@
+package dev.lakestream.jobs.ingestion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lakestream.catalog.BronzeChanges;
+import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
+import dev.lakestream.shop.ShopSchema;
+import dev.lakestream.shop.workload.WorkloadConfig;
+import dev.lakestream.shop.workload.WorkloadGenerator;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.api.common.JobID;
+import org.apache.iceberg.catalog.Catalog;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The IngestionJob loses nothing and duplicates nothing when it fails mid-stream, in both ways it
+ * fails in practice, while the shop keeps writing:
+ *
+ * <ol>
+ *   <li>the TaskManager dies: Flink restarts the job from its last completed checkpoint;
+ *   <li>the whole job goes away (cancelled, as when the local stack is killed): a new job is
+ *       submitted from the last retained checkpoint.
+ * </ol>
+ *
+ * Afterwards bronze is compared, event by event, with what PostgreSQL's own row triggers saw.
+ */
+class IngestionFailoverITCase {
+
+    private static IngestionTestStack stack;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        stack = IngestionTestStack.start();
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void failuresMidStreamLoseAndDuplicateNothing() throws Exception {
+        String db = "shop_failover";
+        stack.createShop(db);
+        WorkloadConfig seed =
+                WorkloadConfig.builder()
+                        .seed(11)
+                        .stores(4)
+                        .customers(100)
+                        .products(40)
+                        .initialOrders(100)
+                        .build();
+        Map<String, Long> snapshotCounts;
+        Map<String, Set<String>> snapshotKeys = new HashMap<>();
+        try (Connection c = stack.postgres.connect(db)) {
+            try (WorkloadGenerator generator = new WorkloadGenerator(c, seed)) {
+                generator.seedReferenceData();
+            }
+            snapshotCounts = BronzeOracle.rowCounts(c);
+            for (String table : ShopSchema.TABLES) {
+                snapshotKeys.put(table, BronzeOracle.currentRows(c, table).keySet());
+            }
+            BronzeOracle.installAudit(c);
+        }
+
+        IngestionConfig config = IngestionConfig.fromMap(stack.settings(db));
+        Catalog catalog = stack.catalog(config);
+        JobID first = submit(config, Optional.empty());
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(
+                        () -> {
+                            stack.assertRunning(first);
+                            for (String table : ShopSchema.TABLES) {
+                                assertThat(committed(catalog, config, table))
+                                        .isGreaterThanOrEqualTo(snapshotCounts.get(table));
+                            }
+                        });
+
+        // the shop keeps selling through both failures: ~2,000 transactions over ~20 s
+        CompletableFuture<Long> workload =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try (Connection c = stack.postgres.connect(db);
+                                    WorkloadGenerator generator =
+                                            new WorkloadGenerator(
+                                                    c, seed.withSeed(12).withRate(100))) {
+                                return generator.runTransactions(2_000);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+
+        long ordersBefore = committed(catalog, config, ShopSchema.ORDERS);
+        awaitCommittedGrowth(catalog, config, ordersBefore, first);
+        stack.flink.replaceTaskManager();
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> stack.assertRunning(first));
+
+        long ordersAfterRestart = committed(catalog, config, ShopSchema.ORDERS);
+        awaitCommittedGrowth(catalog, config, ordersAfterRestart, first);
+        stack.flink.cancel(first);
+        Path checkpoint =
+                EmbeddedFlinkCluster.latestRetainedCheckpoint(stack.checkpoints(db)).orElseThrow();
+        JobID second = submit(IngestionConfig.fromMap(stack.settings(db)), Optional.of(checkpoint));
+
+        assertThat(workload.get()).isEqualTo(2_000L);
+        try (Connection c = stack.postgres.connect(db)) {
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(
+                            () -> {
+                                stack.assertRunning(second);
+                                for (String table : ShopSchema.TABLES) {
+                                    assertThat(committed(catalog, config, table))
+                                            .as("bronze rows of %s", table)
+                                            .isEqualTo(
+                                                    snapshotCounts.get(table)
+                                                            + BronzeOracle.auditedCount(c, table));
+                                }
+                            });
+            stack.flink.cancel(second);
+            Map<String, List<String[]>> audited = BronzeOracle.audited(c);
+            for (String table : ShopSchema.TABLES) {
+                BronzeOracle.assertExact(
+                        table,
+                        BronzeChanges.readAll(
+                                IngestionTestStack.bronzeTable(catalog, config, table)),
+                        new HashSet<>(snapshotKeys.get(table)),
+                        audited.get(table),
+                        BronzeOracle.currentRows(c, table));
+            }
+        }
+    }
+
+    private JobID submit(IngestionConfig config, Optional<Path> restoreFrom) {
+        var env = stack.environment(config);
+        IngestionJob.prepare(env, config);
+        return stack.flink.submit(env, config.jobName(), restoreFrom);
+    }
+
+    private static long committed(Catalog catalog, IngestionConfig config, String table) {
+        return BronzeChanges.committedRows(IngestionTestStack.bronzeTable(catalog, config, table));
+    }
+
+    /** Waits until the job has committed more streamed orders: a checkpoint with data is done. */
+    private static void awaitCommittedGrowth(
+            Catalog catalog, IngestionConfig config, long from, JobID job) {
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> {
+                            stack.assertRunning(job);
+                            assertThat(committed(catalog, config, ShopSchema.ORDERS))
+                                    .isGreaterThan(from + 50);
+                        });
+    }
+}

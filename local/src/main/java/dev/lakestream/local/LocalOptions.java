@@ -1,0 +1,140 @@
+package dev.lakestream.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Command line of the local stack.
+ *
+ * <pre>
+ *   lakestream-local [run]    [--data DIR] [--rate TX_PER_S] [--transactions N] [--seed N]
+ *                             [--ui-port PORT] [--checkpoint-interval 5s] [--parallelism N] [--fresh]
+ *   lakestream-local verify   [--data DIR]
+ * </pre>
+ */
+public record LocalOptions(
+        Command command,
+        Path dataDirectory,
+        double rate,
+        long transactions,
+        long seed,
+        int uiPort,
+        Duration checkpointInterval,
+        int parallelism,
+        boolean fresh) {
+
+    /** What to do. */
+    public enum Command {
+        RUN,
+        VERIFY,
+        HELP
+    }
+
+    public static final String USAGE =
+            String.join(
+                    "\n",
+                    "usage: lakestream-local [run|verify|help] [options]",
+                    "",
+                    "  run (default)   start PostgreSQL, S3Proxy, the Iceberg catalog, a Flink"
+                            + " MiniCluster,",
+                    "                  the IngestionJob and the workload generator; Ctrl-C stops"
+                            + " cleanly",
+                    "  verify          compare bronze (read back from Iceberg) with every change"
+                            + " PostgreSQL committed",
+                    "",
+                    "  --data DIR              data folder kept between runs (default"
+                            + " .local-data)",
+                    "  --rate N                generator transactions per second (default 20; 0 ="
+                            + " as fast as possible)",
+                    "  --transactions N        stop generating after N transactions, wait until"
+                            + " bronze has",
+                    "                          caught up, verify and exit (default: run until"
+                            + " Ctrl-C)",
+                    "  --seed N                generator seed (default 42)",
+                    "  --ui-port PORT          Flink web UI port (default 8081)",
+                    "  --checkpoint-interval D checkpoint (and bronze commit) interval (default"
+                            + " 5s)",
+                    "  --parallelism N         job parallelism (default 2)",
+                    "  --fresh                 delete the data folder first");
+
+    public static LocalOptions parse(String[] args) {
+        Command command = Command.RUN;
+        Path data = Path.of(".local-data");
+        double rate = 20;
+        long transactions = 0;
+        long seed = 42;
+        int uiPort = 8081;
+        Duration interval = Duration.ofSeconds(5);
+        int parallelism = 2;
+        boolean fresh = false;
+        int i = 0;
+        if (args.length > 0 && !args[0].startsWith("--")) {
+            command =
+                    switch (args[0].toLowerCase(Locale.ROOT)) {
+                        case "run" -> Command.RUN;
+                        case "verify" -> Command.VERIFY;
+                        case "help", "-h" -> Command.HELP;
+                        default -> throw new IllegalArgumentException(
+                                "unknown command '" + args[0] + "'");
+                    };
+            i = 1;
+        }
+        for (; i < args.length; i++) {
+            String flag = args[i];
+            switch (flag) {
+                case "--help", "-h" -> command = Command.HELP;
+                case "--fresh" -> fresh = true;
+                case "--data" -> data = Path.of(value(args, ++i, flag));
+                case "--rate" -> rate = number(args, ++i, flag, 0);
+                case "--transactions" -> transactions = (long) number(args, ++i, flag, 1);
+                case "--seed" -> seed = (long) number(args, ++i, flag, Long.MIN_VALUE);
+                case "--ui-port" -> uiPort = (int) number(args, ++i, flag, 1);
+                case "--parallelism" -> parallelism = (int) number(args, ++i, flag, 1);
+                case "--checkpoint-interval" -> interval = duration(value(args, ++i, flag), flag);
+                default -> throw new IllegalArgumentException("unknown option '" + flag + "'");
+            }
+        }
+        return new LocalOptions(
+                command, data, rate, transactions, seed, uiPort, interval, parallelism, fresh);
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(flag + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static double number(String[] args, int i, String flag, double min) {
+        String v = value(args, i, flag);
+        double d;
+        try {
+            d = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " must be a number, was '" + v + "'");
+        }
+        if (d < min) {
+            throw new IllegalArgumentException(flag + " must be >= " + (long) min + ", was " + v);
+        }
+        return d;
+    }
+
+    private static Duration duration(String v, String flag) {
+        try {
+            String s = v.trim().toLowerCase(Locale.ROOT);
+            if (s.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+            }
+            if (s.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+            }
+            if (s.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+            }
+            return Duration.parse(v);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(flag + " must be a duration like 5s, was '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package dev.lakestream.local;
+
+import dev.lakestream.catalog.BronzeTables;
+import dev.lakestream.catalog.IcebergCatalogs;
+import dev.lakestream.embedded.EmbeddedPostgresServer;
+import dev.lakestream.embedded.S3ProxyServer;
+import dev.lakestream.jobs.ingestion.IngestionConfig;
+import dev.lakestream.jobs.ingestion.IngestionJob;
+import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
+import dev.lakestream.shop.ShopSchema;
+import dev.lakestream.shop.workload.WorkloadConfig;
+import dev.lakestream.shop.workload.WorkloadGenerator;
+import dev.lakestream.shop.workload.WorkloadStats;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+
+/**
+ * The embedded default: the whole pipeline on one machine, from Maven artifacts only.
+ *
+ * <pre>
+ *  data folder (.local-data/)
+ *   postgres/     embedded PostgreSQL 14, wal_level=logical: databases shop and iceberg_catalog
+ *   s3/           S3Proxy (filesystem backend): bucket "warehouse" holds the Iceberg tables
+ *   checkpoints/  Flink checkpoints, retained so a restart resumes where the last run stopped
+ *   savepoints/   the savepoint a clean stop (Ctrl-C) takes
+ *   logs/         lakestream.log
+ *
+ *  WorkloadGenerator --SQL--> PostgreSQL --pgoutput--> IngestionJob (Flink MiniCluster, web UI)
+ *                                                          --> bronze.* on S3Proxy (JDBC catalog)
+ * </pre>
+ *
+ * <p>The generator starts only once the initial snapshot is committed, so that {@code verify}
+ * can compare bronze with PostgreSQL's own count of changes exactly. Ctrl-C stops the generator,
+ * stops the job with a savepoint (everything pending is committed) and shuts the services down;
+ * a hard kill loses nothing either: the next start resumes from the newest retained checkpoint.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    static final String SHOP_DB = "shop";
+    static final String CATALOG_DB = "iceberg_catalog";
+    static final String SLOT = "lakestream_local";
+    static final String BUCKET = "warehouse";
+
+    private final LocalOptions options;
+    private final Path data;
+    private final PrintStream out;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean stopping;
+
+    private EmbeddedPostgresServer postgres;
+    private S3ProxyServer s3;
+    private EmbeddedFlinkCluster flink;
+    private JobID job;
+    private WorkloadGenerator generator;
+    private Catalog catalog;
+
+    LocalStack(LocalOptions options, Path data, PrintStream out) {
+        this.options = options;
+        this.data = data;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        LocalOptions options;
+        try {
+            options = LocalOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("lakestream-local: " + e.getMessage());
+            System.err.println(LocalOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.command() == LocalOptions.Command.HELP) {
+            System.out.println(LocalOptions.USAGE);
+            return;
+        }
+        Path data = options.dataDirectory().toAbsolutePath().normalize();
+        if (options.fresh() && Files.exists(data)) {
+            System.out.println("Deleting " + data + " (--fresh)");
+            deleteRecursively(data);
+        }
+        Files.createDirectories(data.resolve("logs"));
+        System.setProperty("lakestream.log.dir", data.resolve("logs").toString());
+
+        LocalStack stack = new LocalStack(options, data, System.out);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(stack::close, "lakestream-local-shutdown"));
+        int code;
+        try {
+            code =
+                    options.command() == LocalOptions.Command.VERIFY
+                            ? stack.verifyOnly()
+                            : stack.run();
+        } catch (Exception e) {
+            if (stack.stopping) {
+                code = 0;
+            } else {
+                System.err.println("lakestream-local: " + e.getMessage());
+                System.err.println("(details in " + data.resolve("logs/lakestream.log") + ")");
+                code = 1;
+            }
+        }
+        stack.close();
+        System.exit(code);
+    }
+
+    /** Starts PostgreSQL (with the shop) and S3Proxy; shared by run and verify. */
+    private void startServices() throws Exception {
+        step("PostgreSQL (embedded, logical replication) in " + data.resolve("postgres"));
+        postgres = EmbeddedPostgresServer.start(data.resolve("postgres"), 0);
+        postgres.createDatabase(SHOP_DB);
+        postgres.createDatabase(CATALOG_DB);
+        try (Connection c = postgres.connect(SHOP_DB)) {
+            ShopSchema.apply(c);
+            ChangeLedger.install(c);
+            try (WorkloadGenerator seeder = new WorkloadGenerator(c, workload())) {
+                if (seeder.seedReferenceData()) {
+                    out.println("  seeded the shop: " + seeder.stats().summary());
+                }
+            }
+        }
+        out.println("  " + postgres.jdbcUrl(SHOP_DB) + " (user postgres, no password)");
+
+        step("S3Proxy (S3-compatible store) in " + data.resolve("s3"));
+        s3 = S3ProxyServer.start(data.resolve("s3"), 0, BUCKET);
+        out.println("  " + s3.endpoint() + ", bucket " + BUCKET);
+    }
+
+    int run() throws Exception {
+        startServices();
+        IngestionConfig config = IngestionConfig.fromMap(jobSettings());
+        catalog = IcebergCatalogs.load(config.catalog());
+
+        step("Flink MiniCluster");
+        flink = EmbeddedFlinkCluster.start(clusterConfiguration(), options.parallelism() * 2);
+        out.println("  web UI: " + flink.restAddress());
+
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(config.flinkConfiguration());
+        IngestionJob.prepare(env, config);
+        Optional<Path> restore =
+                EmbeddedFlinkCluster.latestRestorePoint(
+                        data.resolve("checkpoints"), data.resolve("savepoints"));
+        step(
+                "IngestionJob "
+                        + restore.map(p -> "resuming from " + data.relativize(p)).orElse("(first start: snapshot, then stream)"));
+        job = flink.submit(env, config.jobName(), restore);
+
+        ProgressReporter progress;
+        Connection progressConnection = postgres.connect(SHOP_DB);
+        progress =
+                new ProgressReporter(
+                        progressConnection,
+                        SLOT,
+                        table -> bronzeTable(config, table),
+                        () -> flink.status(job).toString(),
+                        out);
+
+        Path snapshotDone = data.resolve("snapshot-complete");
+        if (!Files.exists(snapshotDone)) {
+            step("waiting for the initial snapshot to be committed to bronze");
+            while (!stopping) {
+                progress.report(null);
+                if (progress.totals().behind() == 0 && allTablesCommitted(config)) {
+                    break;
+                }
+                failIfJobEnded();
+                pause(Duration.ofSeconds(3));
+            }
+            Files.writeString(snapshotDone, Instant.now().toString());
+        }
+
+        step(
+                "workload generator: "
+                        + (options.rate() > 0 ? options.rate() + " tx/s" : "as fast as possible")
+                        + (options.transactions() > 0
+                                ? ", " + options.transactions() + " transactions"
+                                : ", until Ctrl-C"));
+        generator =
+                WorkloadGenerator.connect(
+                        postgres.jdbcUrl(SHOP_DB), EmbeddedPostgresServer.SUPERUSER, null, workload());
+        WorkloadStats stats = generator.stats();
+        CompletableFuture<Long> generating =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return options.transactions() > 0
+                                        ? generator.runTransactions(options.transactions())
+                                        : generator.run();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+
+        while (!stopping) {
+            pause(Duration.ofSeconds(5));
+            if (stopping) {
+                break;
+            }
+            progress.report(stats);
+            failIfJobEnded();
+            if (generating.isCompletedExceptionally()) {
+                generating.join();
+            }
+            if (options.transactions() > 0 && generating.isDone() && progress.totals().behind() == 0) {
+                step("generator done and bronze caught up; verifying bronze against PostgreSQL");
+                boolean ok = verify(config);
+                return ok ? 0 : 1;
+            }
+        }
+        return 0;
+    }
+
+    int verifyOnly() throws Exception {
+        startServices();
+        IngestionConfig config = IngestionConfig.fromMap(jobSettings());
+        catalog = IcebergCatalogs.load(config.catalog());
+        step("verifying bronze against PostgreSQL");
+        return verify(config) ? 0 : 1;
+    }
+
+    private boolean verify(IngestionConfig config) throws Exception {
+        try (Connection c = postgres.connect(SHOP_DB)) {
+            return BronzeVerifier.verify(
+                    ChangeLedger.counts(c), table -> bronzeTable(config, table), out);
+        }
+    }
+
+    private boolean allTablesCommitted(IngestionConfig config) {
+        for (String table : ShopSchema.TABLES) {
+            if (bronzeTable(config, table).currentSnapshot() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Table bronzeTable(IngestionConfig config, String sourceTable) {
+        Table table =
+                catalog.loadTable(BronzeTables.identifierFor(config.bronzeNamespace(), sourceTable));
+        table.refresh();
+        return table;
+    }
+
+    private void failIfJobEnded() {
+        var status = flink.status(job);
+        if (status.isGloballyTerminalState() && !stopping) {
+            throw new IllegalStateException(
+                    "the IngestionJob ended with status " + status + "; see the log and the web UI");
+        }
+    }
+
+    private WorkloadConfig workload() {
+        return WorkloadConfig.builder()
+                .seed(options.seed())
+                .rate(options.rate())
+                .progressInterval(Duration.ofMinutes(1))
+                .build();
+    }
+
+    /** The IngestionJob's configuration: the same keys a production deployment sets. */
+    Map<String, String> jobSettings() {
+        Map<String, String> s = new HashMap<>();
+        s.put("job.name", "lakestream-ingestion");
+        s.put("source.postgres.hostname", postgres.host());
+        s.put("source.postgres.port", Integer.toString(postgres.port()));
+        s.put("source.postgres.database", SHOP_DB);
+        s.put("source.postgres.username", EmbeddedPostgresServer.SUPERUSER);
+        s.put("source.postgres.tables", String.join(",", ShopSchema.TABLES));
+        s.put("source.postgres.slot-name", SLOT);
+        s.put("source.postgres.heartbeat-interval", "5s");
+        s.put("catalog.name", "lakestream");
+        s.put("catalog.type", "jdbc");
+        s.put("catalog.uri", postgres.jdbcUrl(CATALOG_DB));
+        s.put("catalog.jdbc.user", EmbeddedPostgresServer.SUPERUSER);
+        s.put("catalog.warehouse", "s3://" + BUCKET + "/lakehouse");
+        s.put("s3.endpoint", s3.endpoint());
+        s.put("s3.path-style-access", "true");
+        s.put("s3.region", S3ProxyServer.REGION);
+        s.put("s3.access-key-id", s3.accessKey());
+        s.put("s3.secret-access-key", s3.secretKey());
+        s.put("execution.checkpointing.interval", options.checkpointInterval().toMillis() + "ms");
+        s.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        s.put("execution.checkpointing.num-retained", "3");
+        s.put("state.checkpoints.dir", data.resolve("checkpoints").toUri().toString());
+        s.put("state.savepoints.dir", data.resolve("savepoints").toUri().toString());
+        s.put("restart-strategy.type", "exponential-delay");
+        s.put("parallelism.default", Integer.toString(options.parallelism()));
+        return s;
+    }
+
+    private Configuration clusterConfiguration() {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, options.uiPort() + "-" + (options.uiPort() + 20));
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
+        return conf;
+    }
+
+    private void step(String what) {
+        out.println("==> " + what);
+    }
+
+    private void pause(Duration d) {
+        try {
+            // the main thread only paces the progress display
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+    }
+
+    /** Stops everything in order; safe to call twice (main and the Ctrl-C hook). */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopping = true;
+        out.println();
+        if (generator != null) {
+            step("stopping the generator: " + generator.stats().summary());
+            generator.stop();
+        }
+        if (flink != null && job != null && !flink.status(job).isGloballyTerminalState()) {
+            step("stopping the IngestionJob with a savepoint (commits everything pending)");
+            try {
+                Path savepoint = flink.stopWithSavepoint(job, data.resolve("savepoints"));
+                out.println("  savepoint " + data.relativize(savepoint));
+                pruneSavepoints(savepoint);
+            } catch (RuntimeException e) {
+                out.println(
+                        "  no savepoint ("
+                                + e.getMessage()
+                                + "); the next start resumes from the last checkpoint");
+            }
+        }
+        if (generator != null) {
+            try {
+                generator.close();
+            } catch (Exception ignored) {
+                // the database is about to stop anyway
+            }
+        }
+        if (flink != null) {
+            flink.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+        step("stopped; data kept in " + data);
+    }
+
+    private void pruneSavepoints(Path keep) {
+        try (Stream<Path> entries = Files.list(data.resolve("savepoints"))) {
+            for (Path p : entries.filter(p -> !p.equals(keep)).toList()) {
+                deleteRecursively(p);
+            }
+        } catch (IOException ignored) {
+            // old savepoints only cost disk space
+        }
+    }
+
+    static void deleteRecursively(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
