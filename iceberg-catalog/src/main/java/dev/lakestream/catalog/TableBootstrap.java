@@ -2,12 +2,15 @@ package dev.lakestream.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +75,7 @@ public final class TableBootstrap {
                                     + " Migrate the table or point lakestream at a new namespace.");
                 }
                 toAdd.add(wanted);
-            } else if (!existing.type().equals(wanted.type())) {
+            } else if (!sameType(existing.type(), wanted.type())) {
                 throw new IllegalStateException(
                         "Table "
                                 + definition.identifier()
@@ -92,5 +95,16 @@ public final class TableBootstrap {
             update.commit();
             LOG.info("Added columns {} to {}", toAdd, definition.identifier());
         }
+    }
+
+    /**
+     * Same type, ignoring field ids: the catalog numbers a table's fields itself, so a list or
+     * struct column of an existing table rarely carries the ids of the definition's schema.
+     */
+    private static boolean sameType(Type existing, Type wanted) {
+        AtomicInteger existingIds = new AtomicInteger();
+        AtomicInteger wantedIds = new AtomicInteger();
+        return TypeUtil.assignFreshIds(existing, existingIds::incrementAndGet)
+                .equals(TypeUtil.assignFreshIds(wanted, wantedIds::incrementAndGet));
     }
 }

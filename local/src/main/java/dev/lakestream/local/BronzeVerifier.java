@@ -14,11 +14,11 @@ import org.apache.iceberg.Table;
 
 /**
  * Reads every bronze table back from Iceberg and compares it with the {@link ChangeLedger}: per
- * table, snapshot reads plus inserts must equal the rows PostgreSQL inserted, updates and
- * deletes must match one for one, and no change (table, key, LSN) may appear twice.
+ * table, snapshot reads plus inserts must equal the rows PostgreSQL inserted, updates and deletes
+ * must match one for one, and no change (table, key, LSN) may appear twice.
  *
- * <p>Valid when the generator was not running during the initial snapshot, which the local
- * stack guarantees (it starts the generator once the snapshot is committed).
+ * <p>Valid when the generator was not running during the initial snapshot, which the local stack
+ * guarantees (it starts the generator once the snapshot is committed).
  */
 final class BronzeVerifier {
 

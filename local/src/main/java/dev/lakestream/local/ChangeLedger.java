@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * A ledger of every row change PostgreSQL commits to the shop tables, kept by row triggers in a
- * schema of its own ({@code lakestream_ledger}, outside the captured publication). It is the
- * local stack's independent account of "the events the generator made": transactional, so it
- * survives a hard kill, and counted per table and operation to compare with bronze.
+ * schema of its own ({@code lakestream_ledger}, outside the captured publication). It is the local
+ * stack's independent account of "the events the generator made": transactional, so it survives a
+ * hard kill, and counted per table and operation to compare with bronze.
  */
 final class ChangeLedger {
 

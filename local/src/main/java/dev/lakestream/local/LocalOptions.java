@@ -52,7 +52,7 @@ public record LocalOptions(
                     "                          caught up, verify and exit (default: run until"
                             + " Ctrl-C)",
                     "  --seed N                generator seed (default 42)",
-                    "  --ui-port PORT          Flink web UI port (default 8081)",
+                    "  --ui-port PORT          Flink web UI port (default 8081, or the next free one; 0 = any)",
                     "  --checkpoint-interval D checkpoint (and bronze commit) interval (default"
                             + " 5s)",
                     "  --parallelism N         job parallelism (default 2)",
@@ -75,8 +75,9 @@ public record LocalOptions(
                         case "run" -> Command.RUN;
                         case "verify" -> Command.VERIFY;
                         case "help", "-h" -> Command.HELP;
-                        default -> throw new IllegalArgumentException(
-                                "unknown command '" + args[0] + "'");
+                        default ->
+                                throw new IllegalArgumentException(
+                                        "unknown command '" + args[0] + "'");
                     };
             i = 1;
         }
@@ -89,7 +90,7 @@ public record LocalOptions(
                 case "--rate" -> rate = number(args, ++i, flag, 0);
                 case "--transactions" -> transactions = (long) number(args, ++i, flag, 1);
                 case "--seed" -> seed = (long) number(args, ++i, flag, Long.MIN_VALUE);
-                case "--ui-port" -> uiPort = (int) number(args, ++i, flag, 1);
+                case "--ui-port" -> uiPort = (int) number(args, ++i, flag, 0);
                 case "--parallelism" -> parallelism = (int) number(args, ++i, flag, 1);
                 case "--checkpoint-interval" -> interval = duration(value(args, ++i, flag), flag);
                 default -> throw new IllegalArgumentException("unknown option '" + flag + "'");
@@ -134,7 +135,8 @@ public record LocalOptions(
             }
             return Duration.parse(v);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(flag + " must be a duration like 5s, was '" + v + "'");
+            throw new IllegalArgumentException(
+                    flag + " must be a duration like 5s, was '" + v + "'");
         }
     }
 }

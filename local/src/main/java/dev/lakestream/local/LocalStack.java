@@ -49,10 +49,10 @@ import org.apache.iceberg.catalog.Catalog;
  *                                                          --> bronze.* on S3Proxy (JDBC catalog)
  * </pre>
  *
- * <p>The generator starts only once the initial snapshot is committed, so that {@code verify}
- * can compare bronze with PostgreSQL's own count of changes exactly. Ctrl-C stops the generator,
- * stops the job with a savepoint (everything pending is committed) and shuts the services down;
- * a hard kill loses nothing either: the next start resumes from the newest retained checkpoint.
+ * <p>The generator starts only once the initial snapshot is committed, so that {@code verify} can
+ * compare bronze with PostgreSQL's own count of changes exactly. Ctrl-C stops the generator, stops
+ * the job with a savepoint (everything pending is committed) and shuts the services down; a hard
+ * kill loses nothing either: the next start resumes from the newest retained checkpoint.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -103,8 +103,7 @@ public final class LocalStack implements AutoCloseable {
         System.setProperty("lakestream.log.dir", data.resolve("logs").toString());
 
         LocalStack stack = new LocalStack(options, data, System.out);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(stack::close, "lakestream-local-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "lakestream-local-shutdown"));
         int code;
         try {
             code =
@@ -155,14 +154,16 @@ public final class LocalStack implements AutoCloseable {
         flink = EmbeddedFlinkCluster.start(clusterConfiguration(), options.parallelism() * 2);
         out.println("  web UI: " + flink.restAddress());
 
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment(config.flinkConfiguration());
+        StreamExecutionEnvironment env =
+                new StreamExecutionEnvironment(config.flinkConfiguration());
         IngestionJob.prepare(env, config);
         Optional<Path> restore =
                 EmbeddedFlinkCluster.latestRestorePoint(
                         data.resolve("checkpoints"), data.resolve("savepoints"));
         step(
                 "IngestionJob "
-                        + restore.map(p -> "resuming from " + data.relativize(p)).orElse("(first start: snapshot, then stream)"));
+                        + restore.map(p -> "resuming from " + data.relativize(p))
+                                .orElse("(first start: snapshot, then stream)"));
         job = flink.submit(env, config.jobName(), restore);
 
         ProgressReporter progress;
@@ -197,7 +198,10 @@ public final class LocalStack implements AutoCloseable {
                                 : ", until Ctrl-C"));
         generator =
                 WorkloadGenerator.connect(
-                        postgres.jdbcUrl(SHOP_DB), EmbeddedPostgresServer.SUPERUSER, null, workload());
+                        postgres.jdbcUrl(SHOP_DB),
+                        EmbeddedPostgresServer.SUPERUSER,
+                        null,
+                        workload());
         WorkloadStats stats = generator.stats();
         CompletableFuture<Long> generating =
                 CompletableFuture.supplyAsync(
@@ -221,7 +225,9 @@ public final class LocalStack implements AutoCloseable {
             if (generating.isCompletedExceptionally()) {
                 generating.join();
             }
-            if (options.transactions() > 0 && generating.isDone() && progress.totals().behind() == 0) {
+            if (options.transactions() > 0
+                    && generating.isDone()
+                    && progress.totals().behind() == 0) {
                 step("generator done and bronze caught up; verifying bronze against PostgreSQL");
                 boolean ok = verify(config);
                 return ok ? 0 : 1;
@@ -256,7 +262,8 @@ public final class LocalStack implements AutoCloseable {
 
     private Table bronzeTable(IngestionConfig config, String sourceTable) {
         Table table =
-                catalog.loadTable(BronzeTables.identifierFor(config.bronzeNamespace(), sourceTable));
+                catalog.loadTable(
+                        BronzeTables.identifierFor(config.bronzeNamespace(), sourceTable));
         table.refresh();
         return table;
     }
@@ -265,7 +272,9 @@ public final class LocalStack implements AutoCloseable {
         var status = flink.status(job);
         if (status.isGloballyTerminalState() && !stopping) {
             throw new IllegalStateException(
-                    "the IngestionJob ended with status " + status + "; see the log and the web UI");
+                    "the IngestionJob ended with status "
+                            + status
+                            + "; see the log and the web UI");
         }
     }
 
@@ -299,7 +308,9 @@ public final class LocalStack implements AutoCloseable {
         s.put("s3.access-key-id", s3.accessKey());
         s.put("s3.secret-access-key", s3.secretKey());
         s.put("execution.checkpointing.interval", options.checkpointInterval().toMillis() + "ms");
-        s.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        s.put(
+                "execution.checkpointing.externalized-checkpoint-retention",
+                "RETAIN_ON_CANCELLATION");
         s.put("execution.checkpointing.num-retained", "3");
         s.put("state.checkpoints.dir", data.resolve("checkpoints").toUri().toString());
         s.put("state.savepoints.dir", data.resolve("savepoints").toUri().toString());
@@ -311,7 +322,9 @@ public final class LocalStack implements AutoCloseable {
     private Configuration clusterConfiguration() {
         Configuration conf = new Configuration();
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(RestOptions.BIND_PORT, options.uiPort() + "-" + (options.uiPort() + 20));
+        conf.set(
+                RestOptions.BIND_PORT,
+                options.uiPort() == 0 ? "0" : options.uiPort() + "-" + (options.uiPort() + 20));
         conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("128m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));

@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 import org.apache.iceberg.Table;
 
 /**
- * What a person watching the local stack needs to follow it: the job's state, what the
- * generator did, how many changes each bronze table has committed against how many PostgreSQL
- * made, how old the last bronze commit is, and how far the replication slot lags behind the WAL.
+ * What a person watching the local stack needs to follow it: the job's state, what the generator
+ * did, how many changes each bronze table has committed against how many PostgreSQL made, how old
+ * the last bronze commit is, and how far the replication slot lags behind the WAL.
  */
 final class ProgressReporter {
 
@@ -84,7 +84,9 @@ final class ProgressReporter {
                     rate,
                     slotLag(),
                     lastCommitAge(now));
-            out.printf("  %-18s %16s %16s %10s%n", "table", "changes in PG", "rows in bronze", "behind");
+            out.printf(
+                    "  %-18s %16s %16s %10s%n",
+                    "table", "changes in PG", "rows in bronze", "behind");
             for (String table : ShopSchema.TABLES) {
                 long pg = totals.postgres().get(table);
                 long br = totals.bronze().get(table);

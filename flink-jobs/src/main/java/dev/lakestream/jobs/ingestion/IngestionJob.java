@@ -57,17 +57,24 @@ public final class IngestionJob {
         if (configFile == null && System.getenv("LAKESTREAM_CONFIG") != null) {
             configFile = Path.of(System.getenv("LAKESTREAM_CONFIG"));
         }
+        IngestionConfig config;
+        StreamExecutionEnvironment env;
         try {
-            IngestionConfig config = IngestionConfig.load(configFile, System.getenv());
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+            config = IngestionConfig.load(configFile, System.getenv());
+            env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
             prepare(env, config);
-            env.execute(config.jobName());
         } catch (InvalidSettingException e) {
             System.err.println("lakestream: configuration error: " + e.getMessage());
             LOG.error("Configuration error: {}", e.getMessage());
             System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("lakestream: cannot start the IngestionJob: " + e.getMessage());
+            LOG.error("Start-up failed", e);
+            System.exit(1);
+            return;
         }
+        env.execute(config.jobName());
     }
 
     /**

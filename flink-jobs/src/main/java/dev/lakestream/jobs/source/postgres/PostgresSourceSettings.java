@@ -48,6 +48,11 @@ public record PostgresSourceSettings(
                         .filter(t -> !t.isEmpty())
                         .distinct()
                         .toList();
+        if (tables.isEmpty()) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.TABLES.key(),
+                    "names no table: list schema.table entries, comma separated");
+        }
         for (String table : tables) {
             if (!QUALIFIED_TABLE.matcher(table.trim()).matches()) {
                 throw new InvalidSettingException(

@@ -1,0 +1,73 @@
+package dev.lakestream.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LocalOptionsTest {
+
+    @Test
+    void defaultsRunTheStackForever() {
+        LocalOptions o = LocalOptions.parse(new String[0]);
+        assertThat(o.command()).isEqualTo(LocalOptions.Command.RUN);
+        assertThat(o.dataDirectory()).isEqualTo(Path.of(".local-data"));
+        assertThat(o.transactions()).isZero();
+        assertThat(o.rate()).isEqualTo(20.0);
+        assertThat(o.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(o.fresh()).isFalse();
+    }
+
+    @Test
+    void parsesEveryOption() {
+        LocalOptions o =
+                LocalOptions.parse(
+                        new String[] {
+                            "verify",
+                            "--data",
+                            "/tmp/x",
+                            "--rate",
+                            "0",
+                            "--transactions",
+                            "10",
+                            "--seed",
+                            "7",
+                            "--ui-port",
+                            "0",
+                            "--checkpoint-interval",
+                            "500ms",
+                            "--parallelism",
+                            "1",
+                            "--fresh"
+                        });
+        assertThat(o.command()).isEqualTo(LocalOptions.Command.VERIFY);
+        assertThat(o.dataDirectory()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(o.rate()).isZero();
+        assertThat(o.transactions()).isEqualTo(10);
+        assertThat(o.seed()).isEqualTo(7);
+        assertThat(o.uiPort()).isZero();
+        assertThat(o.checkpointInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(o.parallelism()).isEqualTo(1);
+        assertThat(o.fresh()).isTrue();
+    }
+
+    @Test
+    void badInputNamesTheOption() {
+        assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--rate", "fast"}))
+                .hasMessage("--rate must be a number, was 'fast'");
+        assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--rate", "-1"}))
+                .hasMessageContaining("--rate must be >= 0");
+        assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--parallelism", "0"}))
+                .hasMessageContaining("--parallelism must be >= 1");
+        assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--checkpoint-interval", "soon"}))
+                .hasMessageContaining("--checkpoint-interval must be a duration");
+        assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--data"}))
+                .hasMessage("--data needs a value");
+        assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--colour"}))
+                .hasMessage("unknown option '--colour'");
+        assertThatThrownBy(() -> LocalOptions.parse(new String[] {"launch"}))
+                .hasMessage("unknown command 'launch'");
+    }
+}
