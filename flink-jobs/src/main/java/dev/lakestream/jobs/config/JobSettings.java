@@ -109,14 +109,7 @@ public final class JobSettings {
                 values.put(key, fromEnv.trim());
             }
         }
-        for (String key : values.keySet()) {
-            boolean own = OWN_PREFIXES.stream().anyMatch(key::startsWith);
-            boolean open = openPrefixes.stream().anyMatch(key::startsWith);
-            if (own && !open && !knownKeys.contains(key)) {
-                throw new InvalidSettingException(
-                        key, "is not a lakestream setting" + suggestion(key, knownKeys));
-            }
-        }
+        rejectUnknownKeys(values, knownKeys, openPrefixes);
         return new JobSettings(values);
     }
 
@@ -127,6 +120,12 @@ public final class JobSettings {
     public static JobSettings fromMap(
             Map<String, String> settings, Collection<String> knownKeys, Set<String> openPrefixes) {
         Map<String, String> values = new HashMap<>(settings);
+        rejectUnknownKeys(values, knownKeys, openPrefixes);
+        return new JobSettings(values);
+    }
+
+    private static void rejectUnknownKeys(
+            Map<String, String> values, Collection<String> knownKeys, Set<String> openPrefixes) {
         for (String key : values.keySet()) {
             boolean own = OWN_PREFIXES.stream().anyMatch(key::startsWith);
             boolean open = openPrefixes.stream().anyMatch(key::startsWith);
@@ -135,7 +134,6 @@ public final class JobSettings {
                         key, "is not a lakestream setting" + suggestion(key, knownKeys));
             }
         }
-        return new JobSettings(values);
     }
 
     /** {@code source.postgres.slot-name} becomes {@code LAKESTREAM_SOURCE_POSTGRES_SLOT_NAME}. */

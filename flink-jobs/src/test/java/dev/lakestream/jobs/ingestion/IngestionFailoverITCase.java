@@ -3,7 +3,6 @@ package dev.lakestream.jobs.ingestion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lakestream.catalog.BronzeChanges;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadConfig;
@@ -11,12 +10,7 @@ import dev.lakestream.shop.workload.WorkloadGenerator;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.JobID;
 import org.apache.iceberg.catalog.Catalog;
@@ -55,7 +49,6 @@ class IngestionFailoverITCase {
     @Test
     void failuresMidStreamLoseAndDuplicateNothing() throws Exception {
         String db = "shop_failover";
-        stack.createShop(db);
         WorkloadConfig seed =
                 WorkloadConfig.builder()
                         .seed(11)
@@ -64,32 +57,15 @@ class IngestionFailoverITCase {
                         .products(40)
                         .initialOrders(100)
                         .build();
-        Map<String, Long> snapshotCounts;
-        Map<String, Set<String>> snapshotKeys = new HashMap<>();
+        IngestionTestStack.Baseline baseline = stack.seedShop(db, seed);
         try (Connection c = stack.postgres.connect(db)) {
-            try (WorkloadGenerator generator = new WorkloadGenerator(c, seed)) {
-                generator.seedReferenceData();
-            }
-            snapshotCounts = BronzeOracle.rowCounts(c);
-            for (String table : ShopSchema.TABLES) {
-                snapshotKeys.put(table, BronzeOracle.currentRows(c, table).keySet());
-            }
             BronzeOracle.installAudit(c);
         }
 
         IngestionConfig config = IngestionConfig.fromMap(stack.settings(db));
         Catalog catalog = stack.catalog(config);
         JobID first = submit(config, Optional.empty());
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(
-                        () -> {
-                            stack.assertRunning(first);
-                            for (String table : ShopSchema.TABLES) {
-                                assertThat(committed(catalog, config, table))
-                                        .isGreaterThanOrEqualTo(snapshotCounts.get(table));
-                            }
-                        });
+        stack.awaitSnapshot(first, catalog, config, baseline);
 
         // the shop keeps selling through both failures: ~2,000 transactions over ~20 s
         CompletableFuture<Long> workload =
@@ -118,32 +94,7 @@ class IngestionFailoverITCase {
         JobID second = submit(IngestionConfig.fromMap(stack.settings(db)), Optional.of(checkpoint));
 
         assertThat(workload.get()).isEqualTo(2_000L);
-        try (Connection c = stack.postgres.connect(db)) {
-            await().atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .untilAsserted(
-                            () -> {
-                                stack.assertRunning(second);
-                                for (String table : ShopSchema.TABLES) {
-                                    assertThat(committed(catalog, config, table))
-                                            .as("bronze rows of %s", table)
-                                            .isEqualTo(
-                                                    snapshotCounts.get(table)
-                                                            + BronzeOracle.auditedCount(c, table));
-                                }
-                            });
-            stack.flink.cancel(second);
-            Map<String, List<String[]>> audited = BronzeOracle.audited(c);
-            for (String table : ShopSchema.TABLES) {
-                BronzeOracle.assertExact(
-                        table,
-                        BronzeChanges.readAll(
-                                IngestionTestStack.bronzeTable(catalog, config, table)),
-                        new HashSet<>(snapshotKeys.get(table)),
-                        audited.get(table),
-                        BronzeOracle.currentRows(c, table));
-            }
-        }
+        stack.awaitAndAssertExact(second, db, catalog, config, baseline);
     }
 
     private JobID submit(IngestionConfig config, Optional<Path> restoreFrom) {
@@ -153,7 +104,7 @@ class IngestionFailoverITCase {
     }
 
     private static long committed(Catalog catalog, IngestionConfig config, String table) {
-        return BronzeChanges.committedRows(IngestionTestStack.bronzeTable(catalog, config, table));
+        return stack.committedRows(catalog, config, table);
     }
 
     /** Waits until the job has committed more streamed orders: a checkpoint with data is done. */

@@ -102,6 +102,94 @@ final class IngestionTestStack implements AutoCloseable {
         return s;
     }
 
+    /** The shop as the job will first see it: row counts and keys per table, for the snapshot. */
+    record Baseline(Map<String, Long> rowCounts, Map<String, java.util.Set<String>> keys) {}
+
+    /** Creates the shop database, seeds it, and records what the snapshot must read. */
+    Baseline seedShop(String database, dev.lakestream.shop.workload.WorkloadConfig workload)
+            throws Exception {
+        createShop(database);
+        try (Connection c = postgres.connect(database)) {
+            try (var generator = new dev.lakestream.shop.workload.WorkloadGenerator(c, workload)) {
+                generator.seedReferenceData();
+            }
+            Map<String, java.util.Set<String>> keys = new HashMap<>();
+            for (String table : ShopSchema.TABLES) {
+                keys.put(
+                        table,
+                        new java.util.HashSet<>(BronzeOracle.currentRows(c, table).keySet()));
+            }
+            return new Baseline(BronzeOracle.rowCounts(c), keys);
+        }
+    }
+
+    long committedRows(Catalog catalog, IngestionConfig config, String table) {
+        return dev.lakestream.catalog.BronzeChanges.committedRows(
+                bronzeTable(catalog, config, table));
+    }
+
+    /** Waits until every bronze table holds at least the snapshot. */
+    void awaitSnapshot(
+            org.apache.flink.api.common.JobID job,
+            Catalog catalog,
+            IngestionConfig config,
+            Baseline baseline) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofMinutes(3))
+                .pollInterval(java.time.Duration.ofSeconds(1))
+                .untilAsserted(
+                        () -> {
+                            assertRunning(job);
+                            for (String table : ShopSchema.TABLES) {
+                                org.assertj.core.api.Assertions.assertThat(
+                                                committedRows(catalog, config, table))
+                                        .as("snapshot of %s", table)
+                                        .isGreaterThanOrEqualTo(baseline.rowCounts().get(table));
+                            }
+                        });
+    }
+
+    /**
+     * Waits until bronze holds the snapshot plus every audited change, then checks it exactly
+     * against the audit log and the tables.
+     */
+    void awaitAndAssertExact(
+            org.apache.flink.api.common.JobID job,
+            String database,
+            Catalog catalog,
+            IngestionConfig config,
+            Baseline baseline)
+            throws Exception {
+        try (Connection c = postgres.connect(database)) {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofMinutes(3))
+                    .pollInterval(java.time.Duration.ofSeconds(1))
+                    .untilAsserted(
+                            () -> {
+                                assertRunning(job);
+                                for (String table : ShopSchema.TABLES) {
+                                    org.assertj.core.api.Assertions.assertThat(
+                                                    committedRows(catalog, config, table))
+                                            .as("bronze rows of %s", table)
+                                            .isEqualTo(
+                                                    baseline.rowCounts().get(table)
+                                                            + BronzeOracle.auditedCount(c, table));
+                                }
+                            });
+            flink.cancel(job);
+            Map<String, java.util.List<String[]>> audited = BronzeOracle.audited(c);
+            for (String table : ShopSchema.TABLES) {
+                BronzeOracle.assertExact(
+                        table,
+                        dev.lakestream.catalog.BronzeChanges.readAll(
+                                bronzeTable(catalog, config, table)),
+                        baseline.keys().get(table),
+                        audited.get(table),
+                        BronzeOracle.currentRows(c, table));
+            }
+        }
+    }
+
     /** Fails at once (not after a time-out) when the job has failed or finished. */
     void assertRunning(org.apache.flink.api.common.JobID job) {
         org.apache.flink.api.common.JobStatus status = flink.status(job);
