@@ -67,7 +67,11 @@ public final class S3ProxyServer implements AutoCloseable {
             stopStaleProcess(pidFile);
             Path blobs = Files.createDirectories(stateDirectory.resolve("blobs"));
             for (String bucket : buckets) {
-                Files.createDirectories(blobs.resolve(bucket));
+                Path folder = Files.createDirectories(blobs.resolve(bucket));
+                // S3Proxy's filesystem backend serves world-readable folders as public-read buckets
+                Files.setPosixFilePermissions(
+                        folder,
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             }
             String secret = secretFor(stateDirectory);
             int actualPort = port > 0 ? port : freePort();

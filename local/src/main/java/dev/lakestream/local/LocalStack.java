@@ -66,6 +66,7 @@ public final class LocalStack implements AutoCloseable {
     private final PrintStream out;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
+    private Thread mainThread;
 
     private EmbeddedPostgresServer postgres;
     private S3ProxyServer s3;
@@ -73,6 +74,7 @@ public final class LocalStack implements AutoCloseable {
     private JobID job;
     private WorkloadGenerator generator;
     private Catalog catalog;
+    private ProgressReporter progress;
 
     LocalStack(LocalOptions options, Path data, PrintStream out) {
         this.options = options;
@@ -103,6 +105,9 @@ public final class LocalStack implements AutoCloseable {
         System.setProperty("lakestream.log.dir", data.resolve("logs").toString());
 
         LocalStack stack = new LocalStack(options, data, System.out);
+        stack.mainThread = Thread.currentThread();
+        stack.stopOnSignals();
+        // last resort only (the JVM exits for another reason): signals stop in order instead
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "lakestream-local-shutdown"));
         int code;
         try {
@@ -121,6 +126,39 @@ public final class LocalStack implements AutoCloseable {
         }
         stack.close();
         System.exit(code);
+    }
+
+    /**
+     * Ctrl-C (SIGINT) and SIGTERM ask the main thread to stop the stack in order while every
+     * service is still up. A shutdown hook could not: the embedded PostgreSQL's own hook stops the
+     * database concurrently, and the final savepoint would fail. A second Ctrl-C exits at once.
+     */
+    @SuppressWarnings("removal")
+    private void stopOnSignals() {
+        if (mainThread == null) {
+            return; // not started from main (tests): nothing to interrupt
+        }
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                sun.misc.Signal.handle(
+                        new sun.misc.Signal(name),
+                        signal -> {
+                            if (stopping) {
+                                out.println(
+                                        "\n==> second " + name + ": exiting without a savepoint");
+                                Runtime.getRuntime().halt(130);
+                            }
+                            out.println(
+                                    "\n==> stop requested (SIG"
+                                            + name
+                                            + "): stopping in order; again to force");
+                            stopping = true;
+                            mainThread.interrupt();
+                        });
+            } catch (IllegalArgumentException unsupported) {
+                // the platform does not let us handle this signal; the shutdown hook remains
+            }
+        }
     }
 
     /** Starts PostgreSQL (with the shop) and S3Proxy; shared by run and verify. */
@@ -152,6 +190,8 @@ public final class LocalStack implements AutoCloseable {
 
         step("Flink MiniCluster");
         flink = EmbeddedFlinkCluster.start(clusterConfiguration(), options.parallelism() * 2);
+        // Flink, Debezium and the services install signal handlers of their own while starting
+        stopOnSignals();
         out.println("  web UI: " + flink.restAddress());
 
         StreamExecutionEnvironment env =
@@ -166,7 +206,6 @@ public final class LocalStack implements AutoCloseable {
                                 .orElse("(first start: snapshot, then stream)"));
         job = flink.submit(env, config.jobName(), restore);
 
-        ProgressReporter progress;
         Connection progressConnection = postgres.connect(SHOP_DB);
         progress =
                 new ProgressReporter(
@@ -340,7 +379,8 @@ public final class LocalStack implements AutoCloseable {
             // the main thread only paces the progress display
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // the only interrupt is the stop signal: stopping is set, and close() needs a clear
+            // flag
             stopping = true;
         }
     }
@@ -352,12 +392,14 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         stopping = true;
+        Thread.interrupted(); // a stop signal may have interrupted us; the steps below block
         out.println();
         if (generator != null) {
             step("stopping the generator: " + generator.stats().summary());
             generator.stop();
         }
         if (flink != null && job != null && !flink.status(job).isGloballyTerminalState()) {
+            drain(Duration.ofSeconds(60));
             step("stopping the IngestionJob with a savepoint (commits everything pending)");
             try {
                 Path savepoint = flink.stopWithSavepoint(job, data.resolve("savepoints"));
@@ -387,6 +429,46 @@ public final class LocalStack implements AutoCloseable {
             postgres.close();
         }
         step("stopped; data kept in " + data);
+    }
+
+    /**
+     * Lets the job capture what PostgreSQL committed before the stop: a savepoint stops the source
+     * where it is, so changes still in the WAL would otherwise wait for the next start.
+     */
+    private void drain(Duration timeout) {
+        if (progress == null) {
+            return;
+        }
+        Instant deadline = Instant.now().plus(timeout);
+        try {
+            long behind = progress.totals().behind();
+            if (behind > 0) {
+                step("letting bronze catch up with " + behind + " changes before stopping");
+            }
+            while (behind > 0 && Instant.now().isBefore(deadline)) {
+                if (flink.status(job).isGloballyTerminalState()) {
+                    return;
+                }
+                try {
+                    // polling Iceberg snapshots; there is no event to wait on
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    out.println("  interrupted: stopping without waiting");
+                    return;
+                }
+                behind = progress.totals().behind();
+            }
+            if (behind > 0) {
+                out.println(
+                        "  still "
+                                + behind
+                                + " changes behind after "
+                                + timeout.toSeconds()
+                                + " s; the next start captures them");
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            out.println("  could not check progress (" + e.getMessage() + "); stopping anyway");
+        }
     }
 
     private void pruneSavepoints(Path keep) {

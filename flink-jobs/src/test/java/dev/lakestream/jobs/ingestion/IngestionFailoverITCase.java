@@ -14,8 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.JobID;
 import org.apache.iceberg.catalog.Catalog;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,21 +28,7 @@ import org.junit.jupiter.api.Test;
  *
  * Afterwards bronze is compared, event by event, with what PostgreSQL's own row triggers saw.
  */
-class IngestionFailoverITCase {
-
-    private static IngestionTestStack stack;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        stack = IngestionTestStack.start();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+class IngestionFailoverITCase extends IngestionStackTestBase {
 
     @Test
     void failuresMidStreamLoseAndDuplicateNothing() throws Exception {

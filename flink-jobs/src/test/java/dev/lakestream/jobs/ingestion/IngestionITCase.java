@@ -17,8 +17,6 @@ import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,21 +24,7 @@ import org.junit.jupiter.api.Test;
  * streams the generator's inserts, updates and deletes, and bronze ends up holding every change
  * exactly once, per operation, per key, in LSN order.
  */
-class IngestionITCase {
-
-    private static IngestionTestStack stack;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        stack = IngestionTestStack.start();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+class IngestionITCase extends IngestionStackTestBase {
 
     @Test
     void snapshotsThenStreamsEveryChangeExactlyOnce() throws Exception {

@@ -134,19 +134,7 @@ final class IngestionTestStack implements AutoCloseable {
             Catalog catalog,
             IngestionConfig config,
             Baseline baseline) {
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofMinutes(3))
-                .pollInterval(java.time.Duration.ofSeconds(1))
-                .untilAsserted(
-                        () -> {
-                            assertRunning(job);
-                            for (String table : ShopSchema.TABLES) {
-                                org.assertj.core.api.Assertions.assertThat(
-                                                committedRows(catalog, config, table))
-                                        .as("snapshot of %s", table)
-                                        .isGreaterThanOrEqualTo(baseline.rowCounts().get(table));
-                            }
-                        });
+        awaitCommitted(job, catalog, config, table -> baseline.rowCounts().get(table), false);
     }
 
     /**
@@ -161,21 +149,19 @@ final class IngestionTestStack implements AutoCloseable {
             Baseline baseline)
             throws Exception {
         try (Connection c = postgres.connect(database)) {
-            org.awaitility.Awaitility.await()
-                    .atMost(java.time.Duration.ofMinutes(3))
-                    .pollInterval(java.time.Duration.ofSeconds(1))
-                    .untilAsserted(
-                            () -> {
-                                assertRunning(job);
-                                for (String table : ShopSchema.TABLES) {
-                                    org.assertj.core.api.Assertions.assertThat(
-                                                    committedRows(catalog, config, table))
-                                            .as("bronze rows of %s", table)
-                                            .isEqualTo(
-                                                    baseline.rowCounts().get(table)
-                                                            + BronzeOracle.auditedCount(c, table));
-                                }
-                            });
+            awaitCommitted(
+                    job,
+                    catalog,
+                    config,
+                    table -> {
+                        try {
+                            return baseline.rowCounts().get(table)
+                                    + BronzeOracle.auditedCount(c, table);
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    true);
             flink.cancel(job);
             Map<String, java.util.List<String[]>> audited = BronzeOracle.audited(c);
             for (String table : ShopSchema.TABLES) {
@@ -188,6 +174,33 @@ final class IngestionTestStack implements AutoCloseable {
                         BronzeOracle.currentRows(c, table));
             }
         }
+    }
+
+    private void awaitCommitted(
+            org.apache.flink.api.common.JobID job,
+            Catalog catalog,
+            IngestionConfig config,
+            java.util.function.ToLongFunction<String> expectedRows,
+            boolean exactly) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofMinutes(3))
+                .pollInterval(java.time.Duration.ofSeconds(1))
+                .untilAsserted(
+                        () -> {
+                            assertRunning(job);
+                            for (String table : ShopSchema.TABLES) {
+                                var committed =
+                                        org.assertj.core.api.Assertions.assertThat(
+                                                        committedRows(catalog, config, table))
+                                                .as("bronze rows of %s", table);
+                                long expected = expectedRows.applyAsLong(table);
+                                if (exactly) {
+                                    committed.isEqualTo(expected);
+                                } else {
+                                    committed.isGreaterThanOrEqualTo(expected);
+                                }
+                            }
+                        });
     }
 
     /** Fails at once (not after a time-out) when the job has failed or finished. */

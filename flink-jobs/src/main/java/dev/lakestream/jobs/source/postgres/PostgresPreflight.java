@@ -47,7 +47,7 @@ public final class PostgresPreflight {
             if (state.startsWith("08")) {
                 throw new InvalidSettingException(
                         PostgresSourceOptions.HOSTNAME.key(),
-                        "/"
+                        "and "
                                 + PostgresSourceOptions.PORT.key()
                                 + ": cannot connect to PostgreSQL at "
                                 + settings.hostname()
@@ -61,7 +61,7 @@ public final class PostgresPreflight {
             if (state.equals("28P01") || state.equals("28000")) {
                 throw new InvalidSettingException(
                         PostgresSourceOptions.USERNAME.key(),
-                        "/"
+                        "and "
                                 + PostgresSourceOptions.PASSWORD.key()
                                 + ": PostgreSQL refused the login ("
                                 + e.getMessage()

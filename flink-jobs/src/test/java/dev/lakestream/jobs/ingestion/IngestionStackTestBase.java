@@ -1,0 +1,23 @@
+package dev.lakestream.jobs.ingestion;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Starts the real services of {@link IngestionTestStack} once per test class. */
+abstract class IngestionStackTestBase {
+
+    protected static IngestionTestStack stack;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        stack = IngestionTestStack.start();
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (stack != null) {
+            stack.close();
+            stack = null;
+        }
+    }
+}
