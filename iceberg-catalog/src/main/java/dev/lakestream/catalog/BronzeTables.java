@@ -20,9 +20,9 @@ import org.apache.iceberg.types.Types;
  *  source_table         string         schema-qualified source table, e.g. "shop.orders"
  *  op                   string         c insert, u update, d delete, r snapshot read
  *  lsn                  long           WAL position of the change (ordering key downstream);
- *                                      snapshot reads carry the position they were read at
+ *                                      0 for snapshot reads, which precede every change
  *  tx_id                long?          source transaction id
- *  source_ts            timestamptz?   when the source committed it (snapshot: when read)
+ *  source_ts            timestamptz?   when the source committed it (null for snapshot reads)
  *  ingest_ts            timestamptz    when lakestream read it
  *  key                  string         primary key as JSON, e.g. {"order_id":42}
  *  before               string?        old row image as JSON (a delete under REPLICA IDENTITY

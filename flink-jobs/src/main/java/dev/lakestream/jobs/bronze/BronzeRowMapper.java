@@ -34,6 +34,9 @@ import org.apache.kafka.connect.source.SourceRecord;
  *   <li>Unchanged TOAST values (Debezium's {@code __debezium_unavailable_value}) are left out of
  *       the images and named in {@code unavailable_columns}, never written as data.
  *   <li>Money and other NUMERICs keep their exact scale; see {@link ConnectJson}.
+ *   <li>Snapshot reads ({@code op = r}) carry no WAL position or commit time of their own: {@code
+ *       lsn} is 0 (they precede every streamed change of their key, because Flink CDC folds changes
+ *       made while a chunk was read into the snapshot row) and {@code source_ts} is null.
  * </ul>
  *
  * <p>Records that are not row changes (heartbeats, transaction markers) yield {@code null}.
@@ -104,6 +107,10 @@ public final class BronzeRowMapper implements Serializable {
         row.setField(BronzeRow.LSN, lsn == null ? 0L : lsn);
         row.setField(BronzeRow.TX_ID, optionalLong(source, "txId"));
         Long sourceMillis = optionalLong(source, "ts_ms");
+        if ("r".equals(op) && sourceMillis != null && sourceMillis == 0L) {
+            // Flink CDC's snapshot reads carry ts_ms 0: a placeholder, not a commit time
+            sourceMillis = null;
+        }
         row.setField(
                 BronzeRow.SOURCE_TS,
                 sourceMillis == null ? null : TimestampData.fromEpochMillis(sourceMillis));

@@ -200,7 +200,7 @@ class BronzeRowMapperTest {
     }
 
     @Test
-    void snapshotReadsAreMarkedR() {
+    void snapshotReadsAreMarkedRWithoutPlaceholderPositionOrTime() {
         GenericRowData row =
                 mapper.map(
                         record(Envelope.Operation.READ, null, fullRow(1L, "PLACED"), 500L, null));
@@ -208,6 +208,25 @@ class BronzeRowMapperTest {
         assertThat(row.getString(BronzeRow.OP).toString()).isEqualTo("r");
         assertThat(row.getLong(BronzeRow.LSN)).isEqualTo(500L);
         assertThat(row.isNullAt(BronzeRow.TX_ID)).isTrue();
+        assertThat(row.isNullAt(BronzeRow.SOURCE_TS)).as("ts_ms 1.7e12 is a real time").isFalse();
+
+        // what Flink CDC's incremental snapshot really emits: no LSN, ts_ms 0
+        Struct source = source(null, null);
+        source.put("ts_ms", 0L);
+        Struct value =
+                ENVELOPE.read(fullRow(2L, "PAID"), source, java.time.Instant.ofEpochMilli(NOW));
+        GenericRowData read =
+                mapper.map(
+                        new SourceRecord(
+                                Map.of(),
+                                Map.of(),
+                                "t",
+                                KEY,
+                                new Struct(KEY).put("order_id", 2L),
+                                ENVELOPE.schema(),
+                                value));
+        assertThat(read.getLong(BronzeRow.LSN)).isZero();
+        assertThat(read.isNullAt(BronzeRow.SOURCE_TS)).isTrue();
     }
 
     @Test
