@@ -1,0 +1,92 @@
+package dev.lakestream.jobs.silver;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.lakestream.jobs.bronze.BronzeRow;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.table.data.ArrayData;
+import org.apache.flink.table.data.RowData;
+
+/**
+ * Turns a bronze row (as the Iceberg source reads it back) into a {@link ChangeEvent}. Column
+ * values stay JSON literal text exactly as bronze wrote them, so {@code 12.50} keeps its scale and
+ * nothing is re-interpreted before silver's typed cleansing.
+ *
+ * <p>Streams the JSON with Jackson's parser: bronze images are flat objects, and a tree per row
+ * would cost more than the row itself.
+ */
+public final class BronzeChangeParser implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    // a factory with a codec, so nested json/jsonb values can be read as trees
+    private static final JsonFactory JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
+
+    public ChangeEvent parse(RowData bronze) {
+        String op = bronze.getString(BronzeRow.OP).toString();
+        String table = bronze.getString(BronzeRow.SOURCE_TABLE).toString();
+        String key = bronze.getString(BronzeRow.KEY).toString();
+        long lsn = bronze.getLong(BronzeRow.LSN);
+        Map<String, String> values =
+                "d".equals(op) || bronze.isNullAt(BronzeRow.AFTER)
+                        ? Map.of()
+                        : flatObject(bronze.getString(BronzeRow.AFTER).toString(), table, key);
+        List<String> unavailable = new ArrayList<>();
+        if (!bronze.isNullAt(BronzeRow.UNAVAILABLE_COLUMNS)) {
+            ArrayData columns = bronze.getArray(BronzeRow.UNAVAILABLE_COLUMNS);
+            for (int i = 0; i < columns.size(); i++) {
+                unavailable.add(columns.getString(i).toString());
+            }
+        }
+        return new ChangeEvent(table, key, op, lsn, values, unavailable);
+    }
+
+    /** Column name to JSON literal text, for a flat JSON object. */
+    static Map<String, String> flatObject(String json, String table, String key) {
+        Map<String, String> values = new LinkedHashMap<>();
+        try (JsonParser parser = JSON.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String column = parser.currentName();
+                JsonToken token = parser.nextToken();
+                values.put(
+                        column,
+                        switch (token) {
+                            case VALUE_STRING -> quote(parser.getText());
+                            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
+                                    parser.getText();
+                            case VALUE_NULL -> "null";
+                            default -> {
+                                // nested json/jsonb columns: keep their text as a JSON string
+                                String nested = parser.readValueAsTree().toString();
+                                yield quote(nested);
+                            }
+                        });
+            }
+        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "bronze row of "
+                            + table
+                            + " "
+                            + key
+                            + " has a malformed image: "
+                            + e.getMessage(),
+                    e);
+        }
+        return values;
+    }
+
+    private static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s, b);
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.lakestream.jobs.silver;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * One row change read back from bronze, on its way to silver: which table and key, the operation,
+ * its WAL position, and the new row image as column to JSON-literal text (e.g. {@code "12.50"},
+ * {@code "\"PAID\""}, {@code "null"}). Columns PostgreSQL did not send (unchanged TOAST values) are
+ * absent from {@link #values} and named in {@link #unavailableColumns}.
+ *
+ * <p>A Flink POJO with explicit type information ({@link #TYPE}), so it never falls back to Kryo.
+ */
+public class ChangeEvent {
+
+    /** {@code c} insert, {@code u} update, {@code d} delete, {@code r} snapshot read. */
+    public String op;
+
+    public String table;
+    public String key;
+    public long lsn;
+    public Map<String, String> values;
+    public List<String> unavailableColumns;
+
+    public static final TypeInformation<ChangeEvent> TYPE =
+            Types.POJO(
+                    ChangeEvent.class,
+                    Map.of(
+                            "op", Types.STRING,
+                            "table", Types.STRING,
+                            "key", Types.STRING,
+                            "lsn", Types.LONG,
+                            "values", Types.MAP(Types.STRING, Types.STRING),
+                            "unavailableColumns", Types.LIST(Types.STRING)));
+
+    public ChangeEvent() {}
+
+    public ChangeEvent(
+            String table,
+            String key,
+            String op,
+            long lsn,
+            Map<String, String> values,
+            List<String> unavailableColumns) {
+        this.table = table;
+        this.key = key;
+        this.op = op;
+        this.lsn = lsn;
+        this.values = values == null ? new HashMap<>() : new HashMap<>(values);
+        this.unavailableColumns =
+                unavailableColumns == null
+                        ? new ArrayList<>()
+                        : new ArrayList<>(unavailableColumns);
+    }
+
+    public boolean isDelete() {
+        return "d".equals(op);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChangeEvent e
+                && lsn == e.lsn
+                && Objects.equals(op, e.op)
+                && Objects.equals(table, e.table)
+                && Objects.equals(key, e.key)
+                && Objects.equals(values, e.values)
+                && Objects.equals(unavailableColumns, e.unavailableColumns);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(op, table, key, lsn, values, unavailableColumns);
+    }
+
+    @Override
+    public String toString() {
+        return table
+                + key
+                + " "
+                + op
+                + "@"
+                + lsn
+                + " "
+                + values
+                + " unavailable="
+                + unavailableColumns;
+    }
+}

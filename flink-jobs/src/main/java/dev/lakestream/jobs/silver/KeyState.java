@@ -1,0 +1,36 @@
+package dev.lakestream.jobs.silver;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * What {@link LsnOrderedApplier} remembers per key: the position of the newest change applied to
+ * the row (its existence), whether that change was a delete, and per column the value and the
+ * position of the change that last really wrote it.
+ */
+public class KeyState {
+
+    /** Highest LSN applied to this key; -1 before anything. */
+    public long rowLsn = -1;
+
+    public boolean deleted;
+    public Map<String, String> values = new HashMap<>();
+    public Map<String, Long> valueLsns = new HashMap<>();
+
+    /** Columns the row has but whose value no change has delivered yet (unchanged TOAST). */
+    public java.util.List<String> missing = new java.util.ArrayList<>();
+
+    public static final TypeInformation<KeyState> TYPE =
+            Types.POJO(
+                    KeyState.class,
+                    Map.of(
+                            "rowLsn", Types.LONG,
+                            "deleted", Types.BOOLEAN,
+                            "values", Types.MAP(Types.STRING, Types.STRING),
+                            "valueLsns", Types.MAP(Types.STRING, Types.LONG),
+                            "missing", Types.LIST(Types.STRING)));
+
+    public KeyState() {}
+}
