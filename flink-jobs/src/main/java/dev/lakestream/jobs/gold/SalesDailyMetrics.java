@@ -1,0 +1,120 @@
+package dev.lakestream.jobs.gold;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * One row of gold {@code sales_daily_metrics}: a store's day, in the store's time zone and
+ * currency. {@link #version} only grows per key (the highest source LSN folded in); {@link
+ * #deleted} marks a group that has no orders any more.
+ *
+ * <p>Definitions (the oracle computes the same in SQL): cancelled orders count only in {@link
+ * #cancelledOrderCount}; every other metric covers the orders that are not cancelled. Gross revenue
+ * is the sum of quantity x unit price of their lines, net revenue is gross minus the lines'
+ * discounts, the average order value is net revenue / order count rounded half-up to cents, and
+ * distinct customers leaves guest checkouts out.
+ */
+public class SalesDailyMetrics {
+
+    public String saleDate;
+    public long storeId;
+    public String currency;
+    public long orderCount;
+    public long cancelledOrderCount;
+    public long itemsSold;
+    public BigDecimal grossRevenue;
+    public BigDecimal discounts;
+    public BigDecimal netRevenue;
+
+    /** Null when there is no order to average over. */
+    public BigDecimal avgOrderValue;
+
+    public long distinctCustomers;
+    public long version;
+    public String updatedAt;
+    public boolean deleted;
+
+    public static final TypeInformation<SalesDailyMetrics> TYPE = typeInfo();
+
+    private static TypeInformation<SalesDailyMetrics> typeInfo() {
+        Map<String, TypeInformation<?>> fields = new HashMap<>();
+        fields.put("saleDate", Types.STRING);
+        fields.put("storeId", Types.LONG);
+        fields.put("currency", Types.STRING);
+        fields.put("orderCount", Types.LONG);
+        fields.put("cancelledOrderCount", Types.LONG);
+        fields.put("itemsSold", Types.LONG);
+        fields.put("grossRevenue", Types.BIG_DEC);
+        fields.put("discounts", Types.BIG_DEC);
+        fields.put("netRevenue", Types.BIG_DEC);
+        fields.put("avgOrderValue", Types.BIG_DEC);
+        fields.put("distinctCustomers", Types.LONG);
+        fields.put("version", Types.LONG);
+        fields.put("updatedAt", Types.STRING);
+        fields.put("deleted", Types.BOOLEAN);
+        return Types.POJO(SalesDailyMetrics.class, fields);
+    }
+
+    public SalesDailyMetrics() {}
+
+    /** The group key, e.g. {@code 2026-11-29|3}. */
+    public String groupKey() {
+        return saleDate + "|" + storeId;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SalesDailyMetrics m
+                && storeId == m.storeId
+                && orderCount == m.orderCount
+                && cancelledOrderCount == m.cancelledOrderCount
+                && itemsSold == m.itemsSold
+                && distinctCustomers == m.distinctCustomers
+                && version == m.version
+                && deleted == m.deleted
+                && Objects.equals(saleDate, m.saleDate)
+                && Objects.equals(currency, m.currency)
+                && Objects.equals(grossRevenue, m.grossRevenue)
+                && Objects.equals(discounts, m.discounts)
+                && Objects.equals(netRevenue, m.netRevenue)
+                && Objects.equals(avgOrderValue, m.avgOrderValue);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(saleDate, storeId, version);
+    }
+
+    @Override
+    public String toString() {
+        return saleDate
+                + " store "
+                + storeId
+                + (deleted
+                        ? " deleted"
+                        : " "
+                                + currency
+                                + " orders "
+                                + orderCount
+                                + " cancelled "
+                                + cancelledOrderCount
+                                + " items "
+                                + itemsSold
+                                + " gross "
+                                + grossRevenue
+                                + " discounts "
+                                + discounts
+                                + " net "
+                                + netRevenue
+                                + " aov "
+                                + avgOrderValue
+                                + " customers "
+                                + distinctCustomers)
+                + " v"
+                + version;
+    }
+}
