@@ -1,12 +1,9 @@
 package dev.lakestream.embedded;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Buckets are folders under the base directory. The access key is fixed, the secret is random
  * per folder (kept in it), so no credential is ever written into the repository. The child's pid is
- * written next to the data so that a run killed hard can be cleaned up by the next start.
+ * written next to the data so that a run killed hard can be cleaned up by the next start. The child
+ * runs in a session of its own where {@code setsid} exists (see {@link ChildProcesses}).
  */
 public final class S3ProxyServer implements AutoCloseable {
 
@@ -74,7 +72,7 @@ public final class S3ProxyServer implements AutoCloseable {
                         java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             }
             String secret = secretFor(stateDirectory);
-            int actualPort = port > 0 ? port : freePort();
+            int actualPort = port > 0 ? port : ChildProcesses.freePort();
 
             Properties props = new Properties();
             props.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + actualPort);
@@ -89,16 +87,18 @@ public final class S3ProxyServer implements AutoCloseable {
             }
 
             List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add(ChildProcesses.java());
             command.add("-Xmx256m");
             command.add("-cp");
-            command.add(classpath());
+            command.add(ChildProcesses.classpath(CLASSPATH_RESOURCE));
             command.add("org.gaul.s3proxy.Main");
             command.add("--properties");
             command.add(propsFile.toAbsolutePath().toString());
             Path log = stateDirectory.resolve("s3proxy.log");
+            // in a session of its own: a terminal's Ctrl-C must not stop the object store under a
+            // job that is still committing to it; whoever started it stops it with close()
             Process process =
-                    new ProcessBuilder(command)
+                    new ProcessBuilder(ChildProcesses.inOwnSession(command))
                             .redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                             .start();
@@ -139,25 +139,6 @@ public final class S3ProxyServer implements AutoCloseable {
             // unreadable pid file: nothing we can safely stop
         }
         Files.deleteIfExists(pidFile);
-    }
-
-    private static String classpath() throws IOException {
-        try (InputStream in = S3ProxyServer.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(
-                        "Missing "
-                                + CLASSPATH_RESOURCE
-                                + ": build the lakestream-embedded module with Maven first");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 
     private void awaitListening(Duration timeout, Path log) throws IOException {

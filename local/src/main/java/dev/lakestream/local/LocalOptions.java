@@ -11,6 +11,7 @@ import java.util.Locale;
  *   lakestream-local [run]    [--data DIR] [--rate TX_PER_S] [--transactions N] [--seed N]
  *                             [--ui-port PORT] [--checkpoint-interval 5s] [--parallelism N] [--fresh]
  *   lakestream-local verify   [--data DIR]
+ *   lakestream-local gold     [--data DIR]
  * </pre>
  */
 public record LocalOptions(
@@ -28,20 +29,24 @@ public record LocalOptions(
     public enum Command {
         RUN,
         VERIFY,
+        GOLD,
         HELP
     }
 
     public static final String USAGE =
             String.join(
                     "\n",
-                    "usage: lakestream-local [run|verify|help] [options]",
+                    "usage: lakestream-local [run|verify|gold|help] [options]",
                     "",
                     "  run (default)   start PostgreSQL, S3Proxy, the Iceberg catalog, a Flink"
                             + " MiniCluster,",
                     "                  the IngestionJob and the workload generator; Ctrl-C stops"
                             + " cleanly",
                     "  verify          compare bronze (read back from Iceberg) with every change"
-                            + " PostgreSQL committed",
+                            + " PostgreSQL committed,",
+                    "                  and gold on Kafka with the same KPIs computed in SQL",
+                    "  gold            print the current gold sales_daily_metrics from Kafka"
+                            + " (read_committed)",
                     "",
                     "  --data DIR              data folder kept between runs (default"
                             + " .local-data)",
@@ -74,6 +79,7 @@ public record LocalOptions(
                     switch (args[0].toLowerCase(Locale.ROOT)) {
                         case "run" -> Command.RUN;
                         case "verify" -> Command.VERIFY;
+                        case "gold" -> Command.GOLD;
                         case "help", "-h" -> Command.HELP;
                         default ->
                                 throw new IllegalArgumentException(

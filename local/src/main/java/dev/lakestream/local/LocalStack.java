@@ -3,10 +3,14 @@ package dev.lakestream.local;
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.IcebergCatalogs;
 import dev.lakestream.embedded.EmbeddedPostgresServer;
+import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.embedded.S3ProxyServer;
+import dev.lakestream.jobs.gold.GoldReconciliation;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
+import dev.lakestream.jobs.transformation.TransformationConfig;
+import dev.lakestream.jobs.transformation.TransformationJob;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadConfig;
 import dev.lakestream.shop.workload.WorkloadGenerator;
@@ -60,6 +64,7 @@ public final class LocalStack implements AutoCloseable {
     static final String CATALOG_DB = "iceberg_catalog";
     static final String SLOT = "lakestream_local";
     static final String BUCKET = "warehouse";
+    static final String GOLD_TOPIC = "lakestream.gold.sales_daily_metrics";
 
     private final LocalOptions options;
     private final Path data;
@@ -72,6 +77,8 @@ public final class LocalStack implements AutoCloseable {
     private S3ProxyServer s3;
     private EmbeddedFlinkCluster flink;
     private JobID job;
+    private JobID transformationJob;
+    private KafkaBroker kafka;
     private WorkloadGenerator generator;
     private Catalog catalog;
     private ProgressReporter progress;
@@ -112,9 +119,11 @@ public final class LocalStack implements AutoCloseable {
         int code;
         try {
             code =
-                    options.command() == LocalOptions.Command.VERIFY
-                            ? stack.verifyOnly()
-                            : stack.run();
+                    switch (options.command()) {
+                        case VERIFY -> stack.verifyOnly();
+                        case GOLD -> stack.goldOnly();
+                        default -> stack.run();
+                    };
         } catch (Exception e) {
             if (stack.stopping) {
                 code = 0;
@@ -181,6 +190,15 @@ public final class LocalStack implements AutoCloseable {
         step("S3Proxy (S3-compatible store) in " + data.resolve("s3"));
         s3 = S3ProxyServer.start(data.resolve("s3"), 0, BUCKET);
         out.println("  " + s3.endpoint() + ", bucket " + BUCKET);
+        startKafka();
+    }
+
+    private void startKafka() {
+        step("Kafka broker (KRaft) in " + data.resolve("kafka"));
+        kafka = KafkaBroker.start(data.resolve("kafka"), 0);
+        kafka.createTopic(
+                GOLD_TOPIC, 2, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
+        out.println("  " + kafka.bootstrapServers() + ", topic " + GOLD_TOPIC + " (compacted)");
     }
 
     int run() throws Exception {
@@ -205,6 +223,23 @@ public final class LocalStack implements AutoCloseable {
                         + restore.map(p -> "resuming from " + data.relativize(p))
                                 .orElse("(first start: snapshot, then stream)"));
         job = flink.submit(env, config.jobName(), restore);
+
+        TransformationConfig transformation =
+                TransformationConfig.fromMap(transformationSettings());
+        StreamExecutionEnvironment transformationEnv =
+                new StreamExecutionEnvironment(transformation.flinkConfiguration());
+        TransformationJob.prepare(transformationEnv, transformation);
+        Optional<Path> transformationRestore =
+                EmbeddedFlinkCluster.latestRestorePoint(
+                        data.resolve("checkpoints-transformation"),
+                        data.resolve("savepoints-transformation"));
+        step(
+                "TransformationJob (silver, gold, Kafka) "
+                        + transformationRestore
+                                .map(p -> "resuming from " + data.relativize(p))
+                                .orElse("(first start)"));
+        transformationJob =
+                flink.submit(transformationEnv, transformation.jobName(), transformationRestore);
 
         Connection progressConnection = postgres.connect(SHOP_DB);
         progress =
@@ -260,6 +295,7 @@ public final class LocalStack implements AutoCloseable {
                 break;
             }
             progress.report(stats);
+            GoldBoard.print(kafka.bootstrapServers(), GOLD_TOPIC, out);
             failIfJobEnded();
             if (generating.isCompletedExceptionally()) {
                 generating.join();
@@ -268,7 +304,7 @@ public final class LocalStack implements AutoCloseable {
                     && generating.isDone()
                     && progress.totals().behind() == 0) {
                 step("generator done and bronze caught up; verifying bronze against PostgreSQL");
-                boolean ok = verify(config);
+                boolean ok = verify(config) && awaitGold(Duration.ofMinutes(3));
                 return ok ? 0 : 1;
             }
         }
@@ -280,7 +316,8 @@ public final class LocalStack implements AutoCloseable {
         IngestionConfig config = IngestionConfig.fromMap(jobSettings());
         catalog = IcebergCatalogs.load(config.catalog());
         step("verifying bronze against PostgreSQL");
-        return verify(config) ? 0 : 1;
+        boolean bronzeOk = verify(config);
+        return bronzeOk && reconcileGold(true) ? 0 : 1;
     }
 
     private boolean verify(IngestionConfig config) throws Exception {
@@ -288,6 +325,57 @@ public final class LocalStack implements AutoCloseable {
             return BronzeVerifier.verify(
                     ChangeLedger.counts(c), table -> bronzeTable(config, table), out);
         }
+    }
+
+    /** Waits until gold on Kafka equals the SQL over the shop tables; prints the result. */
+    private boolean awaitGold(Duration timeout) throws Exception {
+        step("waiting for gold on Kafka to equal the same KPIs computed in PostgreSQL");
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline) && !stopping) {
+            if (reconcileGold(false)) {
+                break;
+            }
+            failIfJobEnded();
+            pause(Duration.ofSeconds(3));
+        }
+        return reconcileGold(true);
+    }
+
+    private boolean reconcileGold(boolean report) throws Exception {
+        Map<String, String> expected;
+        try (Connection c = postgres.connect(SHOP_DB)) {
+            expected = GoldReconciliation.fromPostgres(c);
+        }
+        Map<String, String> published =
+                GoldReconciliation.fromKafka(kafka.bootstrapServers(), GOLD_TOPIC);
+        boolean equal = expected.equals(published);
+        if (report) {
+            if (equal) {
+                out.println(
+                        "gold on Kafka equals PostgreSQL for all "
+                                + expected.size()
+                                + " (sale_date, store) keys");
+            } else {
+                int differing = 0;
+                java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
+                keys.addAll(published.keySet());
+                for (String key : keys) {
+                    if (!java.util.Objects.equals(expected.get(key), published.get(key))
+                            && differing++ < 10) {
+                        out.println("  " + key + "  PostgreSQL: " + expected.get(key));
+                        out.println("  " + key + "  Kafka:      " + published.get(key));
+                    }
+                }
+                out.println("gold on Kafka differs from PostgreSQL for " + differing + " keys");
+            }
+        }
+        return equal;
+    }
+
+    int goldOnly() {
+        startKafka();
+        GoldBoard.printAll(kafka.bootstrapServers(), GOLD_TOPIC, out);
+        return 0;
     }
 
     private boolean allTablesCommitted(IngestionConfig config) {
@@ -308,12 +396,18 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void failIfJobEnded() {
-        var status = flink.status(job);
-        if (status.isGloballyTerminalState() && !stopping) {
-            throw new IllegalStateException(
-                    "the IngestionJob ended with status "
-                            + status
-                            + "; see the log and the web UI");
+        for (JobID running : new JobID[] {job, transformationJob}) {
+            if (running == null) {
+                continue;
+            }
+            var status = flink.status(running);
+            if (status.isGloballyTerminalState() && !stopping) {
+                throw new IllegalStateException(
+                        (running.equals(job) ? "the IngestionJob" : "the TransformationJob")
+                                + " ended with status "
+                                + status
+                                + "; see the log and the web UI");
+            }
         }
     }
 
@@ -323,6 +417,28 @@ public final class LocalStack implements AutoCloseable {
                 .rate(options.rate())
                 .progressInterval(Duration.ofMinutes(1))
                 .build();
+    }
+
+    /** The TransformationJob's configuration: the same keys a production deployment sets. */
+    Map<String, String> transformationSettings() {
+        Map<String, String> s = new HashMap<>();
+        jobSettings()
+                .forEach(
+                        (k, v) -> {
+                            if (!k.startsWith("source.")) {
+                                s.put(k, v);
+                            }
+                        });
+        s.put("job.name", "lakestream-transformation");
+        s.put(
+                "state.checkpoints.dir",
+                data.resolve("checkpoints-transformation").toUri().toString());
+        s.put("state.savepoints.dir", data.resolve("savepoints-transformation").toUri().toString());
+        s.put("bronze.monitor-interval", "2s");
+        s.put("gold.kafka.bootstrap-servers", kafka.bootstrapServers());
+        s.put("gold.kafka.topic", GOLD_TOPIC);
+        s.put("gold.kafka.transactional-id-prefix", "lakestream-local-transformation");
+        return s;
     }
 
     /** The IngestionJob's configuration: the same keys a production deployment sets. */
@@ -412,6 +528,23 @@ public final class LocalStack implements AutoCloseable {
                                 + "); the next start resumes from the last checkpoint");
             }
         }
+        if (flink != null
+                && transformationJob != null
+                && !flink.status(transformationJob).isGloballyTerminalState()) {
+            step("stopping the TransformationJob with a savepoint");
+            try {
+                Path savepoint =
+                        flink.stopWithSavepoint(
+                                transformationJob, data.resolve("savepoints-transformation"));
+                out.println("  savepoint " + data.relativize(savepoint));
+                pruneSavepoints(savepoint);
+            } catch (RuntimeException e) {
+                out.println(
+                        "  no savepoint ("
+                                + e.getMessage()
+                                + "); the next start resumes from the last checkpoint");
+            }
+        }
         if (generator != null) {
             try {
                 generator.close();
@@ -421,6 +554,9 @@ public final class LocalStack implements AutoCloseable {
         }
         if (flink != null) {
             flink.close();
+        }
+        if (kafka != null) {
+            kafka.close();
         }
         if (s3 != null) {
             s3.close();
@@ -466,13 +602,28 @@ public final class LocalStack implements AutoCloseable {
                                 + timeout.toSeconds()
                                 + " s; the next start captures them");
             }
-        } catch (java.sql.SQLException | RuntimeException e) {
+            if (behind == 0 && kafka != null && transformationJob != null) {
+                step("letting gold catch up before stopping");
+                while (Instant.now().isBefore(deadline) && !reconcileGold(false)) {
+                    if (flink.status(transformationJob).isGloballyTerminalState()) {
+                        return;
+                    }
+                    try {
+                        // polling Kafka and PostgreSQL; there is no event to wait on
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        out.println("  interrupted: stopping without waiting");
+                        return;
+                    }
+                }
+            }
+        } catch (Exception e) {
             out.println("  could not check progress (" + e.getMessage() + "); stopping anyway");
         }
     }
 
     private void pruneSavepoints(Path keep) {
-        try (Stream<Path> entries = Files.list(data.resolve("savepoints"))) {
+        try (Stream<Path> entries = Files.list(keep.getParent())) {
             for (Path p : entries.filter(p -> !p.equals(keep)).toList()) {
                 deleteRecursively(p);
             }

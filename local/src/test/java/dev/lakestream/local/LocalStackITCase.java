@@ -24,17 +24,22 @@ class LocalStackITCase {
         assertThat(first)
                 .contains("first start: snapshot, then stream")
                 .contains("bronze holds every committed change exactly once")
-                .contains("stopping the IngestionJob with a savepoint");
+                .contains("gold on Kafka equals PostgreSQL")
+                .contains("stopping the IngestionJob with a savepoint")
+                .contains("stopping the TransformationJob with a savepoint");
         assertThat(Files.list(data.resolve("savepoints"))).hasSize(1);
 
         String second = run(data, "--transactions", "100", "--seed", "43");
         assertThat(second)
                 .contains("resuming from savepoints/")
+                .contains("resuming from savepoints-transformation/")
                 .doesNotContain("seeded the shop")
                 .contains("bronze holds every committed change exactly once");
 
         String verify = runCommand(data, "verify");
-        assertThat(verify).contains("bronze holds every committed change exactly once");
+        assertThat(verify)
+                .contains("bronze holds every committed change exactly once")
+                .contains("gold on Kafka equals PostgreSQL");
     }
 
     private static String run(Path data, String... extra) throws Exception {

@@ -36,7 +36,15 @@ public final class JobSettings {
 
     public static final String ENV_PREFIX = "LAKESTREAM_";
     private static final Set<String> OWN_PREFIXES =
-            Set.of("source.", "bronze.", "catalog.", "s3.", "job.");
+            Set.of(
+                    "source.",
+                    "bronze.",
+                    "silver.",
+                    "gold.",
+                    "quarantine.",
+                    "catalog.",
+                    "s3.",
+                    "job.");
 
     private final Map<String, String> values;
 

@@ -85,6 +85,9 @@ public class DailyMetricsAggregator
         version.update(v);
         m.version = v;
         m.updatedAt = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()).toString();
+        // money always at cents, also for a day whose orders have no lines yet
+        m.grossRevenue = m.grossRevenue.setScale(2, RoundingMode.UNNECESSARY);
+        m.discounts = m.discounts.setScale(2, RoundingMode.UNNECESSARY);
         m.netRevenue = m.grossRevenue.subtract(m.discounts);
         m.avgOrderValue =
                 m.orderCount > 0

@@ -25,14 +25,14 @@ import org.apache.iceberg.catalog.Catalog;
  * embedded PostgreSQL with logical replication, S3Proxy on a temporary folder, and a Flink
  * MiniCluster. Each test gets its own database, slot, catalog name and warehouse path.
  */
-final class IngestionTestStack implements AutoCloseable {
+public final class IngestionTestStack implements AutoCloseable {
 
     static final String BUCKET = "warehouse";
 
-    final Path workDir;
-    final EmbeddedPostgresServer postgres;
-    final S3ProxyServer s3;
-    final EmbeddedFlinkCluster flink;
+    public final Path workDir;
+    public final EmbeddedPostgresServer postgres;
+    public final S3ProxyServer s3;
+    public final EmbeddedFlinkCluster flink;
 
     private IngestionTestStack(
             Path workDir,
@@ -45,7 +45,7 @@ final class IngestionTestStack implements AutoCloseable {
         this.flink = flink;
     }
 
-    static IngestionTestStack start() throws Exception {
+    public static IngestionTestStack start() throws Exception {
         Path workDir = Files.createTempDirectory("lakestream-it");
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary();
         postgres.createDatabase("iceberg_catalog");
@@ -71,7 +71,7 @@ final class IngestionTestStack implements AutoCloseable {
     }
 
     /** The job configuration a user would write, pointed at this stack. */
-    Map<String, String> settings(String database) {
+    public Map<String, String> settings(String database) {
         Map<String, String> s = new HashMap<>();
         s.put("source.postgres.hostname", postgres.host());
         s.put("source.postgres.port", Integer.toString(postgres.port()));
@@ -103,10 +103,10 @@ final class IngestionTestStack implements AutoCloseable {
     }
 
     /** The shop as the job will first see it: row counts and keys per table, for the snapshot. */
-    record Baseline(Map<String, Long> rowCounts, Map<String, java.util.Set<String>> keys) {}
+    public record Baseline(Map<String, Long> rowCounts, Map<String, java.util.Set<String>> keys) {}
 
     /** Creates the shop database, seeds it, and records what the snapshot must read. */
-    Baseline seedShop(String database, dev.lakestream.shop.workload.WorkloadConfig workload)
+    public Baseline seedShop(String database, dev.lakestream.shop.workload.WorkloadConfig workload)
             throws Exception {
         createShop(database);
         try (Connection c = postgres.connect(database)) {
@@ -129,7 +129,7 @@ final class IngestionTestStack implements AutoCloseable {
     }
 
     /** Waits until every bronze table holds at least the snapshot. */
-    void awaitSnapshot(
+    public void awaitSnapshot(
             org.apache.flink.api.common.JobID job,
             Catalog catalog,
             IngestionConfig config,
@@ -204,7 +204,7 @@ final class IngestionTestStack implements AutoCloseable {
     }
 
     /** Fails at once (not after a time-out) when the job has failed or finished. */
-    void assertRunning(org.apache.flink.api.common.JobID job) {
+    public void assertRunning(org.apache.flink.api.common.JobID job) {
         org.apache.flink.api.common.JobStatus status = flink.status(job);
         if (status.isGloballyTerminalState()) {
             String cause;
@@ -225,15 +225,15 @@ final class IngestionTestStack implements AutoCloseable {
                 .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
     }
 
-    StreamExecutionEnvironment environment(IngestionConfig config) {
+    public StreamExecutionEnvironment environment(IngestionConfig config) {
         return new StreamExecutionEnvironment(config.flinkConfiguration());
     }
 
-    Catalog catalog(IngestionConfig config) {
+    public Catalog catalog(IngestionConfig config) {
         return IcebergCatalogs.load(config.catalog());
     }
 
-    static Table bronzeTable(Catalog catalog, IngestionConfig config, String sourceTable) {
+    public static Table bronzeTable(Catalog catalog, IngestionConfig config, String sourceTable) {
         return catalog.loadTable(BronzeTables.identifierFor(config.bronzeNamespace(), sourceTable));
     }
 

@@ -1,0 +1,82 @@
+package dev.lakestream.embedded;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the services run in JVMs of their own (S3Proxy, Kafka) have in common. */
+final class ChildProcesses {
+
+    /**
+     * {@code setsid} from util-linux, if this machine has it. A child in a session of its own is
+     * out of the terminal's foreground process group, so a Ctrl-C in the terminal reaches only our
+     * JVM, which then stops its children in order (the local stack's shutdown), instead of killing
+     * them under a Flink job that is still writing. Started from Java the child is never a process
+     * group leader, so setsid calls setsid(2) and execs the command in place: the pid Java reports
+     * is the service's own pid, which is what the pid files and {@link ProcessStopper} rely on.
+     */
+    private static final Path SETSID = findOnPath("setsid");
+
+    private ChildProcesses() {}
+
+    /** The {@code java} launcher of the running JVM: children run on the same JDK as we do. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** {@code command} run in a session of its own where {@code setsid} exists, else as is. */
+    static List<String> inOwnSession(List<String> command) {
+        if (SETSID == null) {
+            return command;
+        }
+        List<String> wrapped = new ArrayList<>(command.size() + 1);
+        wrapped.add(SETSID.toString());
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
+    /**
+     * A classpath written at build time by one of the {@code *-runtime} modules into a resource.
+     */
+    static String classpath(String resource) throws IOException {
+        try (InputStream in = ChildProcesses.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(
+                        "Missing "
+                                + resource
+                                + ": build the lakestream-embedded module with Maven first");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Path findOnPath(String executable) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String directory : path.split(File.pathSeparator)) {
+            if (directory.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(directory, executable);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.lakestream.jobs.gold;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The gold record contract on Kafka, for {@code sales_daily_metrics}:
+ *
+ * <pre>
+ *  key   {"sale_date":"2026-11-29","store_id":3}
+ *  value {"sale_date":"2026-11-29","store_id":3,"currency":"USD","order_count":12,
+ *         "cancelled_order_count":1,"items_sold":30,"gross_revenue":412.50,"discounts":12.00,
+ *         "net_revenue":400.50,"avg_order_value":33.38,"distinct_customers":9,
+ *         "version":123456,"updated_at":"2026-11-29T10:15:30.123Z","deleted":false}
+ * </pre>
+ *
+ * Money is a JSON number with its exact scale (never a double). {@code version} only grows per key.
+ * A group that no longer has any order is published as a value with {@code "deleted":true} (and no
+ * metrics); readers treat it as absent. New fields may be added; none are ever renamed.
+ */
+public final class GoldRecordSerializer
+        implements KafkaRecordSerializationSchema<SalesDailyMetrics> {
+
+    private static final long serialVersionUID = 1L;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final String topic;
+
+    public GoldRecordSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+            SalesDailyMetrics m, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(topic, null, timestamp, key(m), value(m));
+    }
+
+    public static byte[] key(SalesDailyMetrics m) {
+        return write(
+                json -> {
+                    json.writeStartObject();
+                    json.writeStringField("sale_date", m.saleDate);
+                    json.writeNumberField("store_id", m.storeId);
+                    json.writeEndObject();
+                });
+    }
+
+    public static byte[] value(SalesDailyMetrics m) {
+        return write(
+                json -> {
+                    json.writeStartObject();
+                    json.writeStringField("sale_date", m.saleDate);
+                    json.writeNumberField("store_id", m.storeId);
+                    if (!m.deleted) {
+                        json.writeStringField("currency", m.currency);
+                        json.writeNumberField("order_count", m.orderCount);
+                        json.writeNumberField("cancelled_order_count", m.cancelledOrderCount);
+                        json.writeNumberField("items_sold", m.itemsSold);
+                        money(json, "gross_revenue", m.grossRevenue);
+                        money(json, "discounts", m.discounts);
+                        money(json, "net_revenue", m.netRevenue);
+                        money(json, "avg_order_value", m.avgOrderValue);
+                        json.writeNumberField("distinct_customers", m.distinctCustomers);
+                    }
+                    json.writeNumberField("version", m.version);
+                    json.writeStringField("updated_at", m.updatedAt);
+                    json.writeBooleanField("deleted", m.deleted);
+                    json.writeEndObject();
+                });
+    }
+
+    private static void money(JsonGenerator json, String field, BigDecimal amount)
+            throws IOException {
+        json.writeFieldName(field);
+        if (amount == null) {
+            json.writeNull();
+        } else {
+            json.writeNumber(amount.toPlainString());
+        }
+    }
+
+    private interface JsonWriter {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static byte[] write(JsonWriter writer) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.createGenerator(bytes)) {
+            writer.write(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+}

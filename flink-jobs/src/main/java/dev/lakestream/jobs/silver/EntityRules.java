@@ -1,0 +1,522 @@
+package dev.lakestream.jobs.silver;
+
+import dev.lakestream.catalog.SilverTables;
+import dev.lakestream.jobs.silver.SilverLiterals.LiteralException;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import org.apache.flink.types.RowKind;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Silver's cleansing and validation: what a row of each shop entity must look like before it may
+ * enter its silver table.
+ *
+ * <pre>
+ *  RowChange (JSON literals, as bronze wrote them)
+ *     | parse each column as its silver type  -- <entity>.<column>.type / .scale / .precision
+ *     | normalise: trim text, blank optional text to null, upper/lower case where a code is
+ *     | required columns present and non-null  -- <entity>.<column>.required
+ *     | key columns equal the change's key     -- <entity>.key.match
+ *     | column checks (format, range, allowed) -- e.g. customers.email.format
+ *     | row checks across columns              -- order_lines.discount.max
+ *     v
+ *  Accepted(cleaned RowChange) | Rejected(original, Rejection(rule, reason))
+ * </pre>
+ *
+ * <p>Column types, nullability and keys come from {@link SilverTables}, so the table definition and
+ * the rules cannot drift apart; only the business checks are spelled out here. The first failing
+ * check decides the rejection (columns in table order), which keeps rule counts on a dashboard
+ * meaningful: one bad change, one count.
+ *
+ * <p>Retractions ({@code -U}, {@code -D}) are never rejected. They describe an image that was
+ * either accepted earlier (then silver must see the retraction) or refused earlier (then it
+ * retracts nothing, and a delete by key of an absent row is harmless). They are cleaned
+ * best-effort: a value that does not parse becomes null, every other value is normalised like an
+ * insert's, and {@link CleansingResult.Accepted#imageValid()} tells whether the image would pass.
+ * The key always comes from the change's key JSON, which is what a delete needs.
+ *
+ * <p>Values leave as JSON literals in canonical form: text as a JSON string, numbers plain ({@code
+ * 12.50}, at the column's scale), instants as ISO-8601 UTC, dates as {@code YYYY-MM-DD}. Columns
+ * the silver table does not have are dropped; columns it has and the image lacks are null.
+ *
+ * <p>Stateless and thread-safe; the rules live in a static table, so an instance is cheap to ship
+ * inside a Flink function.
+ */
+public final class EntityRules implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final List<String> ORDER_STATUSES =
+            List.of("PLACED", "PAID", "SHIPPED", "DELIVERED", "CANCELLED");
+
+    public static final List<String> ORDER_CHANNELS = List.of("STORE", "WEB", "APP");
+
+    /**
+     * A sane, not RFC-complete, address: dot-separated atoms of the usual characters, an {@code @}
+     * and a domain of at least two labels with a TLD starting with a letter. Applied after
+     * lower-casing, so upper-case letters need no place here. Quoted local parts and
+     * internationalised addresses are refused on purpose: the shop never issues them, and a
+     * downstream mailer would choke on them.
+     */
+    private static final Pattern EMAIL =
+            Pattern.compile(
+                    "[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                            + "@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+"
+                            + "[a-z](?:[a-z0-9-]{0,61}[a-z0-9])");
+
+    private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+    private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
+
+    private static final Map<String, Entity> ENTITIES = entities();
+
+    /**
+     * Cleans and validates one change.
+     *
+     * @throws IllegalArgumentException when the table has no silver rules, or the change's key is
+     *     not a JSON object holding every key column (bronze derives it from the primary key, so
+     *     that is a broken stream, not bad data)
+     */
+    public CleansingResult apply(RowChange change) {
+        Entity entity = entityFor(change.table);
+        RowKind kind = change.rowKind();
+        boolean retraction = kind == RowKind.UPDATE_BEFORE || kind == RowKind.DELETE;
+        Map<String, String> values = change.values == null ? Map.of() : change.values;
+        Map<String, String> key = keyOf(change);
+
+        Map<String, Object> typed = new LinkedHashMap<>();
+        Rejection first = null;
+        for (Column column : entity.columns) {
+            String literal = values.get(column.name);
+            Object value = null;
+            Rejection problem;
+            try {
+                if (column.key) {
+                    // the key is authoritative: a delete needs nothing else
+                    value = keyValue(column, key, change);
+                    problem = entity.matchKey(column, literal, value, change.key);
+                    if (literal == null) {
+                        literal = key.get(column.name); // what the reason of a later check shows
+                    }
+                } else {
+                    value = column.normalise(SilverLiterals.parse(literal, column.type));
+                    problem = null;
+                }
+            } catch (LiteralException e) {
+                problem =
+                        new Rejection(
+                                column.rule(e.suffix),
+                                column.name
+                                        + " "
+                                        + SilverLiterals.show(literal)
+                                        + " "
+                                        + e.getMessage());
+            }
+            if (problem == null) {
+                problem = column.check(value, literal);
+            }
+            if (first == null) {
+                first = problem;
+            }
+            typed.put(column.name, value);
+        }
+        if (first == null) {
+            first = entity.checkRow(typed);
+        }
+        if (first != null && !retraction) {
+            return new CleansingResult.Rejected(change, first);
+        }
+        Map<String, String> cleaned = new LinkedHashMap<>();
+        typed.forEach((column, value) -> cleaned.put(column, SilverLiterals.write(value)));
+        return new CleansingResult.Accepted(
+                new RowChange(kind, change.table, change.key, change.lsn, cleaned), first == null);
+    }
+
+    /** Every rule name of every entity, e.g. {@code customers.email.format}. */
+    public static List<String> ruleNames() {
+        List<String> names = new ArrayList<>();
+        for (Entity entity : ENTITIES.values()) {
+            names.addAll(entity.ruleNames());
+        }
+        return Collections.unmodifiableList(names);
+    }
+
+    /** The rule names of one source table's entity, e.g. of {@code shop.customers}. */
+    public static List<String> ruleNames(String sourceTable) {
+        return entityFor(sourceTable).ruleNames();
+    }
+
+    private static Entity entityFor(String sourceTable) {
+        Entity entity = ENTITIES.get(sourceTable);
+        if (entity == null) {
+            throw new IllegalArgumentException(
+                    "no silver rules for table '"
+                            + sourceTable
+                            + "', expected one of "
+                            + ENTITIES.keySet());
+        }
+        return entity;
+    }
+
+    private static Map<String, String> keyOf(RowChange change) {
+        if (change.key == null) {
+            throw new IllegalArgumentException("change of " + change.table + " has no key");
+        }
+        return BronzeChangeParser.flatObject(change.key, change.table, change.key);
+    }
+
+    private static Object keyValue(Column column, Map<String, String> key, RowChange change) {
+        try {
+            Object value = SilverLiterals.parse(key.get(column.name), column.type);
+            if (value != null) {
+                return value;
+            }
+        } catch (LiteralException e) {
+            // reported below: an unusable key is a broken stream
+        }
+        throw new IllegalArgumentException(
+                "change of "
+                        + change.table
+                        + " has key "
+                        + change.key
+                        + " without a usable "
+                        + column.name);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // the rules
+
+    private static Map<String, Entity> entities() {
+        Map<String, Entity> entities = new LinkedHashMap<>();
+
+        Entity stores = new Entity(SilverTables.STORES);
+        stores.positive("store_id");
+        stores.upper("country")
+                .check(
+                        "country",
+                        "format",
+                        matches(COUNTRY),
+                        "is not a two-letter ISO country code");
+        stores.check(
+                "time_zone",
+                "iana",
+                v -> ZONES.contains((String) v),
+                "is not an IANA time zone name (e.g. Europe/Paris)");
+        stores.upper("currency")
+                .check(
+                        "currency",
+                        "format",
+                        matches(CURRENCY),
+                        "is not a three-letter ISO currency code");
+        entities.put(stores.sourceTable, stores);
+
+        Entity customers = new Entity(SilverTables.CUSTOMERS);
+        customers.positive("customer_id");
+        customers
+                .lower("email")
+                .check(
+                        "email",
+                        "format",
+                        v -> ((String) v).length() <= 254 && EMAIL.matcher((String) v).matches(),
+                        "is not a valid e-mail address");
+        customers
+                .upper("country")
+                .check(
+                        "country",
+                        "format",
+                        matches(COUNTRY),
+                        "is not a two-letter ISO country code");
+        customers.check(
+                "loyalty_tier",
+                "range",
+                v -> (Integer) v >= 0 && (Integer) v <= 3,
+                "is not a loyalty tier between 0 and 3");
+        entities.put(customers.sourceTable, customers);
+
+        Entity products = new Entity(SilverTables.PRODUCTS);
+        products.positive("product_id");
+        products.nonNegative("list_price");
+        entities.put(products.sourceTable, products);
+
+        Entity orders = new Entity(SilverTables.ORDERS);
+        orders.positive("order_id");
+        orders.positive("store_id");
+        orders.positive("customer_id");
+        orders.upper("channel")
+                .check(
+                        "channel",
+                        "allowed",
+                        ORDER_CHANNELS::contains,
+                        "is not one of " + ORDER_CHANNELS);
+        orders.upper("status")
+                .check(
+                        "status",
+                        "allowed",
+                        ORDER_STATUSES::contains,
+                        "is not one of " + ORDER_STATUSES);
+        entities.put(orders.sourceTable, orders);
+
+        Entity lines = new Entity(SilverTables.ORDER_LINES);
+        lines.positive("order_id");
+        lines.positive("line_no");
+        lines.positive("product_id");
+        lines.check("quantity", "positive", v -> (Integer) v > 0, "is not greater than 0");
+        lines.nonNegative("unit_price");
+        lines.nonNegative("discount");
+        lines.checkRow(
+                "discount.max",
+                row -> {
+                    BigDecimal gross =
+                            ((BigDecimal) row.get("unit_price"))
+                                    .multiply(BigDecimal.valueOf((Integer) row.get("quantity")));
+                    BigDecimal discount = (BigDecimal) row.get("discount");
+                    return discount.compareTo(gross) <= 0
+                            ? null
+                            : "discount "
+                                    + discount.toPlainString()
+                                    + " exceeds quantity "
+                                    + row.get("quantity")
+                                    + " x unit_price "
+                                    + ((BigDecimal) row.get("unit_price")).toPlainString()
+                                    + " = "
+                                    + gross.toPlainString();
+                });
+        entities.put(lines.sourceTable, lines);
+
+        return Collections.unmodifiableMap(entities);
+    }
+
+    private static Predicate<Object> matches(Pattern pattern) {
+        return v -> pattern.matcher((String) v).matches();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // the machinery
+
+    private enum Case {
+        AS_IS,
+        LOWER,
+        UPPER
+    }
+
+    /** A check of one non-null, normalised value; {@code expectation} completes the reason. */
+    private record Check(String suffix, Predicate<Object> accepts, String expectation) {}
+
+    /** A check across columns, run once every column passed; returns a reason or null. */
+    private record RowCheck(String rule, Function<Map<String, Object>, String> reasonIfBroken) {}
+
+    /** One column of one entity: type and nullability from the silver schema, checks from here. */
+    private static final class Column {
+        final String entity;
+        final String name;
+        final Type type;
+        final boolean required;
+        final boolean key;
+        Case textCase = Case.AS_IS;
+        final List<Check> checks = new ArrayList<>();
+
+        Column(String entity, Types.NestedField field, boolean key) {
+            this.entity = entity;
+            this.name = field.name();
+            this.type = field.type();
+            this.required = field.isRequired();
+            this.key = key;
+        }
+
+        String rule(String suffix) {
+            return entity + "." + name + "." + suffix;
+        }
+
+        /** Trim text; blank text is no value; codes get their canonical case. */
+        Object normalise(Object value) {
+            if (!(value instanceof String s)) {
+                return value;
+            }
+            String stripped = strip(s);
+            if (stripped.isEmpty()) {
+                return null;
+            }
+            return switch (textCase) {
+                case AS_IS -> stripped;
+                case LOWER -> stripped.toLowerCase(Locale.ROOT);
+                case UPPER -> stripped.toUpperCase(Locale.ROOT);
+            };
+        }
+
+        /**
+         * Removes leading and trailing white space of any kind: {@link String#trim()} only knows
+         * ASCII control characters and {@link String#strip()} misses the no-break space, which
+         * copy-paste from web forms brings in all the time.
+         */
+        static String strip(String s) {
+            int start = 0;
+            int end = s.length();
+            while (start < end && isSpace(s.charAt(start))) {
+                start++;
+            }
+            while (end > start && isSpace(s.charAt(end - 1))) {
+                end--;
+            }
+            return s.substring(start, end);
+        }
+
+        private static boolean isSpace(char c) {
+            return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\uFEFF';
+        }
+
+        Rejection check(Object value, String literal) {
+            if (value == null) {
+                if (!required) {
+                    return null;
+                }
+                String what =
+                        literal == null
+                                ? "is missing"
+                                : literal.equals("null")
+                                        ? "is null"
+                                        : SilverLiterals.show(literal) + " is blank";
+                return new Rejection(rule("required"), name + " " + what + " but is required");
+            }
+            for (Check check : checks) {
+                if (!check.accepts.test(value)) {
+                    return new Rejection(
+                            rule(check.suffix),
+                            name + " " + SilverLiterals.show(literal) + " " + check.expectation);
+                }
+            }
+            return null;
+        }
+
+        /** The rule names this column can produce, in the order they are checked. */
+        List<String> ruleNames() {
+            List<String> names = new ArrayList<>();
+            names.add(rule("type"));
+            if (type instanceof Types.DecimalType) {
+                names.add(rule("scale"));
+                names.add(rule("precision"));
+            }
+            if (type instanceof Types.TimestampType) {
+                names.add(rule("precision"));
+            }
+            if (required && !key) {
+                // a key column always has a value: it comes from the change's key
+                names.add(rule("required"));
+            }
+            for (Check check : checks) {
+                names.add(rule(check.suffix));
+            }
+            return names;
+        }
+    }
+
+    private static final class Entity {
+        final String sourceTable;
+        final String name;
+        final List<Column> columns = new ArrayList<>();
+        final List<RowCheck> rowChecks = new ArrayList<>();
+
+        Entity(String sourceTable) {
+            this.sourceTable = sourceTable;
+            this.name = SilverTables.definitionFor(sourceTable).identifier().name();
+            Schema schema = SilverTables.definitionFor(sourceTable).schema();
+            Set<String> keyColumns = schema.identifierFieldNames();
+            for (Types.NestedField field : schema.columns()) {
+                if (!field.name().equals(SilverTables.LSN_COLUMN)
+                        && !field.name().equals(SilverTables.UPDATED_AT_COLUMN)) {
+                    columns.add(new Column(name, field, keyColumns.contains(field.name())));
+                }
+            }
+        }
+
+        Column column(String column) {
+            for (Column c : columns) {
+                if (c.name.equals(column)) {
+                    return c;
+                }
+            }
+            throw new IllegalStateException("silver." + name + " has no column " + column);
+        }
+
+        Entity check(String column, String suffix, Predicate<Object> accepts, String expectation) {
+            column(column).checks.add(new Check(suffix, accepts, expectation));
+            return this;
+        }
+
+        Entity upper(String column) {
+            column(column).textCase = Case.UPPER;
+            return this;
+        }
+
+        Entity lower(String column) {
+            column(column).textCase = Case.LOWER;
+            return this;
+        }
+
+        void positive(String column) {
+            check(column, "positive", v -> ((Number) v).longValue() > 0, "is not a positive id");
+        }
+
+        void nonNegative(String column) {
+            check(column, "non_negative", v -> ((BigDecimal) v).signum() >= 0, "is negative");
+        }
+
+        void checkRow(String rule, Function<Map<String, Object>, String> reasonIfBroken) {
+            rowChecks.add(new RowCheck(name + "." + rule, reasonIfBroken));
+        }
+
+        /** A key column's image value must be the key's: anything else is a misrouted row. */
+        Rejection matchKey(Column column, String literal, Object keyValue, String key)
+                throws LiteralException {
+            if (literal == null) {
+                return null; // absent from the image: the key supplies it
+            }
+            Object imageValue = SilverLiterals.parse(literal, column.type);
+            if (keyValue.equals(imageValue)) {
+                return null;
+            }
+            return new Rejection(
+                    name + ".key.match",
+                    column.name
+                            + " "
+                            + SilverLiterals.show(literal)
+                            + " differs from the key "
+                            + key);
+        }
+
+        Rejection checkRow(Map<String, Object> row) {
+            for (RowCheck check : rowChecks) {
+                String reason = check.reasonIfBroken.apply(row);
+                if (reason != null) {
+                    return new Rejection(check.rule, reason);
+                }
+            }
+            return null;
+        }
+
+        List<String> ruleNames() {
+            List<String> names = new ArrayList<>();
+            for (Column column : columns) {
+                names.addAll(column.ruleNames());
+            }
+            names.add(name + ".key.match");
+            for (RowCheck check : rowChecks) {
+                names.add(check.rule);
+            }
+            return Collections.unmodifiableList(names);
+        }
+    }
+}

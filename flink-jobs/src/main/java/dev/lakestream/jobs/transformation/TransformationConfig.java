@@ -1,0 +1,110 @@
+package dev.lakestream.jobs.transformation;
+
+import dev.lakestream.catalog.CatalogSettings;
+import dev.lakestream.catalog.InvalidSettingException;
+import dev.lakestream.jobs.bronze.BronzeOptions;
+import dev.lakestream.jobs.config.JobSettings;
+import dev.lakestream.jobs.gold.GoldOptions;
+import dev.lakestream.jobs.ingestion.IngestionConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Everything the TransformationJob needs, read once and validated: where bronze, silver and gold
+ * live, and where gold is published.
+ */
+public record TransformationConfig(
+        String jobName,
+        CatalogSettings catalog,
+        String bronzeNamespace,
+        String silverNamespace,
+        String goldNamespace,
+        Duration bronzeMonitorInterval,
+        String kafkaBootstrapServers,
+        String kafkaTopic,
+        String kafkaTransactionalIdPrefix,
+        Duration kafkaTransactionTimeout,
+        Map<String, String> kafkaProducerProperties,
+        Configuration flinkConfiguration) {
+
+    public static final String KAFKA_PROPERTY_PREFIX = "gold.kafka.property.";
+
+    public static List<String> knownKeys() {
+        List<String> keys = new ArrayList<>();
+        for (ConfigOption<?> o : TransformationOptions.all()) {
+            keys.add(o.key());
+        }
+        for (ConfigOption<?> o : GoldOptions.all()) {
+            keys.add(o.key());
+        }
+        keys.add(BronzeOptions.NAMESPACE.key());
+        for (String key : IngestionConfig.knownKeys()) {
+            if (key.startsWith("catalog.") || key.startsWith("s3.")) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    private static Set<String> openPrefixes() {
+        return Set.of(CatalogSettings.PASSTHROUGH_PREFIX, KAFKA_PROPERTY_PREFIX);
+    }
+
+    public static TransformationConfig load(Path file, Map<String, String> environment) {
+        return from(
+                JobSettings.load(
+                        file,
+                        environment,
+                        knownKeys(),
+                        Set.copyOf(CatalogSettings.SECRET_KEYS),
+                        openPrefixes()));
+    }
+
+    public static TransformationConfig fromMap(Map<String, String> settings) {
+        return from(JobSettings.fromMap(settings, knownKeys(), openPrefixes()));
+    }
+
+    public static TransformationConfig from(JobSettings settings) {
+        Map<String, String> producer = new HashMap<>();
+        settings.asMap()
+                .forEach(
+                        (k, v) -> {
+                            if (k.startsWith(KAFKA_PROPERTY_PREFIX)) {
+                                producer.put(k.substring(KAFKA_PROPERTY_PREFIX.length()), v);
+                            }
+                        });
+        Duration timeout = settings.get(GoldOptions.KAFKA_TRANSACTION_TIMEOUT);
+        if (timeout.compareTo(Duration.ofMinutes(15)) > 0 || timeout.toSeconds() < 60) {
+            throw new InvalidSettingException(
+                    GoldOptions.KAFKA_TRANSACTION_TIMEOUT.key(),
+                    "must be between 1 min and 15 min (the broker's default"
+                            + " transaction.max.timeout.ms), was "
+                            + timeout);
+        }
+        Duration interval = settings.get(TransformationOptions.BRONZE_MONITOR_INTERVAL);
+        if (interval.isZero() || interval.isNegative()) {
+            throw new InvalidSettingException(
+                    TransformationOptions.BRONZE_MONITOR_INTERVAL.key(), "must be positive");
+        }
+        return new TransformationConfig(
+                settings.get(TransformationOptions.JOB_NAME),
+                CatalogSettings.fromMap(settings.asMap()),
+                settings.get(BronzeOptions.NAMESPACE),
+                settings.get(TransformationOptions.SILVER_NAMESPACE),
+                settings.get(GoldOptions.NAMESPACE),
+                interval,
+                settings.require(GoldOptions.KAFKA_BOOTSTRAP_SERVERS),
+                settings.get(GoldOptions.KAFKA_TOPIC),
+                settings.get(GoldOptions.KAFKA_TRANSACTIONAL_ID_PREFIX),
+                timeout,
+                Map.copyOf(producer),
+                settings.flinkConfiguration());
+    }
+}

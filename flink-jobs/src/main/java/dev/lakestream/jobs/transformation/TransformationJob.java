@@ -1,0 +1,176 @@
+package dev.lakestream.jobs.transformation;
+
+import dev.lakestream.catalog.BronzeTables;
+import dev.lakestream.catalog.GoldTables;
+import dev.lakestream.catalog.IcebergCatalogs;
+import dev.lakestream.catalog.InvalidSettingException;
+import dev.lakestream.catalog.QuarantineTables;
+import dev.lakestream.catalog.SilverTables;
+import dev.lakestream.catalog.TableBootstrap;
+import dev.lakestream.catalog.TableDefinition;
+import dev.lakestream.jobs.gold.GoldKafkaSink;
+import dev.lakestream.jobs.gold.SalesDailyMetrics;
+import dev.lakestream.jobs.ingestion.IngestionJob;
+import dev.lakestream.jobs.silver.RowChange;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.TableLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TransformationJob: bronze in, typed silver and gold {@code sales_daily_metrics} out, gold
+ * published to Kafka exactly once.
+ *
+ * <pre>
+ *  bronze.shop_* --&gt; BronzeChangelog (LSN order per key) --&gt; SilverTopology (cleanse, upsert,
+ *  quarantine) --&gt; GoldTopology (order contributions, store-local date, daily metrics)
+ *  --&gt; Kafka (compacted topic, transactional) + gold.sales_daily_metrics (Iceberg upsert)
+ * </pre>
+ *
+ * Every result is a function of the bronze changes and their LSNs, so re-reading bronze (a restart,
+ * a replay from an older snapshot into a fresh job) rebuilds the same silver and gold.
+ *
+ * <pre>
+ *   flink run lakestream-flink-jobs-job.jar \
+ *       --class dev.lakestream.jobs.transformation.TransformationJob --config transformation.properties
+ * </pre>
+ */
+public final class TransformationJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransformationJob.class);
+
+    /** The shop entities the gold KPIs are computed from. */
+    public static final List<String> SOURCE_TABLES = SilverTables.sourceTables();
+
+    private TransformationJob() {}
+
+    public static void main(String[] args) throws Exception {
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                configFile = Path.of(args[++i]);
+            } else {
+                System.err.println(
+                        "lakestream: unknown argument '"
+                                + args[i]
+                                + "'; usage: TransformationJob [--config <file.properties>]");
+                System.exit(2);
+            }
+        }
+        if (configFile == null && System.getenv("LAKESTREAM_CONFIG") != null) {
+            configFile = Path.of(System.getenv("LAKESTREAM_CONFIG"));
+        }
+        TransformationConfig config;
+        StreamExecutionEnvironment env;
+        try {
+            config = TransformationConfig.load(configFile, System.getenv());
+            env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+            prepare(env, config);
+        } catch (InvalidSettingException e) {
+            System.err.println("lakestream: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("lakestream: cannot start the TransformationJob: " + e.getMessage());
+            LOG.error("Start-up failed", e);
+            System.exit(1);
+            return;
+        }
+        env.execute(config.jobName());
+    }
+
+    /**
+     * Checks the configuration, creates the silver, quarantine and gold tables, builds the graph.
+     */
+    public static void prepare(StreamExecutionEnvironment env, TransformationConfig config) {
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new InvalidSettingException(
+                    IngestionJob.CHECKPOINT_INTERVAL_KEY,
+                    "is not set: the TransformationJob commits silver and gold, and its Kafka"
+                            + " transactions, on checkpoints");
+        }
+        bootstrapTables(config);
+        CatalogLoader catalog = IngestionJob.catalogLoader(config.catalog());
+
+        DataStream<RowChange> changelog =
+                BronzeChangelog.build(
+                        env,
+                        SOURCE_TABLES,
+                        table ->
+                                TableLoader.fromCatalog(
+                                        catalog,
+                                        BronzeTables.identifierFor(
+                                                config.bronzeNamespace(), table)),
+                        config.bronzeMonitorInterval());
+
+        SingleOutputStreamOperator<RowChange> cleansed = SilverTopology.cleanse(changelog);
+        SilverTopology.sink(
+                cleansed,
+                SOURCE_TABLES,
+                table ->
+                        TableLoader.fromCatalog(
+                                catalog,
+                                SilverTables.definitionFor(config.silverNamespace(), table)
+                                        .identifier()),
+                TableLoader.fromCatalog(catalog, quarantineIdentifier()));
+
+        DataStream<SalesDailyMetrics> gold = GoldTopology.salesDailyMetrics(cleansed);
+        GoldTopology.sink(
+                gold,
+                GoldKafkaSink.create(
+                        config.kafkaBootstrapServers(),
+                        config.kafkaTopic(),
+                        config.kafkaTransactionalIdPrefix(),
+                        config.kafkaTransactionTimeout(),
+                        config.kafkaProducerProperties()),
+                TableLoader.fromCatalog(
+                        catalog, GoldTables.salesDailyMetrics(config.goldNamespace()).identifier()),
+                GoldTables.SALES_DAILY_METRICS);
+    }
+
+    private static TableIdentifier quarantineIdentifier() {
+        return QuarantineTables.silverRejects().identifier();
+    }
+
+    private static void bootstrapTables(TransformationConfig config) {
+        List<TableDefinition> tables = new ArrayList<>();
+        for (String table : SOURCE_TABLES) {
+            tables.add(SilverTables.definitionFor(config.silverNamespace(), table));
+            // bronze must exist for the streaming read even before the IngestionJob first commits
+            tables.add(BronzeTables.definitionFor(config.bronzeNamespace(), table));
+        }
+        tables.add(QuarantineTables.silverRejects());
+        tables.add(GoldTables.salesDailyMetrics(config.goldNamespace()));
+        Catalog catalog;
+        try {
+            catalog = IcebergCatalogs.load(config.catalog());
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException(
+                    "catalog.*",
+                    "could not be used (" + config.catalog().describe() + "): " + e.getMessage(),
+                    e);
+        }
+        try {
+            TableBootstrap bootstrap = new TableBootstrap(catalog);
+            for (TableDefinition table : tables) {
+                bootstrap.ensure(table);
+            }
+        } finally {
+            if (catalog instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // releases connections only
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.lakestream.jobs.transformation;
+
+/**
+ * Stable operator ids of the TransformationJob, in one place: renaming one orphans its state (LSN
+ * positions, order joins, daily aggregates, pending Kafka transactions). Never rename.
+ */
+public final class TransformationOperatorIds {
+
+    private TransformationOperatorIds() {}
+
+    public static String bronzeSource(String sourceTable) {
+        return "bronze-source-" + sourceTable.replace('.', '-');
+    }
+
+    public static String bronzeParser(String sourceTable) {
+        return "bronze-parse-" + sourceTable.replace('.', '-');
+    }
+
+    public static final String APPLY_IN_LSN_ORDER = "apply-in-lsn-order";
+    public static final String CLEANSE = "silver-cleanse";
+
+    public static String silverSink(String sourceTable) {
+        return "silver-sink-" + sourceTable.replace('.', '-');
+    }
+
+    public static final String QUARANTINE_SINK = "quarantine-sink";
+    public static final String ORDER_CONTRIBUTIONS = "gold-order-contributions";
+    public static final String LOCAL_SALE_DATE = "gold-local-sale-date";
+    public static final String DAILY_METRICS = "gold-daily-metrics";
+    public static final String GOLD_KAFKA_SINK = "gold-kafka-sink";
+    public static final String GOLD_ICEBERG_SINK = "gold-iceberg-sink";
+}

@@ -1,0 +1,194 @@
+package dev.lakestream.jobs.transformation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lakestream.catalog.QuarantineTables;
+import dev.lakestream.catalog.SilverTables;
+import dev.lakestream.embedded.KafkaBroker;
+import dev.lakestream.jobs.gold.GoldReconciliation;
+import dev.lakestream.jobs.ingestion.IngestionConfig;
+import dev.lakestream.jobs.ingestion.IngestionJob;
+import dev.lakestream.jobs.ingestion.IngestionTestStack;
+import dev.lakestream.shop.ShopSchema;
+import dev.lakestream.shop.workload.WorkloadConfig;
+import dev.lakestream.shop.workload.WorkloadGenerator;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole pipeline on real services, IngestionJob and TransformationJob together: after a
+ * workload of inserts, status changes, line edits, cancellations, deletes and orders moved between
+ * stores and dates reaches quiescence, every gold key read from Kafka ({@code read_committed},
+ * latest per key) equals the same metrics computed by one SQL query over the source tables, with no
+ * key on one side only; and silver holds exactly the source rows.
+ */
+class TransformationITCase {
+
+    private static IngestionTestStack stack;
+    private static KafkaBroker kafka;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        stack = IngestionTestStack.start();
+        kafka = KafkaBroker.start(stack.workDir.resolve("kafka"), 0);
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void goldOnKafkaEqualsSqlOverTheSourceTables() throws Exception {
+        String db = "shop_gold";
+        WorkloadConfig workload =
+                WorkloadConfig.builder()
+                        .seed(21)
+                        .stores(4)
+                        .customers(100)
+                        .products(40)
+                        .initialOrders(120)
+                        .build();
+        stack.seedShop(db, workload);
+        String topic = "gold_" + db;
+        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+
+        IngestionConfig ingestion = IngestionConfig.fromMap(stack.settings(db));
+        StreamExecutionEnvironment ingestionEnv = stack.environment(ingestion);
+        IngestionJob.prepare(ingestionEnv, ingestion);
+        JobID ingest = stack.flink.submit(ingestionEnv, ingestion.jobName(), Optional.empty());
+
+        TransformationConfig transformation =
+                TransformationConfig.fromMap(transformationSettings(db, topic));
+        StreamExecutionEnvironment env =
+                new StreamExecutionEnvironment(transformation.flinkConfiguration());
+        TransformationJob.prepare(env, transformation);
+        JobID transform = stack.flink.submit(env, transformation.jobName(), Optional.empty());
+
+        try (Connection c = stack.postgres.connect(db)) {
+            try (WorkloadGenerator generator = new WorkloadGenerator(c, workload.withSeed(22))) {
+                generator.runTransactions(300);
+            }
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                // orders that move to another store and to another day
+                s.executeUpdate(
+                        "UPDATE shop.orders o SET store_id = (SELECT min(store_id) FROM shop.stores"
+                                + " WHERE store_id <> o.store_id), updated_at = now()"
+                                + " WHERE order_id % 7 = 0");
+                s.executeUpdate(
+                        "UPDATE shop.orders SET created_at = created_at + interval '1 day',"
+                                + " updated_at = now() WHERE order_id % 11 = 0");
+            }
+        }
+
+        try (Connection c = stack.postgres.connect(db)) {
+            Map<String, String> expected = GoldReconciliation.fromPostgres(c);
+            assertThat(expected).hasSizeGreaterThan(10);
+            await().atMost(Duration.ofMinutes(4))
+                    .pollInterval(Duration.ofSeconds(3))
+                    .untilAsserted(
+                            () -> {
+                                stack.assertRunning(ingest);
+                                stack.assertRunning(transform);
+                                assertThat(
+                                                GoldReconciliation.fromKafka(
+                                                        kafka.bootstrapServers(), topic))
+                                        .isEqualTo(expected);
+                            });
+
+            Catalog catalog = stack.catalog(ingestion);
+            for (String table : ShopSchema.TABLES) {
+                Table silver =
+                        catalog.loadTable(SilverTables.definitionFor("silver", table).identifier());
+                assertThat(silverKeys(silver, table))
+                        .as("silver %s holds exactly the source rows", table)
+                        .isEqualTo(sourceKeys(c, table));
+            }
+            Table rejects = catalog.loadTable(QuarantineTables.silverRejects().identifier());
+            rejects.refresh();
+            assertThat(rejects.currentSnapshot())
+                    .as("the generator writes only valid rows")
+                    .isNull();
+        }
+        stack.flink.cancel(transform);
+        stack.flink.cancel(ingest);
+    }
+
+    private static Map<String, String> transformationSettings(String db, String topic) {
+        Map<String, String> s = new HashMap<>();
+        stack.settings(db)
+                .forEach(
+                        (k, v) -> {
+                            if (!k.startsWith("source.")) {
+                                s.put(k, v);
+                            }
+                        });
+        s.put(
+                "state.checkpoints.dir",
+                stack.workDir.resolve("checkpoints-transformation").toUri().toString());
+        s.put("bronze.monitor-interval", "1s");
+        s.put("gold.kafka.bootstrap-servers", kafka.bootstrapServers());
+        s.put("gold.kafka.topic", topic);
+        s.put("gold.kafka.transactional-id-prefix", "it-" + db);
+        return s;
+    }
+
+    private static Set<String> silverKeys(Table table, String sourceTable) throws Exception {
+        table.refresh();
+        Set<String> keys = new HashSet<>();
+        if (table.currentSnapshot() == null) {
+            return keys;
+        }
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
+            for (Record r : rows) {
+                StringBuilder key = new StringBuilder();
+                for (String column : ShopSchema.primaryKey(sourceTable)) {
+                    key.append(r.getField(column)).append('|');
+                }
+                keys.add(key.toString());
+            }
+        }
+        return keys;
+    }
+
+    private static Set<String> sourceKeys(Connection c, String table) throws Exception {
+        Set<String> keys = new HashSet<>();
+        String columns = String.join(", ", ShopSchema.primaryKey(table));
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT " + columns + " FROM " + table)) {
+            int n = ShopSchema.primaryKey(table).size();
+            while (rs.next()) {
+                StringBuilder key = new StringBuilder();
+                for (int i = 1; i <= n; i++) {
+                    key.append(rs.getObject(i)).append('|');
+                }
+                keys.add(key.toString());
+            }
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.lakestream.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakestream.jobs.gold.GoldTopicReader;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Prints gold {@code sales_daily_metrics} as read from Kafka: the live KPI table. */
+final class GoldBoard {
+
+    private GoldBoard() {}
+
+    /** The newest sale date's KPIs per store (the shop's "today"). */
+    static void print(String bootstrapServers, String topic, PrintStream out) {
+        try {
+            Map<String, JsonNode> gold = GoldTopicReader.current(bootstrapServers, topic);
+            if (gold.isEmpty()) {
+                out.println("  gold: no KPIs published yet");
+                return;
+            }
+            String latest = new TreeMap<>(gold).lastKey().split("\\|")[0];
+            out.printf(
+                    "  gold sales_daily_metrics on Kafka: %d keys; %s per store:%n",
+                    gold.size(), latest);
+            header(out);
+            gold.forEach(
+                    (key, value) -> {
+                        if (key.startsWith(latest + "|")) {
+                            row(out, value);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            out.println("  gold: unavailable (" + e.getMessage() + ")");
+        }
+    }
+
+    static void printAll(String bootstrapServers, String topic, PrintStream out) {
+        Map<String, JsonNode> gold = GoldTopicReader.current(bootstrapServers, topic);
+        out.println(gold.size() + " (sale_date, store) keys on " + topic + " (read_committed):");
+        header(out);
+        gold.values().forEach(v -> row(out, v));
+    }
+
+    private static void header(PrintStream out) {
+        out.printf(
+                "  %-10s %5s %4s %7s %9s %6s %12s %10s %12s %10s %9s%n",
+                "date",
+                "store",
+                "cur",
+                "orders",
+                "cancelled",
+                "items",
+                "gross",
+                "discounts",
+                "net",
+                "avg order",
+                "customers");
+    }
+
+    private static void row(PrintStream out, JsonNode v) {
+        out.printf(
+                "  %-10s %5d %4s %7d %9d %6d %12s %10s %12s %10s %9d%n",
+                v.get("sale_date").asText(),
+                v.get("store_id").asLong(),
+                v.get("currency").asText(),
+                v.get("order_count").asLong(),
+                v.get("cancelled_order_count").asLong(),
+                v.get("items_sold").asLong(),
+                v.get("gross_revenue").asText(),
+                v.get("discounts").asText(),
+                v.get("net_revenue").asText(),
+                v.get("avg_order_value").isNull() ? "-" : v.get("avg_order_value").asText(),
+                v.get("distinct_customers").asLong());
+    }
+}
