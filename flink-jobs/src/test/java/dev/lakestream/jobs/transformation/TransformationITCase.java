@@ -76,17 +76,10 @@ class TransformationITCase {
         String topic = "gold_" + db;
         kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
 
-        IngestionConfig ingestion = IngestionConfig.fromMap(stack.settings(db));
-        StreamExecutionEnvironment ingestionEnv = stack.environment(ingestion);
-        IngestionJob.prepare(ingestionEnv, ingestion);
-        JobID ingest = stack.flink.submit(ingestionEnv, ingestion.jobName(), Optional.empty());
-
-        TransformationConfig transformation =
-                TransformationConfig.fromMap(transformationSettings(db, topic));
-        StreamExecutionEnvironment env =
-                new StreamExecutionEnvironment(transformation.flinkConfiguration());
-        TransformationJob.prepare(env, transformation);
-        JobID transform = stack.flink.submit(env, transformation.jobName(), Optional.empty());
+        Pipeline pipeline = start(db, topic);
+        IngestionConfig ingestion = pipeline.ingestion();
+        JobID ingest = pipeline.ingest();
+        JobID transform = pipeline.transform();
 
         try (Connection c = stack.postgres.connect(db)) {
             try (WorkloadGenerator generator = new WorkloadGenerator(c, workload.withSeed(22))) {
@@ -102,9 +95,68 @@ class TransformationITCase {
                 s.executeUpdate(
                         "UPDATE shop.orders SET created_at = created_at + interval '1 day',"
                                 + " updated_at = now() WHERE order_id % 11 = 0");
+                // a row PostgreSQL accepts but silver's rules refuse
+                s.executeUpdate(
+                        "INSERT INTO shop.customers (customer_id, email, full_name, created_at,"
+                                + " updated_at)"
+                                + " VALUES (999999, 'not-an-e-mail', 'Bad Address', now(), now())");
             }
         }
 
+        awaitGoldEqualsPostgres(db, topic, pipeline);
+        try (Connection c = stack.postgres.connect(db)) {
+            Catalog catalog = stack.catalog(ingestion);
+            Table rejects = catalog.loadTable(QuarantineTables.silverRejects().identifier());
+            await().atMost(Duration.ofMinutes(1))
+                    .untilAsserted(
+                            () ->
+                                    assertThat(
+                                                    dev.lakestream.catalog.BronzeChanges
+                                                            .committedRows(rejects))
+                                            .isEqualTo(1));
+            try (CloseableIterable<Record> rejected = IcebergGenerics.read(rejects).build()) {
+                Record r = rejected.iterator().next();
+                assertThat(r.getField("source_table")).isEqualTo("shop.customers");
+                assertThat(r.getField("rule")).isEqualTo("customers.email.format");
+                assertThat((String) r.getField("reason")).contains("not-an-e-mail");
+                assertThat((String) r.getField("raw")).contains("\"customer_id\":999999");
+            }
+            for (String table : ShopSchema.TABLES) {
+                Table silver =
+                        catalog.loadTable(SilverTables.definitionFor("silver", table).identifier());
+                Set<String> expected = sourceKeys(c, table);
+                if (table.equals(ShopSchema.CUSTOMERS)) {
+                    expected.remove("999999|");
+                }
+                assertThat(silverKeys(silver, table))
+                        .as("silver %s holds exactly the source rows that pass cleansing", table)
+                        .isEqualTo(expected);
+            }
+        }
+        stack.flink.cancel(transform);
+        stack.flink.cancel(ingest);
+    }
+
+    /** Both jobs running against one shop database and one gold topic. */
+    private record Pipeline(IngestionConfig ingestion, JobID ingest, JobID transform) {}
+
+    private static Pipeline start(String db, String topic) throws Exception {
+        IngestionConfig ingestion = IngestionConfig.fromMap(stack.settings(db));
+        StreamExecutionEnvironment ingestionEnv = stack.environment(ingestion);
+        IngestionJob.prepare(ingestionEnv, ingestion);
+        JobID ingest = stack.flink.submit(ingestionEnv, ingestion.jobName(), Optional.empty());
+
+        TransformationConfig transformation =
+                TransformationConfig.fromMap(transformationSettings(db, topic));
+        StreamExecutionEnvironment env =
+                new StreamExecutionEnvironment(transformation.flinkConfiguration());
+        TransformationJob.prepare(env, transformation);
+        JobID transform = stack.flink.submit(env, transformation.jobName(), Optional.empty());
+        return new Pipeline(ingestion, ingest, transform);
+    }
+
+    private static void awaitGoldEqualsPostgres(String db, String topic, Pipeline pipeline)
+            throws Exception {
         try (Connection c = stack.postgres.connect(db)) {
             Map<String, String> expected = GoldReconciliation.fromPostgres(c);
             assertThat(expected).hasSizeGreaterThan(10);
@@ -112,29 +164,58 @@ class TransformationITCase {
                     .pollInterval(Duration.ofSeconds(3))
                     .untilAsserted(
                             () -> {
-                                stack.assertRunning(ingest);
-                                stack.assertRunning(transform);
+                                stack.assertRunning(pipeline.ingest());
+                                stack.assertRunning(pipeline.transform());
                                 assertThat(
                                                 GoldReconciliation.fromKafka(
                                                         kafka.bootstrapServers(), topic))
                                         .isEqualTo(expected);
                             });
-
-            Catalog catalog = stack.catalog(ingestion);
-            for (String table : ShopSchema.TABLES) {
-                Table silver =
-                        catalog.loadTable(SilverTables.definitionFor("silver", table).identifier());
-                assertThat(silverKeys(silver, table))
-                        .as("silver %s holds exactly the source rows", table)
-                        .isEqualTo(sourceKeys(c, table));
-            }
-            Table rejects = catalog.loadTable(QuarantineTables.silverRejects().identifier());
-            assertThat(dev.lakestream.catalog.BronzeChanges.committedRows(rejects))
-                    .as("the generator writes only valid rows")
-                    .isZero();
         }
-        stack.flink.cancel(transform);
-        stack.flink.cancel(ingest);
+    }
+
+    @Test
+    void goldStaysExactWhenBothJobsFailMidStream() throws Exception {
+        String db = "shop_gold_failover";
+        WorkloadConfig workload =
+                WorkloadConfig.builder()
+                        .seed(31)
+                        .stores(4)
+                        .customers(100)
+                        .products(40)
+                        .initialOrders(100)
+                        .build();
+        stack.seedShop(db, workload);
+        String topic = "gold_" + db;
+        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        Pipeline pipeline = start(db, topic);
+
+        java.util.concurrent.CompletableFuture<Long> shop =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> {
+                            try (Connection c = stack.postgres.connect(db);
+                                    WorkloadGenerator generator =
+                                            new WorkloadGenerator(
+                                                    c, workload.withSeed(32).withRate(60))) {
+                                return generator.runTransactions(900);
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+        // once gold is flowing, kill the TaskManager: every task of both jobs fails, open Kafka
+        // transactions are aborted, both jobs restart from their last checkpoints
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> GoldTopicCounts.records(kafka.bootstrapServers(), topic, true) > 50);
+        stack.flink.replaceTaskManager();
+        assertThat(shop.get()).isEqualTo(900L);
+
+        awaitGoldEqualsPostgres(db, topic, pipeline);
+        assertThat(GoldTopicCounts.records(kafka.bootstrapServers(), topic, false))
+                .as("the failure aborted a transaction whose records read_committed never shows")
+                .isGreaterThan(GoldTopicCounts.records(kafka.bootstrapServers(), topic, true));
+        stack.flink.cancel(pipeline.transform());
+        stack.flink.cancel(pipeline.ingest());
     }
 
     private static Map<String, String> transformationSettings(String db, String topic) {
