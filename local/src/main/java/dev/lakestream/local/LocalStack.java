@@ -72,6 +72,9 @@ public final class LocalStack implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
     private Thread mainThread;
+    private final java.util.concurrent.CountDownLatch generatorStarted =
+            new java.util.concurrent.CountDownLatch(1);
+    private volatile Instant generatorStartedAt;
 
     private EmbeddedPostgresServer postgres;
     private S3ProxyServer s3;
@@ -277,6 +280,8 @@ public final class LocalStack implements AutoCloseable {
                         null,
                         workload());
         WorkloadStats stats = generator.stats();
+        generatorStartedAt = Instant.now();
+        generatorStarted.countDown();
         CompletableFuture<Long> generating =
                 CompletableFuture.supplyAsync(
                         () -> {
@@ -484,6 +489,36 @@ public final class LocalStack implements AutoCloseable {
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
         conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
         return conf;
+    }
+
+    // --- for drivers that run the stack in-process (benchmarks) ---------------------------
+
+    /** Blocks until the workload generator runs (the snapshot is committed by then). */
+    void awaitGeneratorStarted(Duration timeout) throws InterruptedException {
+        if (!generatorStarted.await(
+                timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the stack did not start its generator in " + timeout);
+        }
+    }
+
+    /** Asks {@link #run()} to return; {@link #close()} then stops everything in order. */
+    void requestStop() {
+        stopping = true;
+    }
+
+    String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    Connection shopConnection() throws java.sql.SQLException {
+        return postgres.connect(SHOP_DB);
+    }
+
+    GoldLatencyBenchmark.WorkloadStatsView generatedSoFar() {
+        long seconds = Math.max(1, Duration.between(generatorStartedAt, Instant.now()).toSeconds());
+        WorkloadStats stats = generator.stats();
+        return new GoldLatencyBenchmark.WorkloadStatsView(
+                stats.transactions() / (double) seconds, stats.totalRows(), seconds);
     }
 
     private void step(String what) {

@@ -160,17 +160,30 @@ class TransformationITCase {
         try (Connection c = stack.postgres.connect(db)) {
             Map<String, String> expected = GoldReconciliation.fromPostgres(c);
             assertThat(expected).hasSizeGreaterThan(10);
-            await().atMost(Duration.ofMinutes(4))
-                    .pollInterval(Duration.ofSeconds(3))
-                    .untilAsserted(
-                            () -> {
-                                stack.assertRunning(pipeline.ingest());
-                                stack.assertRunning(pipeline.transform());
-                                assertThat(
-                                                GoldReconciliation.fromKafka(
-                                                        kafka.bootstrapServers(), topic))
-                                        .isEqualTo(expected);
-                            });
+            try {
+                await().atMost(Duration.ofMinutes(4))
+                        .pollInterval(Duration.ofSeconds(3))
+                        .untilAsserted(
+                                () -> {
+                                    stack.assertRunning(pipeline.ingest());
+                                    stack.assertRunning(pipeline.transform());
+                                    assertThat(
+                                                    GoldReconciliation.fromKafka(
+                                                            kafka.bootstrapServers(), topic))
+                                            .isEqualTo(expected);
+                                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(
+                        e.getMessage()
+                                + "\n"
+                                + GoldDiagnostics.explain(
+                                        c,
+                                        stack.catalog(pipeline.ingestion()),
+                                        expected,
+                                        GoldReconciliation.fromKafka(
+                                                kafka.bootstrapServers(), topic)),
+                        e);
+            }
         }
     }
 
@@ -211,6 +224,12 @@ class TransformationITCase {
         assertThat(shop.get()).isEqualTo(900L);
 
         awaitGoldEqualsPostgres(db, topic, pipeline);
+        Table rejects =
+                stack.catalog(pipeline.ingestion())
+                        .loadTable(QuarantineTables.silverRejects().identifier());
+        assertThat(dev.lakestream.catalog.BronzeChanges.committedRows(rejects))
+                .as("the generator writes only valid rows, so SQL over the source is the oracle")
+                .isZero();
         assertThat(GoldTopicCounts.records(kafka.bootstrapServers(), topic, false))
                 .as("the failure aborted a transaction whose records read_committed never shows")
                 .isGreaterThan(GoldTopicCounts.records(kafka.bootstrapServers(), topic, true));

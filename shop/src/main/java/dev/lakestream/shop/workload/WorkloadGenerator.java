@@ -117,8 +117,13 @@ public final class WorkloadGenerator implements AutoCloseable {
                     + " SET status = 'CANCELLED', updated_at = ?, note = ? WHERE order_id = ?";
     private static final String TOUCH_ORDER =
             "UPDATE " + ORDERS + " SET updated_at = ? WHERE order_id = ?";
+    // a smaller quantity caps the line's discount at the new line amount, as a till would:
+    // a discount above its line is invalid data that silver quarantines
     private static final String UPDATE_LINE_QUANTITY =
-            "UPDATE " + ORDER_LINES + " SET quantity = ? WHERE order_id = ? AND line_no = ?";
+            "UPDATE "
+                    + ORDER_LINES
+                    + " SET quantity = ?, discount = least(discount, unit_price * ?)"
+                    + " WHERE order_id = ? AND line_no = ?";
     private static final String UPDATE_LINE_DISCOUNT =
             "UPDATE "
                     + ORDER_LINES
@@ -798,9 +803,11 @@ public final class WorkloadGenerator implements AutoCloseable {
         } else if (action < 35 || action >= 60) {
             int lineNo = ShopData.pick(random, lines);
             PreparedStatement ps = statement(UPDATE_LINE_QUANTITY);
-            ps.setInt(1, quantity(random));
-            ps.setLong(2, orderId);
-            ps.setInt(3, lineNo);
+            int quantity = quantity(random);
+            ps.setInt(1, quantity);
+            ps.setInt(2, quantity);
+            ps.setLong(3, orderId);
+            ps.setInt(4, lineNo);
             count(
                     changes,
                     ORDER_LINES,

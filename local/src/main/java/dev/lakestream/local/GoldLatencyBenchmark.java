@@ -1,0 +1,172 @@
+package dev.lakestream.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Measures end-to-end latency on the local stack: from a PostgreSQL commit to the gold record that
+ * includes it being visible on Kafka to a {@code read_committed} reader, under a background
+ * workload.
+ *
+ * <p>Probe orders go to a store of their own, created after the background generator started (so
+ * only probes touch it): the k-th probe is visible when that store's gold record shows k orders.
+ *
+ * <pre>
+ *   java ... dev.lakestream.local.GoldLatencyBenchmark [--probes 60] [--rate 50]
+ *       [--checkpoint-interval 5s]
+ * </pre>
+ */
+public final class GoldLatencyBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private GoldLatencyBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int probes = 60;
+        double rate = 50;
+        String interval = "5s";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--probes" -> probes = Integer.parseInt(args[++i]);
+                case "--rate" -> rate = Double.parseDouble(args[++i]);
+                case "--checkpoint-interval" -> interval = args[++i];
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path data = Files.createTempDirectory("lakestream-latency");
+        System.setProperty("lakestream.log.dir", data.toString());
+        LocalOptions options =
+                LocalOptions.parse(
+                        new String[] {
+                            "run",
+                            "--data",
+                            data.toString(),
+                            "--rate",
+                            Double.toString(rate),
+                            "--ui-port",
+                            "0",
+                            "--checkpoint-interval",
+                            interval
+                        });
+        int exit = 0;
+        try (LocalStack stack = new LocalStack(options, data, System.out)) {
+            CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> run(stack));
+            stack.awaitGeneratorStarted(Duration.ofMinutes(5));
+            exit = measure(stack, probes);
+            stack.requestStop();
+            running.join();
+        } finally {
+            LocalStack.deleteRecursively(data);
+        }
+        System.exit(exit);
+    }
+
+    private static int run(LocalStack stack) {
+        try {
+            return stack.run();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int measure(LocalStack stack, int probes) throws Exception {
+        long storeId = 900_000;
+        Map<Long, Long> visibleAt = new ConcurrentHashMap<>();
+        Properties props = new Properties();
+        props.setProperty("bootstrap.servers", stack.kafkaBootstrapServers());
+        props.setProperty("isolation.level", "read_committed");
+        props.setProperty("group.id", "latency-probe");
+        props.setProperty("auto.offset.reset", "earliest");
+        CompletableFuture<Void> reader =
+                CompletableFuture.runAsync(
+                        () -> {
+                            try (KafkaConsumer<byte[], byte[]> consumer =
+                                    new KafkaConsumer<>(
+                                            props,
+                                            new ByteArrayDeserializer(),
+                                            new ByteArrayDeserializer())) {
+                                consumer.subscribe(List.of(LocalStack.GOLD_TOPIC));
+                                while (visibleAt.size() < probes) {
+                                    for (ConsumerRecord<byte[], byte[]> r :
+                                            consumer.poll(Duration.ofMillis(100))) {
+                                        long now = System.currentTimeMillis();
+                                        JsonNode key = JSON.readTree(r.key());
+                                        if (key.get("store_id").asLong() != storeId) {
+                                            continue;
+                                        }
+                                        JsonNode value = JSON.readTree(r.value());
+                                        if (!value.get("deleted").asBoolean()) {
+                                            visibleAt.putIfAbsent(
+                                                    value.get("order_count").asLong(), now);
+                                        }
+                                    }
+                                }
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+        List<Long> committedAt = new ArrayList<>();
+        try (Connection c = stack.shopConnection()) {
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate(
+                        "INSERT INTO shop.stores (store_id, code, name, region, time_zone,"
+                                + " currency) VALUES ("
+                                + storeId
+                                + ", 'PROBE', 'Latency probe', 'LAB', 'UTC', 'EUR')");
+            }
+            try (PreparedStatement order =
+                    c.prepareStatement(
+                            "INSERT INTO shop.orders (order_id, store_id, status, created_at,"
+                                    + " updated_at) VALUES (?, ?, 'PLACED', '2030-01-01T12:00:00Z',"
+                                    + " now())")) {
+                for (int k = 1; k <= probes; k++) {
+                    order.setLong(1, 900_000_000L + k);
+                    order.setLong(2, storeId);
+                    order.executeUpdate();
+                    committedAt.add(System.currentTimeMillis());
+                    // probes every 1.7 s, out of step with the checkpoint interval
+                    Thread.sleep(1700);
+                }
+            }
+        }
+        reader.get(5, java.util.concurrent.TimeUnit.MINUTES);
+        List<Long> latencies = new ArrayList<>();
+        for (int k = 1; k <= probes; k++) {
+            latencies.add(visibleAt.get((long) k) - committedAt.get(k - 1));
+        }
+        Collections.sort(latencies);
+        WorkloadStatsView generated = stack.generatedSoFar();
+        System.out.printf(
+                "LATENCY PostgreSQL commit -> gold on Kafka (read_committed), %d probes:"
+                        + " p50 %.1f s, p99 %.1f s, max %.1f s%n",
+                probes,
+                latencies.get(probes / 2) / 1000.0,
+                latencies.get(Math.min(probes - 1, (int) Math.ceil(probes * 0.99) - 1)) / 1000.0,
+                latencies.get(probes - 1) / 1000.0);
+        System.out.printf(
+                "THROUGHPUT background workload %.1f tx/s, %d row changes in %d s%n",
+                generated.transactionsPerSecond(), generated.rowChanges(), generated.seconds());
+        return 0;
+    }
+
+    /** What the background generator did so far. */
+    record WorkloadStatsView(double transactionsPerSecond, long rowChanges, long seconds) {}
+}
