@@ -127,10 +127,10 @@ public final class GoldLatencyBenchmark {
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
                 s.executeUpdate(
-                        "INSERT INTO shop.stores (store_id, code, name, region, time_zone,"
-                                + " currency) VALUES ("
+                        "INSERT INTO shop.stores (store_id, code, name, region, city, country,"
+                                + " time_zone, currency) VALUES ("
                                 + storeId
-                                + ", 'PROBE', 'Latency probe', 'LAB', 'UTC', 'EUR')");
+                                + ", 'PROBE', 'Latency probe', 'LAB', 'Lab', 'DE', 'UTC', 'EUR')");
             }
             try (PreparedStatement order =
                     c.prepareStatement(
