@@ -141,13 +141,19 @@ class TransformationITCase {
     private record Pipeline(IngestionConfig ingestion, JobID ingest, JobID transform) {}
 
     private static Pipeline start(String db, String topic) throws Exception {
+        return start(db, topic, Map.of());
+    }
+
+    private static Pipeline start(String db, String topic, Map<String, String> overrides)
+            throws Exception {
         IngestionConfig ingestion = IngestionConfig.fromMap(stack.settings(db));
         StreamExecutionEnvironment ingestionEnv = stack.environment(ingestion);
         IngestionJob.prepare(ingestionEnv, ingestion);
         JobID ingest = stack.flink.submit(ingestionEnv, ingestion.jobName(), Optional.empty());
 
-        TransformationConfig transformation =
-                TransformationConfig.fromMap(transformationSettings(db, topic));
+        Map<String, String> settings = transformationSettings(db, topic);
+        settings.putAll(overrides);
+        TransformationConfig transformation = TransformationConfig.fromMap(settings);
         StreamExecutionEnvironment env =
                 new StreamExecutionEnvironment(transformation.flinkConfiguration());
         TransformationJob.prepare(env, transformation);
@@ -201,7 +207,8 @@ class TransformationITCase {
         stack.seedShop(db, workload);
         String topic = "gold_" + db;
         kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
-        Pipeline pipeline = start(db, topic);
+        // long Kafka transactions, so that the kill below lands inside one that holds records
+        Pipeline pipeline = start(db, topic, Map.of("execution.checkpointing.interval", "10s"));
 
         java.util.concurrent.CompletableFuture<Long> shop =
                 java.util.concurrent.CompletableFuture.supplyAsync(
@@ -220,6 +227,14 @@ class TransformationITCase {
         await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> GoldTopicCounts.records(kafka.bootstrapServers(), topic, true) > 50);
+        // wait until a transaction is open with records in it, then kill
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(200))
+                .until(
+                        () ->
+                                GoldTopicCounts.records(kafka.bootstrapServers(), topic, false)
+                                        > GoldTopicCounts.records(
+                                                kafka.bootstrapServers(), topic, true));
         stack.flink.replaceTaskManager();
         assertThat(shop.get()).isEqualTo(900L);
 
