@@ -7,10 +7,10 @@ import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.jobs.bronze.BronzeDeserializationSchema;
 import dev.lakestream.jobs.bronze.BronzeRowMapper;
+import dev.lakestream.jobs.config.JobLauncher;
 import dev.lakestream.jobs.source.postgres.PostgresCdcSource;
 import dev.lakestream.jobs.source.postgres.PostgresPreflight;
 import dev.lakestream.jobs.source.postgres.PostgresPreflight.CapturedTable;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -42,39 +42,13 @@ public final class IngestionJob {
     private IngestionJob() {}
 
     public static void main(String[] args) throws Exception {
-        Path configFile = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                configFile = Path.of(args[++i]);
-            } else {
-                System.err.println(
-                        "lakestream: unknown argument '"
-                                + args[i]
-                                + "'; usage: IngestionJob [--config <file.properties>]");
-                System.exit(2);
-            }
-        }
-        if (configFile == null && System.getenv("LAKESTREAM_CONFIG") != null) {
-            configFile = Path.of(System.getenv("LAKESTREAM_CONFIG"));
-        }
-        IngestionConfig config;
-        StreamExecutionEnvironment env;
-        try {
-            config = IngestionConfig.load(configFile, System.getenv());
-            env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
-            prepare(env, config);
-        } catch (InvalidSettingException e) {
-            System.err.println("lakestream: configuration error: " + e.getMessage());
-            LOG.error("Configuration error: {}", e.getMessage());
-            System.exit(2);
-            return;
-        } catch (RuntimeException e) {
-            System.err.println("lakestream: cannot start the IngestionJob: " + e.getMessage());
-            LOG.error("Start-up failed", e);
-            System.exit(1);
-            return;
-        }
-        env.execute(config.jobName());
+        JobLauncher.run(
+                args,
+                "IngestionJob",
+                IngestionConfig::load,
+                IngestionConfig::flinkConfiguration,
+                IngestionConfig::jobName,
+                IngestionJob::prepare);
     }
 
     /**

@@ -8,11 +8,11 @@ import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.catalog.TableDefinition;
+import dev.lakestream.jobs.config.JobLauncher;
 import dev.lakestream.jobs.gold.GoldKafkaSink;
 import dev.lakestream.jobs.gold.SalesDailyMetrics;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.silver.RowChange;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -22,8 +22,6 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The TransformationJob: bronze in, typed silver and gold {@code sales_daily_metrics} out, gold
@@ -45,46 +43,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class TransformationJob {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TransformationJob.class);
-
     /** The shop entities the gold KPIs are computed from. */
     public static final List<String> SOURCE_TABLES = SilverTables.sourceTables();
 
     private TransformationJob() {}
 
     public static void main(String[] args) throws Exception {
-        Path configFile = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                configFile = Path.of(args[++i]);
-            } else {
-                System.err.println(
-                        "lakestream: unknown argument '"
-                                + args[i]
-                                + "'; usage: TransformationJob [--config <file.properties>]");
-                System.exit(2);
-            }
-        }
-        if (configFile == null && System.getenv("LAKESTREAM_CONFIG") != null) {
-            configFile = Path.of(System.getenv("LAKESTREAM_CONFIG"));
-        }
-        TransformationConfig config;
-        StreamExecutionEnvironment env;
-        try {
-            config = TransformationConfig.load(configFile, System.getenv());
-            env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
-            prepare(env, config);
-        } catch (InvalidSettingException e) {
-            System.err.println("lakestream: configuration error: " + e.getMessage());
-            System.exit(2);
-            return;
-        } catch (RuntimeException e) {
-            System.err.println("lakestream: cannot start the TransformationJob: " + e.getMessage());
-            LOG.error("Start-up failed", e);
-            System.exit(1);
-            return;
-        }
-        env.execute(config.jobName());
+        JobLauncher.run(
+                args,
+                "TransformationJob",
+                TransformationConfig::load,
+                TransformationConfig::flinkConfiguration,
+                TransformationConfig::jobName,
+                TransformationJob::prepare);
     }
 
     /**

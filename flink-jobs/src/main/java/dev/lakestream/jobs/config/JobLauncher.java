@@ -1,0 +1,79 @@
+package dev.lakestream.jobs.config;
+
+import dev.lakestream.catalog.InvalidSettingException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code main} every lakestream job shares: {@code --config <file>} (or {@code
+ * LAKESTREAM_CONFIG}), configuration from file and environment, start-up checks, then execute. A
+ * bad setting exits with code 2 and a message naming the key; any other start-up failure with code
+ * 1; a wrong argument with code 2 and the usage.
+ */
+public final class JobLauncher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
+
+    private JobLauncher() {}
+
+    /**
+     * @param jobClass the job's simple name, for messages
+     * @param load reads and validates the configuration
+     * @param flinkConfiguration the Flink settings inside the configuration
+     * @param jobName the job name inside the configuration
+     * @param prepare checks the world and builds the job graph
+     */
+    public static <C> void run(
+            String[] args,
+            String jobClass,
+            BiFunction<Path, Map<String, String>, C> load,
+            Function<C, Configuration> flinkConfiguration,
+            Function<C, String> jobName,
+            BiConsumer<StreamExecutionEnvironment, C> prepare)
+            throws Exception {
+        Path configFile = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                configFile = Path.of(args[++i]);
+            } else {
+                System.err.println(
+                        "lakestream: unknown argument '"
+                                + args[i]
+                                + "'; usage: "
+                                + jobClass
+                                + " [--config <file.properties>]");
+                System.exit(2);
+            }
+        }
+        if (configFile == null && System.getenv("LAKESTREAM_CONFIG") != null) {
+            configFile = Path.of(System.getenv("LAKESTREAM_CONFIG"));
+        }
+        C config;
+        StreamExecutionEnvironment env;
+        try {
+            config = load.apply(configFile, System.getenv());
+            env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(
+                            flinkConfiguration.apply(config));
+            prepare.accept(env, config);
+        } catch (InvalidSettingException e) {
+            System.err.println("lakestream: configuration error: " + e.getMessage());
+            LOG.error("Configuration error: {}", e.getMessage());
+            System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("lakestream: cannot start the " + jobClass + ": " + e.getMessage());
+            LOG.error("Start-up failed", e);
+            System.exit(1);
+            return;
+        }
+        env.execute(jobName.apply(config));
+    }
+}
