@@ -1,6 +1,5 @@
 package dev.lakestream.catalog;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
@@ -71,15 +70,8 @@ public final class BronzeTables {
     }
 
     public static TableDefinition definitionFor(String namespace, String sourceTable) {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put(TableProperties.FORMAT_VERSION, "2");
-        props.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
-        props.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-        props.put(TableProperties.MANIFEST_MERGE_ENABLED, "true");
-        props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-        props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+        Map<String, String> props = TableDefinition.commonProperties("bronze");
         props.put(TableProperties.WRITE_DISTRIBUTION_MODE, "none");
-        props.put("lakestream.layer", "bronze");
         props.put("lakestream.source-table", sourceTable);
         return new TableDefinition(
                 identifierFor(namespace, sourceTable), SCHEMA, PARTITION_SPEC, props);

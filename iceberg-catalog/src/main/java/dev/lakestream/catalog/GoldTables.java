@@ -1,6 +1,5 @@
 package dev.lakestream.catalog;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.PartitionSpec;
@@ -49,13 +48,8 @@ public final class GoldTables {
     private GoldTables() {}
 
     public static TableDefinition salesDailyMetrics(String namespace) {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put(TableProperties.FORMAT_VERSION, "2");
+        Map<String, String> props = TableDefinition.commonProperties("gold");
         props.put(TableProperties.UPSERT_ENABLED, "true");
-        props.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-        props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-        props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
-        props.put("lakestream.layer", "gold");
         return new TableDefinition(
                 TableIdentifier.of(Namespace.of(namespace), "sales_daily_metrics"),
                 SALES_DAILY_METRICS,

@@ -1,6 +1,5 @@
 package dev.lakestream.catalog;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -58,16 +57,9 @@ public final class QuarantineTables {
 
     /** {@code <namespace>.silver_rejects}. */
     public static TableDefinition silverRejects(String namespace) {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put(TableProperties.FORMAT_VERSION, "2");
-        props.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
-        props.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-        props.put(TableProperties.MANIFEST_MERGE_ENABLED, "true");
-        props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-        props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
+        Map<String, String> props = TableDefinition.commonProperties("quarantine");
         // rejects are rare and tiny: no shuffle in front of the writer
         props.put(TableProperties.WRITE_DISTRIBUTION_MODE, "none");
-        props.put("lakestream.layer", "quarantine");
         return new TableDefinition(
                 TableIdentifier.of(Namespace.of(namespace), SILVER_REJECTS),
                 SILVER_REJECTS_SCHEMA,

@@ -109,11 +109,8 @@ public final class SilverTables {
                             + "', expected one of "
                             + SHAPES.keySet());
         }
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put(TableProperties.FORMAT_VERSION, "2");
+        Map<String, String> props = TableDefinition.commonProperties("silver");
         props.put(TableProperties.UPSERT_ENABLED, "true");
-        props.put(TableProperties.DEFAULT_FILE_FORMAT, "parquet");
-        props.put(TableProperties.PARQUET_COMPRESSION, "zstd");
         // row-level changes as delete files: other engines (Spark, Trino) then write silver the
         // same way the streaming upserts do instead of rewriting whole data files per change
         props.put(TableProperties.DELETE_MODE, "merge-on-read");
@@ -122,10 +119,6 @@ public final class SilverTables {
         // all changes of a key must reach the same writer within a checkpoint, or an equality
         // delete could be written beside, not after, the row it replaces
         props.put(TableProperties.WRITE_DISTRIBUTION_MODE, "hash");
-        props.put(TableProperties.MANIFEST_MERGE_ENABLED, "true");
-        props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-        props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
-        props.put("lakestream.layer", "silver");
         props.put("lakestream.source-table", sourceTable);
         return new TableDefinition(
                 TableIdentifier.of(Namespace.of(namespace), shape.name),
