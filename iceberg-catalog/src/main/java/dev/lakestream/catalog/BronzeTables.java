@@ -29,7 +29,15 @@ import org.apache.iceberg.types.Types;
  *  after                string?        new row image as JSON
  *  unavailable_columns  list<string>?  columns PostgreSQL did not send (unchanged TOAST
  *                                      values); they are absent from "after", never placeholders
+ *  origin               string?        provenance of a polled or landed record: the request
+ *                                      (endpoint and cursor) or the file's URI; null for CDC
+ *  origin_position      long?          the record's index in its response, or its line number
+ *                                      in the file
  * </pre>
+ *
+ * <p>Records of the REST and file sources use the same table shape: {@code op} is {@code c}, {@code
+ * lsn} holds the record's sequence (newer records of a key have higher values), {@code key} its
+ * identity fields, {@code after} the record as received.
  *
  * <p>Payloads stay JSON text so that a source schema change can never break bronze. Tables are
  * format v2, partitioned by day of ingestion (append-heavy, queried by recency), Parquet with zstd,
@@ -54,7 +62,9 @@ public final class BronzeTables {
                     Types.NestedField.optional(
                             11,
                             "unavailable_columns",
-                            Types.ListType.ofRequired(12, Types.StringType.get())));
+                            Types.ListType.ofRequired(12, Types.StringType.get())),
+                    Types.NestedField.optional(13, "origin", Types.StringType.get()),
+                    Types.NestedField.optional(14, "origin_position", Types.LongType.get()));
 
     public static final PartitionSpec PARTITION_SPEC =
             PartitionSpec.builderFor(SCHEMA).day("ingest_ts").build();

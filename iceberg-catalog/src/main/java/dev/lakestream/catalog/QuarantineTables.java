@@ -45,8 +45,31 @@ public final class QuarantineTables {
                     Types.NestedField.required(7, "raw", Types.StringType.get()),
                     Types.NestedField.required(8, "rejected_at", Types.TimestampType.withZone()));
 
-    public static final PartitionSpec SILVER_REJECTS_PARTITION_SPEC =
-            PartitionSpec.builderFor(SILVER_REJECTS_SCHEMA).day("rejected_at").build();
+    public static final String INGESTION_REJECTS = "ingestion_rejects";
+
+    /**
+     * Records the REST and file sources could not use (a malformed response, a bad CSV line, a
+     * failed request): what was read, where, and why.
+     *
+     * <pre>
+     *  source        string        e.g. "rest:exchange_rates", "files:foot_traffic"
+     *  dataset       string        e.g. "exchange_rates"
+     *  origin        string        the request (endpoint and cursor) or the file's URI
+     *  position      long          index in the response, or line number in the file
+     *  reason        string        what was wrong
+     *  raw           string        the body or line as read (possibly cut short)
+     *  rejected_at   timestamptz   when the IngestionJob refused it
+     * </pre>
+     */
+    public static final Schema INGESTION_REJECTS_SCHEMA =
+            new Schema(
+                    Types.NestedField.required(1, "source", Types.StringType.get()),
+                    Types.NestedField.required(2, "dataset", Types.StringType.get()),
+                    Types.NestedField.required(3, "origin", Types.StringType.get()),
+                    Types.NestedField.required(4, "position", Types.LongType.get()),
+                    Types.NestedField.required(5, "reason", Types.StringType.get()),
+                    Types.NestedField.optional(6, "raw", Types.StringType.get()),
+                    Types.NestedField.required(7, "rejected_at", Types.TimestampType.withZone()));
 
     private QuarantineTables() {}
 
@@ -57,13 +80,28 @@ public final class QuarantineTables {
 
     /** {@code <namespace>.silver_rejects}. */
     public static TableDefinition silverRejects(String namespace) {
+        return appendOnly(namespace, SILVER_REJECTS, SILVER_REJECTS_SCHEMA);
+    }
+
+    /** {@code <namespace>.ingestion_rejects}. */
+    public static TableDefinition ingestionRejects(String namespace) {
+        return appendOnly(namespace, INGESTION_REJECTS, INGESTION_REJECTS_SCHEMA);
+    }
+
+    /** An append-only reject table, partitioned by day of {@code rejected_at}. */
+    private static TableDefinition appendOnly(String namespace, String name, Schema schema) {
         Map<String, String> props = TableDefinition.commonProperties("quarantine");
         // rejects are rare and tiny: no shuffle in front of the writer
         props.put(TableProperties.WRITE_DISTRIBUTION_MODE, "none");
         return new TableDefinition(
-                TableIdentifier.of(Namespace.of(namespace), SILVER_REJECTS),
-                SILVER_REJECTS_SCHEMA,
-                SILVER_REJECTS_PARTITION_SPEC,
+                TableIdentifier.of(Namespace.of(namespace), name),
+                schema,
+                PartitionSpec.builderFor(schema).day("rejected_at").build(),
                 props);
+    }
+
+    /** {@code quarantine.ingestion_rejects}. */
+    public static TableDefinition ingestionRejects() {
+        return ingestionRejects(DEFAULT_NAMESPACE);
     }
 }

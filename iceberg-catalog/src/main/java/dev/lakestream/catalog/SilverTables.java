@@ -27,7 +27,12 @@ import org.apache.iceberg.types.Types;
  *  products       product_id           none                  shop.products
  *  orders         order_id             bucket(order_id,16)   shop.orders
  *  order_lines    order_id, line_no    bucket(order_id,16)   shop.order_lines
+ *  exchange_rates base, quote, date    none                  rest.exchange_rates (REST source)
+ *  store_foot_traffic store_id, hour   bucket(store_id,4)    files.foot_traffic (landed files)
  * </pre>
+ *
+ * <p>For the two record datasets, {@value #LSN_COLUMN} holds the record's sequence (REST: its
+ * cursor in epoch microseconds; files: last-modified second and line), not a WAL position.
  *
  * <p>Types follow the source: {@code bigint} ids are {@code long}, {@code smallint} and {@code int}
  * are {@code int} (Iceberg has no short), {@code text} and {@code char(n)} are {@code string},
@@ -69,6 +74,15 @@ public final class SilverTables {
     public static final String PRODUCTS = "shop.products";
     public static final String ORDERS = "shop.orders";
     public static final String ORDER_LINES = "shop.order_lines";
+
+    /** Daily exchange rates polled from a REST API (bronze source table of the REST source). */
+    public static final String EXCHANGE_RATES = "rest.exchange_rates";
+
+    /** Visitors per store and hour from door counters, landed as files. */
+    public static final String FOOT_TRAFFIC = "files.foot_traffic";
+
+    /** Exchange rates: 8 decimals, e.g. 1.08214500 USD per EUR. */
+    public static final Types.DecimalType RATE = Types.DecimalType.of(18, 8);
 
     private static final Type LONG = Types.LongType.get();
     private static final Type INT = Types.IntegerType.get();
@@ -212,6 +226,25 @@ public final class SilverTables {
                         required("quantity", INT),
                         required("unit_price", MONEY, "in the store's currency"),
                         required("discount", MONEY, "in the store's currency")));
+        shapes.put(
+                EXCHANGE_RATES,
+                shape(
+                        "exchange_rates",
+                        List.of("base_currency", "quote_currency", "rate_date"),
+                        spec -> spec.build(),
+                        required("base_currency", STRING, "ISO 4217"),
+                        required("quote_currency", STRING, "ISO 4217"),
+                        required("rate_date", DATE),
+                        required("rate", RATE, "units of quote currency per unit of base")));
+        shapes.put(
+                FOOT_TRAFFIC,
+                shape(
+                        "store_foot_traffic",
+                        List.of("store_id", "hour_start"),
+                        spec -> spec.bucket("store_id", 4).build(),
+                        required("store_id", LONG),
+                        required("hour_start", TIMESTAMPTZ, "start of the hour, UTC"),
+                        required("visitors", INT, "people counted entering in that hour")));
         // insertion order matters: all() lists dimensions before the facts that reference them
         return Collections.unmodifiableMap(shapes);
     }

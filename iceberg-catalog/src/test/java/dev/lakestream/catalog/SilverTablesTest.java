@@ -106,8 +106,11 @@ class SilverTablesTest {
     }
 
     @Test
-    void thereIsOneSilverTablePerShopTableNamedAfterIt() {
-        assertThat(SilverTables.sourceTables()).containsExactlyElementsOf(PRIMARY_KEYS.keySet());
+    void thereIsOneSilverTablePerShopTableNamedAfterItThenTheFeeds() {
+        List<String> expected = new ArrayList<>(PRIMARY_KEYS.keySet());
+        expected.add(SilverTables.EXCHANGE_RATES);
+        expected.add(SilverTables.FOOT_TRAFFIC);
+        assertThat(SilverTables.sourceTables()).containsExactlyElementsOf(expected);
         assertThat(SilverTables.all())
                 .extracting(d -> d.identifier().toString())
                 .containsExactly(
@@ -115,7 +118,9 @@ class SilverTablesTest {
                         "silver.customers",
                         "silver.products",
                         "silver.orders",
-                        "silver.order_lines");
+                        "silver.order_lines",
+                        "silver.exchange_rates",
+                        "silver.store_foot_traffic");
         assertThat(SilverTables.all("lake_silver"))
                 .allSatisfy(
                         d ->
@@ -192,10 +197,16 @@ class SilverTablesTest {
                                 .isEqualTo(Types.DecimalType.of(12, 2)));
         assertThat(SilverTables.definitionFor("shop.order_lines").schema().findType("discount"))
                 .isEqualTo(Types.DecimalType.of(12, 2));
+        // exchange rates need more decimals than money
+        assertThat(
+                        SilverTables.definitionFor(SilverTables.EXCHANGE_RATES)
+                                .schema()
+                                .findType("rate"))
+                .isEqualTo(Types.DecimalType.of(18, 8));
         // and no other decimal sneaks in with another precision
         for (TableDefinition d : SilverTables.all()) {
             for (Types.NestedField f : d.schema().columns()) {
-                if (f.type() instanceof Types.DecimalType decimal) {
+                if (f.type() instanceof Types.DecimalType decimal && !f.name().equals("rate")) {
                     assertThat(decimal)
                             .as(d.identifier() + "." + f.name())
                             .isEqualTo(SilverTables.MONEY);
@@ -264,5 +275,24 @@ class SilverTablesTest {
                 assertThat(again.schema().sameSchema(created.schema())).isTrue();
             }
         }
+    }
+
+    @Test
+    void feedTablesAreKeyedByTheirIdentityAndPartitionedInsideIt() {
+        TableDefinition rates = SilverTables.definitionFor(SilverTables.EXCHANGE_RATES);
+        assertThat(rates.schema().identifierFieldNames())
+                .containsExactlyInAnyOrder("base_currency", "quote_currency", "rate_date");
+        assertThat(rates.partitionSpec().isUnpartitioned()).isTrue();
+
+        TableDefinition traffic = SilverTables.definitionFor(SilverTables.FOOT_TRAFFIC);
+        assertThat(traffic.identifier().toString()).isEqualTo("silver.store_foot_traffic");
+        assertThat(traffic.schema().identifierFieldNames())
+                .containsExactlyInAnyOrder("store_id", "hour_start");
+        for (var field : traffic.partitionSpec().fields()) {
+            assertThat(traffic.schema().identifierFieldIds()).contains(field.sourceId());
+        }
+        assertThat(traffic.schema().findType("hour_start"))
+                .isEqualTo(Types.TimestampType.withZone());
+        assertThat(traffic.properties()).containsEntry("write.upsert.enabled", "true");
     }
 }

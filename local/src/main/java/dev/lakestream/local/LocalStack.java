@@ -349,7 +349,7 @@ public final class LocalStack implements AutoCloseable {
     private boolean reconcileGold(boolean report) throws Exception {
         Map<String, String> expected;
         try (Connection c = postgres.connect(SHOP_DB)) {
-            expected = GoldReconciliation.fromPostgres(c);
+            expected = GoldReconciliation.fromPostgres(c, "EUR");
         }
         Map<String, String> published =
                 GoldReconciliation.fromKafka(kafka.bootstrapServers(), GOLD_TOPIC);

@@ -48,9 +48,18 @@ public final class GoldOptions {
                                     + " below the broker's transaction.max.timeout.ms (15 min by"
                                     + " default).");
 
+    public static final ConfigOption<String> REPORTING_CURRENCY =
+            ConfigOptions.key("gold.reporting-currency")
+                    .stringType()
+                    .defaultValue("EUR")
+                    .withDescription(
+                            "ISO 4217 currency net revenue is also reported in, converted at the"
+                                    + " sale date's rate from silver exchange_rates.");
+
     public static List<ConfigOption<?>> all() {
         return List.of(
                 NAMESPACE,
+                REPORTING_CURRENCY,
                 KAFKA_BOOTSTRAP_SERVERS,
                 KAFKA_TOPIC,
                 KAFKA_TRANSACTIONAL_ID_PREFIX,

@@ -1,7 +1,10 @@
 package dev.lakestream.jobs.gold;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
@@ -15,8 +18,10 @@ import java.util.TreeMap;
  */
 public final class GoldReconciliation {
 
-    /** The metrics, by "sale_date|store_id", as canonical text for comparison. */
-    public static final String SQL =
+    /**
+     * The shop's own metrics per (local date, store), as {@code sales_daily_metrics} defines them.
+     */
+    static final String SHOP_METRICS =
             "SELECT (o.created_at AT TIME ZONE s.time_zone)::date AS sale_date, o.store_id,"
                     + " s.currency,"
                     + " count(*) FILTER (WHERE o.status <> 'CANCELLED') AS order_count,"
@@ -35,37 +40,89 @@ public final class GoldReconciliation {
                     + " FROM shop.order_lines GROUP BY order_id) l ON l.order_id = o.order_id"
                     + " GROUP BY 1, 2, 3";
 
+    /**
+     * The shop's metrics joined with the two feeds: visitors per store-local date from the landed
+     * door-counter rows ({@code feeds.foot_traffic}), and the rate of the sale date between the
+     * store's currency and the reporting currency ({@code ?}, bound twice) as the API serves it
+     * ({@code feeds.exchange_rates}), in either direction.
+     */
+    public static final String SQL =
+            "SELECT m.*, v.visitors, direct.rate AS direct_rate, inverse.rate AS inverse_rate FROM ("
+                    + SHOP_METRICS
+                    + ") m LEFT JOIN (SELECT (f.hour_start AT TIME ZONE s.time_zone)::date AS"
+                    + " sale_date, f.store_id, sum(f.visitors) AS visitors FROM feeds.foot_traffic"
+                    + " f JOIN shop.stores s ON s.store_id = f.store_id GROUP BY 1, 2) v"
+                    + " ON v.sale_date = m.sale_date AND v.store_id = m.store_id"
+                    + " LEFT JOIN feeds.exchange_rates direct ON direct.rate_date = m.sale_date"
+                    + " AND direct.base_currency = m.currency AND direct.quote_currency = ?"
+                    + " LEFT JOIN feeds.exchange_rates inverse ON inverse.rate_date = m.sale_date"
+                    + " AND inverse.quote_currency = m.currency AND inverse.base_currency = ?";
+
     private GoldReconciliation() {}
 
-    public static Map<String, String> fromPostgres(Connection c) throws Exception {
+    /**
+     * The expected gold, by "sale_date|store_id", from PostgreSQL. Without the feed tables (a shop
+     * database from before the feeds) visitors and rates are simply absent.
+     */
+    public static Map<String, String> fromPostgres(Connection c, String reportingCurrency)
+            throws Exception {
         Map<String, String> rows = new TreeMap<>();
+        boolean feeds;
         try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(SQL)) {
-            while (rs.next()) {
-                long orders = rs.getLong("order_count");
-                java.math.BigDecimal gross = rs.getBigDecimal("gross_revenue").setScale(2);
-                java.math.BigDecimal discounts = rs.getBigDecimal("discounts").setScale(2);
-                java.math.BigDecimal net = gross.subtract(discounts);
-                String aov =
-                        orders == 0
-                                ? "null"
-                                : net.divide(
-                                                java.math.BigDecimal.valueOf(orders),
-                                                2,
-                                                java.math.RoundingMode.HALF_UP)
-                                        .toPlainString();
-                rows.put(
-                        rs.getDate("sale_date").toLocalDate() + "|" + rs.getLong("store_id"),
-                        canonical(
-                                rs.getString("currency"),
-                                orders,
-                                rs.getLong("cancelled_order_count"),
-                                rs.getLong("items_sold"),
-                                gross.toPlainString(),
-                                discounts.toPlainString(),
-                                net.toPlainString(),
-                                aov,
-                                rs.getLong("distinct_customers")));
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT to_regclass('feeds.exchange_rates') IS NOT NULL AND"
+                                        + " to_regclass('feeds.foot_traffic') IS NOT NULL")) {
+            rs.next();
+            feeds = rs.getBoolean(1);
+        }
+        try (PreparedStatement ps = c.prepareStatement(feeds ? SQL : SHOP_METRICS)) {
+            if (feeds) {
+                ps.setString(1, reportingCurrency);
+                ps.setString(2, reportingCurrency);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long orders = rs.getLong("order_count");
+                    BigDecimal gross = rs.getBigDecimal("gross_revenue").setScale(2);
+                    BigDecimal discounts = rs.getBigDecimal("discounts").setScale(2);
+                    BigDecimal net = gross.subtract(discounts);
+                    String currency = rs.getString("currency");
+                    Long visitors = feeds ? (Long) rs.getObject("visitors", Long.class) : null;
+                    BigDecimal direct = feeds ? rs.getBigDecimal("direct_rate") : null;
+                    BigDecimal inverse = feeds ? rs.getBigDecimal("inverse_rate") : null;
+                    BigDecimal converted;
+                    if (currency.equals(reportingCurrency)) {
+                        converted = net;
+                    } else if (direct != null) {
+                        converted = net.multiply(direct).setScale(2, RoundingMode.HALF_UP);
+                    } else if (inverse != null) {
+                        converted = net.divide(inverse, 2, RoundingMode.HALF_UP);
+                    } else {
+                        converted = null;
+                    }
+                    rows.put(
+                            rs.getDate("sale_date").toLocalDate() + "|" + rs.getLong("store_id"),
+                            canonical(
+                                    currency,
+                                    orders,
+                                    rs.getLong("cancelled_order_count"),
+                                    rs.getLong("items_sold"),
+                                    gross.toPlainString(),
+                                    discounts.toPlainString(),
+                                    net.toPlainString(),
+                                    orders == 0
+                                            ? "null"
+                                            : net.divide(
+                                                            BigDecimal.valueOf(orders),
+                                                            2,
+                                                            RoundingMode.HALF_UP)
+                                                    .toPlainString(),
+                                    rs.getLong("distinct_customers"),
+                                    plain(converted),
+                                    visitors == null ? "null" : visitors.toString(),
+                                    plain(DailyVisitors.conversionRate(orders, visitors))));
+                }
             }
         }
         return rows;
@@ -89,7 +146,12 @@ public final class GoldReconciliation {
                             v.get("avg_order_value").isNull()
                                     ? "null"
                                     : v.get("avg_order_value").decimalValue().toPlainString(),
-                            v.get("distinct_customers").asLong()));
+                            v.get("distinct_customers").asLong(),
+                            decimal(v, "net_revenue_reporting"),
+                            v.path("visitors").isMissingNode() || v.get("visitors").isNull()
+                                    ? "null"
+                                    : Long.toString(v.get("visitors").asLong()),
+                            decimal(v, "conversion_rate")));
         }
         return rows;
     }
@@ -103,7 +165,10 @@ public final class GoldReconciliation {
             String discounts,
             String net,
             String aov,
-            long customers) {
+            long customers,
+            String netReporting,
+            String visitors,
+            String conversion) {
         return currency
                 + " orders="
                 + orders
@@ -120,6 +185,21 @@ public final class GoldReconciliation {
                 + " aov="
                 + aov
                 + " customers="
-                + customers;
+                + customers
+                + " net_reporting="
+                + netReporting
+                + " visitors="
+                + visitors
+                + " conversion="
+                + conversion;
+    }
+
+    private static String plain(BigDecimal d) {
+        return d == null ? "null" : d.toPlainString();
+    }
+
+    private static String decimal(JsonNode value, String field) {
+        JsonNode n = value.path(field);
+        return n.isMissingNode() || n.isNull() ? "null" : n.decimalValue().toPlainString();
     }
 }

@@ -17,12 +17,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *  value {"sale_date":"2026-11-29","store_id":3,"currency":"USD","order_count":12,
  *         "cancelled_order_count":1,"items_sold":30,"gross_revenue":412.50,"discounts":12.00,
  *         "net_revenue":400.50,"avg_order_value":33.38,"distinct_customers":9,
+ *         "reporting_currency":"EUR","exchange_rate":0.92310000,"net_revenue_reporting":369.70,
+ *         "visitors":240,"conversion_rate":0.0500,
  *         "version":123456,"updated_at":"2026-11-29T10:15:30.123Z","deleted":false}
  * </pre>
  *
- * Money is a JSON number with its exact scale (never a double). {@code version} only grows per key.
- * A group that no longer has any order is published as a value with {@code "deleted":true} (and no
- * metrics); readers treat it as absent. New fields may be added; none are ever renamed.
+ * {@code reporting_currency} to {@code conversion_rate} were added later (readers of the first
+ * contract ignore them): {@code exchange_rate} and {@code net_revenue_reporting} are null while the
+ * sale date's rate is missing, {@code visitors} is null without door-counter data for the day, and
+ * {@code conversion_rate} (order_count / visitors) is null without visitors.
+ *
+ * <p>Money is a JSON number with its exact scale (never a double). {@code version} only grows per
+ * key. A group that no longer has any order is published as a value with {@code "deleted":true}
+ * (and no metrics); readers treat it as absent. New fields may be added; none are ever renamed.
  */
 public final class GoldRecordSerializer
         implements KafkaRecordSerializationSchema<SalesDailyMetrics> {
@@ -68,6 +75,16 @@ public final class GoldRecordSerializer
                         money(json, "net_revenue", m.netRevenue);
                         money(json, "avg_order_value", m.avgOrderValue);
                         json.writeNumberField("distinct_customers", m.distinctCustomers);
+                        json.writeStringField("reporting_currency", m.reportingCurrency);
+                        number(json, "exchange_rate", m.exchangeRate);
+                        money(json, "net_revenue_reporting", m.netRevenueReporting);
+                        json.writeFieldName("visitors");
+                        if (m.visitors == null) {
+                            json.writeNull();
+                        } else {
+                            json.writeNumber(m.visitors);
+                        }
+                        number(json, "conversion_rate", m.conversionRate);
                     }
                     json.writeNumberField("version", m.version);
                     json.writeStringField("updated_at", m.updatedAt);
@@ -77,6 +94,11 @@ public final class GoldRecordSerializer
     }
 
     private static void money(JsonGenerator json, String field, BigDecimal amount)
+            throws IOException {
+        number(json, field, amount);
+    }
+
+    private static void number(JsonGenerator json, String field, BigDecimal amount)
             throws IOException {
         json.writeFieldName(field);
         if (amount == null) {

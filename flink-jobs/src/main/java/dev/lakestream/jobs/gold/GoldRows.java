@@ -20,7 +20,7 @@ public final class GoldRows {
     private GoldRows() {}
 
     public static RowData toRow(SalesDailyMetrics m) {
-        GenericRowData row = new GenericRowData(13);
+        GenericRowData row = new GenericRowData(18);
         row.setRowKind(m.deleted ? RowKind.DELETE : RowKind.UPDATE_AFTER);
         row.setField(0, (int) LocalDate.parse(m.saleDate).toEpochDay());
         row.setField(1, m.storeId);
@@ -35,6 +35,25 @@ public final class GoldRows {
         row.setField(10, m.distinctCustomers);
         row.setField(11, m.version);
         row.setField(12, TimestampData.fromInstant(Instant.parse(m.updatedAt)));
+        boolean live = !m.deleted;
+        row.setField(
+                13,
+                live && m.reportingCurrency != null
+                        ? StringData.fromString(m.reportingCurrency)
+                        : null);
+        row.setField(
+                14,
+                live && m.exchangeRate != null
+                        ? DecimalData.fromBigDecimal(m.exchangeRate, 18, 8)
+                        : null);
+        row.setField(
+                15, live && m.netRevenueReporting != null ? money(m.netRevenueReporting) : null);
+        row.setField(16, live ? m.visitors : null);
+        row.setField(
+                17,
+                live && m.conversionRate != null
+                        ? DecimalData.fromBigDecimal(m.conversionRate, 9, 4)
+                        : null);
         return row;
     }
 

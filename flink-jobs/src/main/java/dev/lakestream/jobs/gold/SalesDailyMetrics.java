@@ -34,6 +34,25 @@ public class SalesDailyMetrics {
     public BigDecimal avgOrderValue;
 
     public long distinctCustomers;
+
+    /** The currency {@link #netRevenueReporting} is in, e.g. EUR; set by the reporting stage. */
+    public String reportingCurrency;
+
+    /**
+     * Units of reporting currency per unit of store currency on the sale date; null while that
+     * date's rate is missing.
+     */
+    public BigDecimal exchangeRate;
+
+    /** Net revenue at {@link #exchangeRate}, rounded half-up to cents; null while it is missing. */
+    public BigDecimal netRevenueReporting;
+
+    /** People the store's door counters counted that day; null when no counter data arrived. */
+    public Long visitors;
+
+    /** Orders / visitors, 4 decimals half-up; null without visitors. */
+    public BigDecimal conversionRate;
+
     public long version;
     public String updatedAt;
     public boolean deleted;
@@ -53,6 +72,11 @@ public class SalesDailyMetrics {
         fields.put("netRevenue", Types.BIG_DEC);
         fields.put("avgOrderValue", Types.BIG_DEC);
         fields.put("distinctCustomers", Types.LONG);
+        fields.put("reportingCurrency", Types.STRING);
+        fields.put("exchangeRate", Types.BIG_DEC);
+        fields.put("netRevenueReporting", Types.BIG_DEC);
+        fields.put("visitors", Types.LONG);
+        fields.put("conversionRate", Types.BIG_DEC);
         fields.put("version", Types.LONG);
         fields.put("updatedAt", Types.STRING);
         fields.put("deleted", Types.BOOLEAN);
@@ -60,6 +84,31 @@ public class SalesDailyMetrics {
     }
 
     public SalesDailyMetrics() {}
+
+    /** A field-by-field copy, so that a stage can enrich a record without touching its input. */
+    public SalesDailyMetrics copy() {
+        SalesDailyMetrics c = new SalesDailyMetrics();
+        c.saleDate = saleDate;
+        c.storeId = storeId;
+        c.currency = currency;
+        c.orderCount = orderCount;
+        c.cancelledOrderCount = cancelledOrderCount;
+        c.itemsSold = itemsSold;
+        c.grossRevenue = grossRevenue;
+        c.discounts = discounts;
+        c.netRevenue = netRevenue;
+        c.avgOrderValue = avgOrderValue;
+        c.distinctCustomers = distinctCustomers;
+        c.reportingCurrency = reportingCurrency;
+        c.exchangeRate = exchangeRate;
+        c.netRevenueReporting = netRevenueReporting;
+        c.visitors = visitors;
+        c.conversionRate = conversionRate;
+        c.version = version;
+        c.updatedAt = updatedAt;
+        c.deleted = deleted;
+        return c;
+    }
 
     /** The group key, e.g. {@code 2026-11-29|3}. */
     public String groupKey() {
@@ -81,7 +130,12 @@ public class SalesDailyMetrics {
                 && Objects.equals(grossRevenue, m.grossRevenue)
                 && Objects.equals(discounts, m.discounts)
                 && Objects.equals(netRevenue, m.netRevenue)
-                && Objects.equals(avgOrderValue, m.avgOrderValue);
+                && Objects.equals(avgOrderValue, m.avgOrderValue)
+                && Objects.equals(reportingCurrency, m.reportingCurrency)
+                && Objects.equals(exchangeRate, m.exchangeRate)
+                && Objects.equals(netRevenueReporting, m.netRevenueReporting)
+                && Objects.equals(visitors, m.visitors)
+                && Objects.equals(conversionRate, m.conversionRate);
     }
 
     @Override
@@ -113,7 +167,17 @@ public class SalesDailyMetrics {
                                 + " aov "
                                 + avgOrderValue
                                 + " customers "
-                                + distinctCustomers)
+                                + distinctCustomers
+                                + " visitors "
+                                + visitors
+                                + " conversion "
+                                + conversionRate
+                                + " net "
+                                + netRevenueReporting
+                                + " "
+                                + reportingCurrency
+                                + " at "
+                                + exchangeRate)
                 + " v"
                 + version;
     }

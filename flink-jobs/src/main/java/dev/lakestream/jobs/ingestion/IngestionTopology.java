@@ -1,6 +1,10 @@
 package dev.lakestream.jobs.ingestion;
 
 import dev.lakestream.jobs.bronze.BronzeRouter;
+import dev.lakestream.jobs.bronze.BronzeRow;
+import dev.lakestream.jobs.bronze.BronzeRowMapper;
+import dev.lakestream.jobs.bronze.RecordBronzeMapper;
+import dev.lakestream.jobs.source.SourceRecord;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -59,15 +63,76 @@ public final class IngestionTopology {
                         .name("route to bronze tables");
 
         for (String table : sourceTables) {
-            FlinkSink.Builder sink =
-                    FlinkSink.forRowData(routed.getSideOutput(BronzeRouter.tagFor(table)))
-                            .tableLoader(bronzeTable.apply(table))
-                            .distributionMode(DistributionMode.NONE)
-                            .uidPrefix(OperatorIds.bronzeSink(table));
-            if (writeParallelism != null) {
-                sink.writeParallelism(writeParallelism);
-            }
-            sink.append();
+            appendToBronze(
+                    routed.getSideOutput(BronzeRouter.tagFor(table)),
+                    table,
+                    bronzeTable.apply(table),
+                    writeParallelism);
         }
+    }
+
+    /** One bronze table's sink: writers and a committer, one Iceberg commit per checkpoint. */
+    private static void appendToBronze(
+            DataStream<RowData> rows, String table, TableLoader loader, Integer writeParallelism) {
+        FlinkSink.Builder sink =
+                FlinkSink.forRowData(rows)
+                        .tableLoader(loader)
+                        .distributionMode(DistributionMode.NONE)
+                        .uidPrefix(OperatorIds.bronzeSink(table));
+        if (writeParallelism != null) {
+            sink.writeParallelism(writeParallelism);
+        }
+        sink.append();
+    }
+
+    /** A polled or file source and the name its records carry ({@code rest:exchange_rates}). */
+    public record RecordInput(String sourceName, Source<SourceRecord, ?, ?> source) {}
+
+    /**
+     * Wires the REST and file sources: each source's good records into its own bronze table, the
+     * records any of them refused into one quarantine table.
+     *
+     * <pre>
+     *  [source-rest-exchange_rates] --> [records-rest-exchange_rates] --> bronze.rest_exchange_rates
+     *  [source-files-foot_traffic]  --> [records-files-foot_traffic]  --> bronze.files_foot_traffic
+     *                                       \ refused (both) --union--> quarantine.ingestion_rejects
+     * </pre>
+     *
+     * Exactly once as for CDC: each source's position (cursor, file offsets) is in the checkpoint
+     * whose completion commits the Iceberg files written from it.
+     */
+    public static void buildRecords(
+            StreamExecutionEnvironment env,
+            List<RecordInput> inputs,
+            Function<String, TableLoader> bronzeTable,
+            TableLoader ingestionRejects,
+            Integer writeParallelism) {
+        if (inputs.isEmpty()) {
+            return;
+        }
+        RecordBronzeMapper mapper = new RecordBronzeMapper(BronzeRowMapper.EpochClock.system());
+        DataStream<RowData> rejects = null;
+        for (RecordInput input : inputs) {
+            String table = RecordBronzeMapper.sourceTable(input.sourceName());
+            SingleOutputStreamOperator<RowData> bronze =
+                    env.fromSource(
+                                    input.source(),
+                                    WatermarkStrategy.noWatermarks(),
+                                    input.sourceName(),
+                                    SourceRecords.TYPE)
+                            .uid(OperatorIds.recordSource(input.sourceName()))
+                            .process(new SourceRecords.Splitter(mapper), BronzeRow.typeInfo())
+                            .uid(OperatorIds.recordSplitter(input.sourceName()))
+                            .name("records of " + input.sourceName());
+            appendToBronze(bronze, table, bronzeTable.apply(table), writeParallelism);
+            DataStream<RowData> refused = bronze.getSideOutput(SourceRecords.REJECTS);
+            rejects = rejects == null ? refused : rejects.union(refused);
+        }
+        FlinkSink.forRowData(rejects)
+                .tableLoader(ingestionRejects)
+                .distributionMode(DistributionMode.NONE)
+                .writeParallelism(1)
+                .uidPrefix(OperatorIds.INGESTION_REJECTS_SINK)
+                .append();
     }
 }

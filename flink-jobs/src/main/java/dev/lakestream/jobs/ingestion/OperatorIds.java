@@ -16,4 +16,16 @@ public final class OperatorIds {
     public static String bronzeSink(String sourceTable) {
         return "bronze-sink-" + sourceTable.replace('.', '-');
     }
+
+    public static final String INGESTION_REJECTS_SINK = "ingestion-rejects-sink";
+
+    /** A REST or file source, e.g. {@code source-rest-exchange_rates}. */
+    public static String recordSource(String sourceName) {
+        return "source-" + sourceName.replace(':', '-');
+    }
+
+    /** The operator splitting a record source into bronze rows and refused records. */
+    public static String recordSplitter(String sourceName) {
+        return "records-" + sourceName.replace(':', '-');
+    }
 }

@@ -31,6 +31,9 @@ public final class BronzeChangeParser implements Serializable {
     public ChangeEvent parse(RowData bronze) {
         String op = bronze.getString(BronzeRow.OP).toString();
         String table = bronze.getString(BronzeRow.SOURCE_TABLE).toString();
+        if (RecordImages.isRecordTable(table)) {
+            return parseRecord(bronze, op, table);
+        }
         String key = bronze.getString(BronzeRow.KEY).toString();
         long lsn = bronze.getLong(BronzeRow.LSN);
         Map<String, String> values =
@@ -45,6 +48,38 @@ public final class BronzeChangeParser implements Serializable {
             }
         }
         return new ChangeEvent(table, key, op, lsn, values, unavailable);
+    }
+
+    /**
+     * A record of the REST or file sources: its image coerced to silver's types and keyed by its
+     * identity (see {@link RecordImages}); a record that is not a JSON object at all keeps an empty
+     * image under its own key, so silver's rules refuse it instead of the job failing.
+     */
+    private static ChangeEvent parseRecord(RowData bronze, String op, String table) {
+        String origin =
+                bronze.isNullAt(BronzeRow.ORIGIN)
+                        ? null
+                        : bronze.getString(BronzeRow.ORIGIN).toString();
+        long position =
+                bronze.isNullAt(BronzeRow.ORIGIN_POSITION)
+                        ? 0L
+                        : bronze.getLong(BronzeRow.ORIGIN_POSITION);
+        Map<String, String> values;
+        try {
+            values =
+                    bronze.isNullAt(BronzeRow.AFTER)
+                            ? Map.of()
+                            : RecordImages.coerce(
+                                    table,
+                                    flatObject(
+                                            bronze.getString(BronzeRow.AFTER).toString(),
+                                            table,
+                                            origin + "#" + position));
+        } catch (IllegalArgumentException e) {
+            values = Map.of();
+        }
+        String key = RecordImages.key(table, values, origin, position);
+        return new ChangeEvent(table, key, op, bronze.getLong(BronzeRow.LSN), values, List.of());
     }
 
     /** Column name to JSON literal text, for a flat JSON object. */

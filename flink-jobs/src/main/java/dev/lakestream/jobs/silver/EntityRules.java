@@ -4,6 +4,7 @@ import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.jobs.silver.SilverLiterals.LiteralException;
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -107,6 +108,20 @@ public final class EntityRules implements Serializable {
             try {
                 if (column.key) {
                     // the key is authoritative: a delete needs nothing else
+                    if (entity.fromRecords && !usableKey(column, key)) {
+                        // a record's key comes from the record itself, not from a primary key:
+                        // an unusable one is bad data, refused whatever the change's kind
+                        return new CleansingResult.Rejected(
+                                change,
+                                new Rejection(
+                                        column.rule("type"),
+                                        column.name
+                                                + " "
+                                                + SilverLiterals.show(key.get(column.name))
+                                                + " is not a usable "
+                                                + column.type
+                                                + " key value"));
+                    }
                     value = keyValue(column, key, change);
                     problem = entity.matchKey(column, literal, value, change.key);
                     if (literal == null) {
@@ -177,6 +192,14 @@ public final class EntityRules implements Serializable {
             throw new IllegalArgumentException("change of " + change.table + " has no key");
         }
         return BronzeChangeParser.flatObject(change.key, change.table, change.key);
+    }
+
+    private static boolean usableKey(Column column, Map<String, String> key) {
+        try {
+            return SilverLiterals.parse(key.get(column.name), column.type) != null;
+        } catch (LiteralException e) {
+            return false;
+        }
     }
 
     private static Object keyValue(Column column, Map<String, String> key, RowChange change) {
@@ -296,6 +319,38 @@ public final class EntityRules implements Serializable {
                                     + gross.toPlainString();
                 });
         entities.put(lines.sourceTable, lines);
+
+        Entity rates = new Entity(SilverTables.EXCHANGE_RATES);
+        rates.check(
+                "base_currency",
+                "format",
+                matches(CURRENCY),
+                "is not a three-letter upper-case ISO currency code");
+        rates.check(
+                "quote_currency",
+                "format",
+                matches(CURRENCY),
+                "is not a three-letter upper-case ISO currency code");
+        rates.check(
+                "rate", "positive", v -> ((BigDecimal) v).signum() > 0, "is not greater than 0");
+        rates.checkRow(
+                "pair.distinct",
+                row ->
+                        row.get("base_currency").equals(row.get("quote_currency"))
+                                ? "base_currency and quote_currency are both "
+                                        + row.get("base_currency")
+                                : null);
+        entities.put(rates.sourceTable, rates);
+
+        Entity traffic = new Entity(SilverTables.FOOT_TRAFFIC);
+        traffic.positive("store_id");
+        traffic.check(
+                "hour_start",
+                "hour",
+                v -> ((Instant) v).getEpochSecond() % 3600 == 0 && ((Instant) v).getNano() == 0,
+                "is not the start of an hour (UTC)");
+        traffic.check("visitors", "non_negative", v -> (Integer) v >= 0, "is negative");
+        entities.put(traffic.sourceTable, traffic);
 
         return Collections.unmodifiableMap(entities);
     }
@@ -428,9 +483,11 @@ public final class EntityRules implements Serializable {
         final String name;
         final List<Column> columns = new ArrayList<>();
         final List<RowCheck> rowChecks = new ArrayList<>();
+        final boolean fromRecords;
 
         Entity(String sourceTable) {
             this.sourceTable = sourceTable;
+            this.fromRecords = RecordImages.isRecordTable(sourceTable);
             this.name = SilverTables.definitionFor(sourceTable).identifier().name();
             Schema schema = SilverTables.definitionFor(sourceTable).schema();
             Set<String> keyColumns = schema.identifierFieldNames();

@@ -1,11 +1,18 @@
 package dev.lakestream.jobs.transformation;
 
+import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.jobs.gold.DailyMetricsAggregator;
+import dev.lakestream.jobs.gold.DailyVisitors;
 import dev.lakestream.jobs.gold.GoldRows;
 import dev.lakestream.jobs.gold.LocalSaleDate;
+import dev.lakestream.jobs.gold.LocalVisitDate;
 import dev.lakestream.jobs.gold.OrderContribution;
 import dev.lakestream.jobs.gold.OrderContributions;
+import dev.lakestream.jobs.gold.RateUpdate;
+import dev.lakestream.jobs.gold.RateUpdates;
+import dev.lakestream.jobs.gold.ReportingCurrency;
 import dev.lakestream.jobs.gold.SalesDailyMetrics;
+import dev.lakestream.jobs.gold.VisitorCount;
 import dev.lakestream.jobs.silver.RowChange;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -24,7 +31,13 @@ import org.apache.iceberg.flink.sink.FlinkSink;
  *  orders + order_lines --keyBy(order_id)--> [gold-order-contributions] (-old/+new per order)
  *      --keyBy(store_id)--+
  *  stores --keyBy(store_id)-+--> [gold-local-sale-date] (store's zone and currency)
- *      --keyBy(sale_date, store_id)--> [gold-daily-metrics] --+--> Kafka (exactly once)
+ *      --keyBy(sale_date, store_id)--> [gold-daily-metrics] --+
+ *  store_foot_traffic --keyBy(store_id)--> [gold-local-visit-date] (hour -> local date)
+ *      --keyBy(sale_date, store_id)-----------------------------+--> [gold-daily-visitors]
+ *  exchange_rates --(pairs with the reporting currency)--+         (visitors, conversion rate)
+ *      --keyBy(date, store currency)---------------------+--> [gold-reporting-currency]
+ *                                      (net revenue converted at the sale date's rate)
+ *                                                              +--> Kafka (exactly once)
  *                                                              +--> gold.sales_daily_metrics
  * </pre>
  */
@@ -32,7 +45,8 @@ public final class GoldTopology {
 
     private GoldTopology() {}
 
-    public static DataStream<SalesDailyMetrics> salesDailyMetrics(DataStream<RowChange> silver) {
+    public static DataStream<SalesDailyMetrics> salesDailyMetrics(
+            DataStream<RowChange> silver, String reportingCurrency) {
         DataStream<OrderContribution> contributions =
                 silver.filter(
                                 c ->
@@ -53,14 +67,45 @@ public final class GoldTopology {
                         .uid(TransformationOperatorIds.LOCAL_SALE_DATE)
                         .name("store-local sale date");
 
-        return dated.keyBy(DailyMetricsAggregator::groupKey, Types.STRING)
-                .process(new DailyMetricsAggregator(), SalesDailyMetrics.TYPE)
-                .uid(TransformationOperatorIds.DAILY_METRICS)
-                .name("sales_daily_metrics");
+        DataStream<SalesDailyMetrics> daily =
+                dated.keyBy(DailyMetricsAggregator::groupKey, Types.STRING)
+                        .process(new DailyMetricsAggregator(), SalesDailyMetrics.TYPE)
+                        .uid(TransformationOperatorIds.DAILY_METRICS)
+                        .name("sales_daily_metrics");
+
+        DataStream<VisitorCount> visits =
+                stores.keyBy(GoldTopology::storeId, Types.LONG)
+                        .connect(
+                                silver.filter(c -> c.table.equals(SilverTables.FOOT_TRAFFIC))
+                                        .name("foot traffic")
+                                        .keyBy(GoldTopology::storeId, Types.LONG))
+                        .process(new LocalVisitDate(), VisitorCount.TYPE)
+                        .uid(TransformationOperatorIds.LOCAL_VISIT_DATE)
+                        .name("store-local visit date");
+
+        DataStream<SalesDailyMetrics> withVisitors =
+                daily.keyBy(SalesDailyMetrics::groupKey, Types.STRING)
+                        .connect(visits.keyBy(VisitorCount::groupKey, Types.STRING))
+                        .process(new DailyVisitors(), SalesDailyMetrics.TYPE)
+                        .uid(TransformationOperatorIds.DAILY_VISITORS)
+                        .name("visitors and conversion rate");
+
+        DataStream<RateUpdate> rates =
+                silver.filter(c -> c.table.equals(SilverTables.EXCHANGE_RATES))
+                        .name("exchange rates")
+                        .flatMap(new RateUpdates(reportingCurrency), RateUpdate.TYPE)
+                        .name("rates into " + reportingCurrency);
+
+        return withVisitors
+                .keyBy(ReportingCurrency::groupKey, Types.STRING)
+                .connect(rates.keyBy(RateUpdate::groupKey, Types.STRING))
+                .process(new ReportingCurrency(reportingCurrency), SalesDailyMetrics.TYPE)
+                .uid(TransformationOperatorIds.REPORTING_CURRENCY)
+                .name("net revenue in " + reportingCurrency);
     }
 
-    static long storeId(RowChange store) {
-        String v = store.values.get("store_id");
+    static long storeId(RowChange change) {
+        String v = change.values.get("store_id");
         return Long.parseLong(v);
     }
 

@@ -26,6 +26,7 @@ public record TransformationConfig(
         String bronzeNamespace,
         String silverNamespace,
         String goldNamespace,
+        String reportingCurrency,
         Duration bronzeMonitorInterval,
         String kafkaBootstrapServers,
         String kafkaTopic,
@@ -93,12 +94,19 @@ public record TransformationConfig(
             throw new InvalidSettingException(
                     TransformationOptions.BRONZE_MONITOR_INTERVAL.key(), "must be positive");
         }
+        String reportingCurrency = settings.get(GoldOptions.REPORTING_CURRENCY);
+        if (!reportingCurrency.matches("[A-Z]{3}")) {
+            throw new InvalidSettingException(
+                    GoldOptions.REPORTING_CURRENCY.key(),
+                    "'" + reportingCurrency + "' is not a three-letter upper-case ISO 4217 code");
+        }
         return new TransformationConfig(
                 settings.get(TransformationOptions.JOB_NAME),
                 CatalogSettings.fromMap(settings.asMap()),
                 settings.get(BronzeOptions.NAMESPACE),
                 settings.get(TransformationOptions.SILVER_NAMESPACE),
                 settings.get(GoldOptions.NAMESPACE),
+                reportingCurrency,
                 interval,
                 settings.require(GoldOptions.KAFKA_BOOTSTRAP_SERVERS),
                 settings.get(GoldOptions.KAFKA_TOPIC),

@@ -93,7 +93,8 @@ public final class TransformationJob {
                                         .identifier()),
                 TableLoader.fromCatalog(catalog, quarantineIdentifier()));
 
-        DataStream<SalesDailyMetrics> gold = GoldTopology.salesDailyMetrics(cleansed);
+        DataStream<SalesDailyMetrics> gold =
+                GoldTopology.salesDailyMetrics(cleansed, config.reportingCurrency());
         GoldTopology.sink(
                 gold,
                 GoldKafkaSink.create(

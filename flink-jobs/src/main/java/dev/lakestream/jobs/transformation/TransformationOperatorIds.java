@@ -27,6 +27,9 @@ public final class TransformationOperatorIds {
     public static final String ORDER_CONTRIBUTIONS = "gold-order-contributions";
     public static final String LOCAL_SALE_DATE = "gold-local-sale-date";
     public static final String DAILY_METRICS = "gold-daily-metrics";
+    public static final String LOCAL_VISIT_DATE = "gold-local-visit-date";
+    public static final String DAILY_VISITORS = "gold-daily-visitors";
+    public static final String REPORTING_CURRENCY = "gold-reporting-currency";
     public static final String GOLD_KAFKA_SINK = "gold-kafka-sink";
     public static final String GOLD_ICEBERG_SINK = "gold-iceberg-sink";
 }

@@ -23,8 +23,26 @@ class GoldRecordSerializerTest {
                         "{\"sale_date\":\"2026-11-29\",\"store_id\":3,\"currency\":\"JPY\","
                                 + "\"order_count\":2,\"cancelled_order_count\":1,\"items_sold\":5,"
                                 + "\"gross_revenue\":1000.50,\"discounts\":0.00,\"net_revenue\":1000.50,"
-                                + "\"avg_order_value\":500.25,\"distinct_customers\":2,\"version\":77,"
+                                + "\"avg_order_value\":500.25,\"distinct_customers\":2,"
+                                + "\"reporting_currency\":\"EUR\",\"exchange_rate\":0.00615385,"
+                                + "\"net_revenue_reporting\":6.16,\"visitors\":40,"
+                                + "\"conversion_rate\":0.0500,\"version\":77,"
                                 + "\"updated_at\":\"2026-11-29T10:00:00Z\",\"deleted\":false}");
+    }
+
+    @Test
+    void aMissingRateAndNoVisitorsAreNullsNotZeros() {
+        SalesDailyMetrics m = metrics();
+        m.exchangeRate = null;
+        m.netRevenueReporting = null;
+        m.visitors = null;
+        m.conversionRate = null;
+
+        assertThat(new String(GoldRecordSerializer.value(m), StandardCharsets.UTF_8))
+                .contains(
+                        "\"reporting_currency\":\"EUR\",\"exchange_rate\":null,"
+                                + "\"net_revenue_reporting\":null,\"visitors\":null,"
+                                + "\"conversion_rate\":null,");
     }
 
     @Test
@@ -50,6 +68,11 @@ class GoldRecordSerializerTest {
         m.netRevenue = new BigDecimal("1000.50");
         m.avgOrderValue = new BigDecimal("500.25");
         m.distinctCustomers = 2;
+        m.reportingCurrency = "EUR";
+        m.exchangeRate = new BigDecimal("0.00615385");
+        m.netRevenueReporting = new BigDecimal("6.16");
+        m.visitors = 40L;
+        m.conversionRate = new BigDecimal("0.0500");
         m.version = 77;
         m.updatedAt = "2026-11-29T10:00:00Z";
         return m;

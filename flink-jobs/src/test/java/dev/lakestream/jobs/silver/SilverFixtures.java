@@ -18,6 +18,8 @@ final class SilverFixtures {
     static final String PRODUCTS = "shop.products";
     static final String ORDERS = "shop.orders";
     static final String ORDER_LINES = "shop.order_lines";
+    static final String RATES = "rest.exchange_rates";
+    static final String TRAFFIC = "files.foot_traffic";
 
     static final long LSN = 123_456_789L;
 
@@ -74,6 +76,17 @@ final class SilverFixtures {
                 v.put("unit_price", "12.50");
                 v.put("discount", "1.00");
             }
+            case RATES -> {
+                v.put("base_currency", "\"EUR\"");
+                v.put("quote_currency", "\"USD\"");
+                v.put("rate_date", "\"2024-05-01\"");
+                v.put("rate", "1.08700000");
+            }
+            case TRAFFIC -> {
+                v.put("store_id", "3");
+                v.put("hour_start", "\"2024-05-01T10:00:00Z\"");
+                v.put("visitors", "42");
+            }
             default -> throw new IllegalArgumentException(table);
         }
         return v;
@@ -87,6 +100,10 @@ final class SilverFixtures {
             case PRODUCTS -> "{\"product_id\":3}";
             case ORDERS -> "{\"order_id\":42}";
             case ORDER_LINES -> "{\"order_id\":42,\"line_no\":1}";
+            case RATES ->
+                    "{\"base_currency\":\"EUR\",\"quote_currency\":\"USD\","
+                            + "\"rate_date\":\"2024-05-01\"}";
+            case TRAFFIC -> "{\"store_id\":3,\"hour_start\":\"2024-05-01T10:00:00Z\"}";
             default -> throw new IllegalArgumentException(table);
         };
     }

@@ -158,7 +158,7 @@ class TransformationITCase {
     private static void awaitGoldEqualsPostgres(String db, String topic, Pipeline pipeline)
             throws Exception {
         try (Connection c = stack.postgres.connect(db)) {
-            Map<String, String> expected = GoldReconciliation.fromPostgres(c);
+            Map<String, String> expected = GoldReconciliation.fromPostgres(c, "EUR");
             assertThat(expected).hasSizeGreaterThan(10);
             try {
                 await().atMost(Duration.ofMinutes(4))
