@@ -9,7 +9,8 @@ import java.util.Locale;
  *
  * <pre>
  *   lakestream-local [run]    [--data DIR] [--rate TX_PER_S] [--transactions N] [--seed N]
- *                             [--ui-port PORT] [--checkpoint-interval 5s] [--parallelism N] [--fresh]
+ *                             [--ui-port PORT] [--checkpoint-interval 5s] [--parallelism N]
+ *                             [--api-errors SHARE] [--rate-delay 60s] [--fresh]
  *   lakestream-local verify   [--data DIR]
  *   lakestream-local gold     [--data DIR]
  * </pre>
@@ -23,6 +24,8 @@ public record LocalOptions(
         int uiPort,
         Duration checkpointInterval,
         int parallelism,
+        double apiErrors,
+        Duration rateDelay,
         boolean fresh) {
 
     /** What to do. */
@@ -61,6 +64,11 @@ public record LocalOptions(
                     "  --checkpoint-interval D checkpoint (and bronze commit) interval (default"
                             + " 5s)",
                     "  --parallelism N         job parallelism (default 2)",
+                    "  --api-errors SHARE      share of exchange-rate API requests answered 429"
+                            + " or 500 (e.g. 0.2;",
+                    "                          default 0: off)",
+                    "  --rate-delay D          how late today's exchange rate is published"
+                            + " (default 60s)",
                     "  --fresh                 delete the data folder first");
 
     public static LocalOptions parse(String[] args) {
@@ -72,6 +80,8 @@ public record LocalOptions(
         int uiPort = 8081;
         Duration interval = Duration.ofSeconds(5);
         int parallelism = 2;
+        double apiErrors = 0;
+        Duration rateDelay = Duration.ofSeconds(60);
         boolean fresh = false;
         int i = 0;
         if (args.length > 0 && !args[0].startsWith("--")) {
@@ -99,11 +109,29 @@ public record LocalOptions(
                 case "--ui-port" -> uiPort = (int) number(args, ++i, flag, 0);
                 case "--parallelism" -> parallelism = (int) number(args, ++i, flag, 1);
                 case "--checkpoint-interval" -> interval = duration(value(args, ++i, flag), flag);
+                case "--api-errors" -> {
+                    apiErrors = number(args, ++i, flag, 0);
+                    if (apiErrors > 1) {
+                        throw new IllegalArgumentException(
+                                flag + " is a share between 0 and 1, was " + apiErrors);
+                    }
+                }
+                case "--rate-delay" -> rateDelay = duration(value(args, ++i, flag), flag);
                 default -> throw new IllegalArgumentException("unknown option '" + flag + "'");
             }
         }
         return new LocalOptions(
-                command, data, rate, transactions, seed, uiPort, interval, parallelism, fresh);
+                command,
+                data,
+                rate,
+                transactions,
+                seed,
+                uiPort,
+                interval,
+                parallelism,
+                apiErrors,
+                rateDelay,
+                fresh);
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -11,7 +11,10 @@ import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.jobs.transformation.TransformationConfig;
 import dev.lakestream.jobs.transformation.TransformationJob;
+import dev.lakestream.jobs.source.files.S3Access;
 import dev.lakestream.shop.ShopSchema;
+import dev.lakestream.shop.feeds.ExchangeRateApi;
+import dev.lakestream.shop.feeds.FeedSchema;
 import dev.lakestream.shop.workload.WorkloadConfig;
 import dev.lakestream.shop.workload.WorkloadGenerator;
 import dev.lakestream.shop.workload.WorkloadStats;
@@ -85,6 +88,8 @@ public final class LocalStack implements AutoCloseable {
     private WorkloadGenerator generator;
     private Catalog catalog;
     private ProgressReporter progress;
+    private ExchangeRateApi ratesApi;
+    private FeedSimulator feeds;
 
     LocalStack(LocalOptions options, Path data, PrintStream out) {
         this.options = options;
@@ -182,6 +187,7 @@ public final class LocalStack implements AutoCloseable {
         try (Connection c = postgres.connect(SHOP_DB)) {
             ShopSchema.apply(c);
             ChangeLedger.install(c);
+            FeedSchema.create(c);
             try (WorkloadGenerator seeder = new WorkloadGenerator(c, workload())) {
                 if (seeder.seedReferenceData()) {
                     out.println("  seeded the shop: " + seeder.stats().summary());
@@ -194,6 +200,47 @@ public final class LocalStack implements AutoCloseable {
         s3 = S3ProxyServer.start(data.resolve("s3"), 0, BUCKET);
         out.println("  " + s3.endpoint() + ", bucket " + BUCKET);
         startKafka();
+
+        step("exchange-rate API (HTTP, paginated, over feeds.exchange_rates)");
+        ratesApi = ExchangeRateApi.start(0, this::shopConnection, null);
+        ratesApi.failures(options.apiErrors() / 2, options.apiErrors() / 2);
+        out.println(
+                "  "
+                        + ratesApi.url()
+                        + (options.apiErrors() > 0
+                                ? " (answering " + options.apiErrors() * 100 + " % with 429/500)"
+                                : ""));
+    }
+
+    private Connection shopConnection() {
+        try {
+            return postgres.connect(SHOP_DB);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts the central bank and the door counters (see {@link FeedSimulator}). */
+    private void startFeeds() throws Exception {
+        S3Access access = S3Access.fromMap(jobSettings());
+        software.amazon.awssdk.services.s3.S3Client client = access.newClient();
+        feeds =
+                new FeedSimulator(
+                        this::shopConnection,
+                        (key, content) ->
+                                client.putObject(
+                                        b -> b.bucket(BUCKET).key(key),
+                                        software.amazon.awssdk.core.sync.RequestBody.fromString(
+                                                content)),
+                        options.seed(),
+                        options.rateDelay());
+        feeds.start(Duration.ofSeconds(5));
+        step(
+                "feeds: rates up to yesterday published, today's in "
+                        + options.rateDelay().toSeconds()
+                        + " s; foot-traffic files land in s3://"
+                        + BUCKET
+                        + "/landing/foot_traffic/");
     }
 
     private void startKafka() {
@@ -267,6 +314,7 @@ public final class LocalStack implements AutoCloseable {
             Files.writeString(snapshotDone, Instant.now().toString());
         }
 
+        startFeeds();
         step(
                 "workload generator: "
                         + (options.rate() > 0 ? options.rate() + " tx/s" : "as fast as possible")
@@ -300,6 +348,7 @@ public final class LocalStack implements AutoCloseable {
                 break;
             }
             progress.report(stats);
+            out.println(feeds.summary(ratesApi));
             GoldBoard.print(kafka.bootstrapServers(), GOLD_TOPIC, out);
             failIfJobEnded();
             if (generating.isCompletedExceptionally()) {
@@ -308,6 +357,7 @@ public final class LocalStack implements AutoCloseable {
             if (options.transactions() > 0
                     && generating.isDone()
                     && progress.totals().behind() == 0) {
+                feeds.close();
                 step("generator done and bronze caught up; verifying bronze against PostgreSQL");
                 boolean ok = verify(config) && awaitGold(Duration.ofMinutes(3));
                 return ok ? 0 : 1;
@@ -467,6 +517,22 @@ public final class LocalStack implements AutoCloseable {
         s.put("s3.region", S3ProxyServer.REGION);
         s.put("s3.access-key-id", s3.accessKey());
         s.put("s3.secret-access-key", s3.secretKey());
+        // the exchange-rate API, keyset pages (see ExchangeRateApi)
+        s.put("source.rest.enabled", "true");
+        s.put("source.rest.name", "exchange_rates");
+        s.put("source.rest.url", ratesApi.url());
+        s.put("source.rest.pagination", "cursor");
+        s.put("source.rest.pagination.next-token-pointer", "/next_cursor");
+        s.put("source.rest.pagination.token-param", "cursor");
+        s.put("source.rest.pagination.size-param", "limit");
+        s.put("source.rest.key-fields", "base_currency,quote_currency,rate_date");
+        s.put("source.rest.poll-interval", "5s");
+        s.put("source.rest.retry.initial-backoff", "200ms");
+        // the door counters' landing folder
+        s.put("source.files.enabled", "true");
+        s.put("source.files.uri", "s3://" + BUCKET + "/landing/foot_traffic/");
+        s.put("source.files.discovery-interval", "3s");
+        s.put("source.files.settle-time", "2s");
         s.put("execution.checkpointing.interval", options.checkpointInterval().toMillis() + "ms");
         s.put(
                 "execution.checkpointing.externalized-checkpoint-retention",
@@ -549,6 +615,9 @@ public final class LocalStack implements AutoCloseable {
             step("stopping the generator: " + generator.stats().summary());
             generator.stop();
         }
+        if (feeds != null) {
+            feeds.close();
+        }
         if (flink != null && job != null && !flink.status(job).isGloballyTerminalState()) {
             drain(Duration.ofSeconds(60));
             step("stopping the IngestionJob with a savepoint (commits everything pending)");
@@ -592,6 +661,9 @@ public final class LocalStack implements AutoCloseable {
         }
         if (kafka != null) {
             kafka.close();
+        }
+        if (ratesApi != null) {
+            ratesApi.close();
         }
         if (s3 != null) {
             s3.close();

@@ -27,7 +27,7 @@ import org.apache.iceberg.catalog.Catalog;
  */
 public final class IngestionTestStack implements AutoCloseable {
 
-    static final String BUCKET = "warehouse";
+    public static final String BUCKET = "warehouse";
 
     public final Path workDir;
     public final EmbeddedPostgresServer postgres;

@@ -10,12 +10,24 @@ import dev.lakestream.jobs.gold.GoldReconciliation;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
+import dev.lakestream.jobs.gold.GoldTopicReader;
+import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
+import dev.lakestream.jobs.source.files.S3Access;
 import dev.lakestream.shop.ShopSchema;
+import dev.lakestream.shop.feeds.ExchangeRateApi;
+import dev.lakestream.shop.feeds.ExchangeRateFeed;
+import dev.lakestream.shop.feeds.FeedSchema;
+import dev.lakestream.shop.feeds.FootTrafficFeed;
 import dev.lakestream.shop.workload.WorkloadConfig;
 import dev.lakestream.shop.workload.WorkloadGenerator;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +42,7 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The whole pipeline on real services, IngestionJob and TransformationJob together: after a
@@ -140,10 +153,17 @@ class TransformationITCase {
 
     private static Pipeline start(String db, String topic, Map<String, String> overrides)
             throws Exception {
-        IngestionConfig ingestion = IngestionConfig.fromMap(stack.settings(db));
-        StreamExecutionEnvironment ingestionEnv = stack.environment(ingestion);
-        IngestionJob.prepare(ingestionEnv, ingestion);
-        JobID ingest = stack.flink.submit(ingestionEnv, ingestion.jobName(), Optional.empty());
+        return start(db, topic, Map.of(), overrides);
+    }
+
+    private static Pipeline start(
+            String db,
+            String topic,
+            Map<String, String> ingestionOverrides,
+            Map<String, String> overrides)
+            throws Exception {
+        JobID ingest = startIngestion(db, ingestionOverrides, Optional.empty());
+        IngestionConfig ingestion = ingestionConfig(db, ingestionOverrides);
 
         Map<String, String> settings = transformationSettings(db, topic);
         settings.putAll(overrides);
@@ -153,6 +173,21 @@ class TransformationITCase {
         TransformationJob.prepare(env, transformation);
         JobID transform = stack.flink.submit(env, transformation.jobName(), Optional.empty());
         return new Pipeline(ingestion, ingest, transform);
+    }
+
+    private static IngestionConfig ingestionConfig(String db, Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>(stack.settings(db));
+        settings.putAll(overrides);
+        return IngestionConfig.fromMap(settings);
+    }
+
+    private static JobID startIngestion(
+            String db, Map<String, String> overrides, Optional<java.nio.file.Path> restore)
+            throws Exception {
+        IngestionConfig ingestion = ingestionConfig(db, overrides);
+        StreamExecutionEnvironment ingestionEnv = stack.environment(ingestion);
+        IngestionJob.prepare(ingestionEnv, ingestion);
+        return stack.flink.submit(ingestionEnv, ingestion.jobName(), restore);
     }
 
     private static void awaitGoldEqualsPostgres(String db, String topic, Pipeline pipeline)
@@ -244,6 +279,213 @@ class TransformationITCase {
                 .isGreaterThan(GoldTopicCounts.records(kafka.bootstrapServers(), topic, true));
         stack.flink.cancel(pipeline.transform());
         stack.flink.cancel(pipeline.ingest());
+    }
+
+    @Test
+    void goldWithRatesAndFootTrafficEqualsSqlThroughALateRateAndARestart() throws Exception {
+        String db = "shop_feeds";
+        WorkloadConfig workload =
+                WorkloadConfig.builder()
+                        .seed(41)
+                        .stores(4)
+                        .customers(80)
+                        .products(30)
+                        .initialOrders(100)
+                        .build();
+        stack.seedShop(db, workload);
+        String topic = "gold_" + db;
+        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        ExchangeRateFeed rates = new ExchangeRateFeed(41);
+        FootTrafficFeed traffic = new FootTrafficFeed(41);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        // the rate withheld at first: a (date, currency) with sales that must be converted
+        LocalDate lateDate;
+        String lateCurrency;
+        List<Long> stores = new ArrayList<>();
+        try (Connection c = stack.postgres.connect(db);
+                Statement s = c.createStatement()) {
+            FeedSchema.create(c);
+            try (ResultSet rs =
+                    s.executeQuery(
+                            "SELECT (o.created_at AT TIME ZONE st.time_zone)::date, st.currency"
+                                    + " FROM shop.orders o JOIN shop.stores st USING (store_id)"
+                                    + " WHERE st.currency <> 'EUR' ORDER BY o.created_at DESC"
+                                    + " LIMIT 1")) {
+                rs.next();
+                lateDate = rs.getDate(1).toLocalDate();
+                lateCurrency = rs.getString(2);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT store_id FROM shop.stores ORDER BY 1")) {
+                while (rs.next()) {
+                    stores.add(rs.getLong(1));
+                }
+            }
+            for (LocalDate d = today.minusDays(65); !d.isAfter(today.plusDays(1)); d = d.plusDays(1)) {
+                for (String quote : ExchangeRateFeed.QUOTES) {
+                    if (!(d.equals(lateDate) && quote.equals(lateCurrency))) {
+                        ExchangeRateFeed.upsert(c, quote, d, rates.rate(quote, d), Instant.now());
+                    }
+                }
+            }
+        }
+
+        S3Client s3 = S3Access.fromMap(stack.settings(db)).newClient();
+        String prefix = "landing/" + db + "/foot_traffic/";
+        long goodLines = 0;
+        // door counters for the last ten days, a file per day, CSV and JSON Lines in turn
+        for (int day = 10; day >= 1; day--) {
+            LocalDate d = today.minusDays(day);
+            List<FootTrafficFeed.Count> counts = new ArrayList<>();
+            for (int h = 0; h < 24; h++) {
+                counts.addAll(traffic.hour(stores, d.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(3600L * h)));
+            }
+            goodLines += land(s3, db, prefix + d + (day % 2 == 0 ? ".csv" : ".jsonl"), counts, day % 2 == 0);
+        }
+        // a header-only file, and a file with a bad line among good ones
+        putObject(s3, prefix + "empty.csv", "store_id,hour_start,visitors\n");
+        putObject(
+                s3,
+                prefix + "with-bad-line.csv",
+                "store_id,hour_start,visitors\n"
+                        + stores.get(0) + "," + today.atStartOfDay().toInstant(ZoneOffset.UTC) + ",17\n"
+                        + "not,a,valid,row\n");
+        try (Connection c = stack.postgres.connect(db)) {
+            FootTrafficFeed.record(
+                    c,
+                    prefix + "with-bad-line.csv",
+                    2,
+                    List.of(new FootTrafficFeed.Count(stores.get(0), today.atStartOfDay().toInstant(ZoneOffset.UTC), 17)));
+        }
+        goodLines += 1;
+
+        try (ExchangeRateApi api = ExchangeRateApi.start(0, () -> connect(db), "it-token")) {
+            api.failures(0.15, 0.15);
+            Map<String, String> feeds = feedSettings(db, api.url(), prefix);
+            Pipeline pipeline = start(db, topic, feeds, Map.of());
+            try (Connection c = stack.postgres.connect(db);
+                    WorkloadGenerator generator = new WorkloadGenerator(c, workload.withSeed(42))) {
+                generator.runTransactions(150);
+            }
+            awaitGoldEqualsPostgres(db, topic, pipeline);
+            assertThat(goldNetInReportingCurrency(topic, lateDate, lateCurrency, db))
+                    .as("the withheld rate leaves the converted revenue empty, not guessed")
+                    .containsOnly("null");
+            assertThat(api.failuresServed()).as("429s and 500s were retried").isPositive();
+
+            // the IngestionJob goes down after a checkpoint; a file lands and the late rate is
+            // published while it is down; it comes back from its retained checkpoint
+            stack.flink.cancel(pipeline.ingest());
+            Instant hour = today.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(3600);
+            goodLines += land(s3, db, prefix + "while-down.csv", traffic.hour(stores, hour), true);
+            try (Connection c = stack.postgres.connect(db)) {
+                ExchangeRateFeed.upsert(
+                        c, lateCurrency, lateDate, rates.rate(lateCurrency, lateDate), Instant.now());
+            }
+            Optional<java.nio.file.Path> checkpoint =
+                    EmbeddedFlinkCluster.latestRetainedCheckpoint(
+                            stack.workDir.resolve("checkpoints").resolve(db));
+            assertThat(checkpoint).as("a retained checkpoint to resume from").isPresent();
+            JobID resumed = startIngestion(db, feeds, checkpoint);
+            Pipeline again = new Pipeline(pipeline.ingestion(), resumed, pipeline.transform());
+            awaitGoldEqualsPostgres(db, topic, again);
+            assertThat(goldNetInReportingCurrency(topic, lateDate, lateCurrency, db))
+                    .as("the late rate converted the sales it arrived after")
+                    .doesNotContain("null");
+
+            Catalog catalog = stack.catalog(pipeline.ingestion());
+            Table bronze =
+                    catalog.loadTable(
+                            dev.lakestream.catalog.BronzeTables.identifierFor(
+                                    "bronze", "files.foot_traffic"));
+            Map<String, Integer> perLine = new HashMap<>();
+            try (CloseableIterable<Record> rows = IcebergGenerics.read(bronze).build()) {
+                for (Record r : rows) {
+                    perLine.merge(r.getField("origin") + "#" + r.getField("origin_position"), 1, Integer::sum);
+                }
+            }
+            assertThat(perLine.values()).as("each landed row once in bronze").containsOnly(1);
+            assertThat(perLine).hasSize((int) goodLines);
+
+            Table rejects = catalog.loadTable(QuarantineTables.ingestionRejects().identifier());
+            List<String> refused = new ArrayList<>();
+            try (CloseableIterable<Record> rows = IcebergGenerics.read(rejects).build()) {
+                for (Record r : rows) {
+                    refused.add(r.getField("source") + " " + r.getField("origin") + " line " + r.getField("position") + ": " + r.getField("reason"));
+                }
+            }
+            assertThat(refused)
+                    .anySatisfy(
+                            r ->
+                                    assertThat(r)
+                                            .startsWith("files:foot_traffic s3://" + IngestionTestStack.BUCKET + "/" + prefix + "with-bad-line.csv line 3"));
+            stack.flink.cancel(again.transform());
+            stack.flink.cancel(again.ingest());
+        }
+    }
+
+    private static Connection connect(String db) {
+        try {
+            return stack.postgres.connect(db);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The REST and file sources of the IngestionJob, as a deployment would configure them. */
+    private static Map<String, String> feedSettings(String db, String apiUrl, String prefix) {
+        Map<String, String> s = new HashMap<>();
+        s.put("source.rest.enabled", "true");
+        s.put("source.rest.name", "exchange_rates");
+        s.put("source.rest.url", apiUrl);
+        s.put("source.rest.pagination", "cursor");
+        s.put("source.rest.pagination.next-token-pointer", "/next_cursor");
+        s.put("source.rest.pagination.token-param", "cursor");
+        s.put("source.rest.pagination.size-param", "limit");
+        s.put("source.rest.key-fields", "base_currency,quote_currency,rate_date");
+        s.put("source.rest.auth", "bearer");
+        s.put("source.rest.auth.token", "it-token");
+        s.put("source.rest.poll-interval", "2s");
+        s.put("source.rest.max-requests-per-second", "50");
+        s.put("source.rest.retry.initial-backoff", "100ms");
+        s.put("source.files.enabled", "true");
+        s.put("source.files.uri", "s3://" + IngestionTestStack.BUCKET + "/" + prefix);
+        s.put("source.files.dataset", "foot_traffic");
+        s.put("source.files.discovery-interval", "1s");
+        s.put("source.files.settle-time", "1s");
+        return s;
+    }
+
+    /** Lands counts as one file and records them as the oracle's feed; returns the rows landed. */
+    private static long land(
+            S3Client s3, String db, String key, List<FootTrafficFeed.Count> counts, boolean csv)
+            throws Exception {
+        putObject(s3, key, csv ? FootTrafficFeed.csv(counts) : FootTrafficFeed.jsonLines(counts));
+        try (Connection c = stack.postgres.connect(db)) {
+            FootTrafficFeed.record(c, key, csv ? 2 : 1, counts);
+        }
+        return counts.size();
+    }
+
+    private static void putObject(S3Client s3, String key, String content) {
+        s3.putObject(
+                b -> b.bucket(IngestionTestStack.BUCKET).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromString(content));
+    }
+
+    /** net_revenue_reporting on Kafka of the stores in a currency on a date. */
+    private static List<String> goldNetInReportingCurrency(
+            String topic, LocalDate date, String currency, String db) {
+        List<String> values = new ArrayList<>();
+        GoldTopicReader.current(kafka.bootstrapServers(), topic)
+                .forEach(
+                        (key, value) -> {
+                            if (key.startsWith(date + "|")
+                                    && value.get("currency").asText().equals(currency)) {
+                                values.add(value.get("net_revenue_reporting").asText());
+                            }
+                        });
+        assertThat(values).as("gold rows of %s in %s", date, currency).isNotEmpty();
+        return values;
     }
 
     private static Map<String, String> transformationSettings(String db, String topic) {
