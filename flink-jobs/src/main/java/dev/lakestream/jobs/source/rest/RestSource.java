@@ -1,0 +1,100 @@
+package dev.lakestream.jobs.source.rest;
+
+import dev.lakestream.jobs.source.SourceRecord;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The polling REST source: one endpoint, polled incrementally by a cursor kept in Flink's
+ * checkpoints, emitting {@link SourceRecord}s (good ones for bronze, refused ones for quarantine).
+ *
+ * <p>Unbounded. The endpoint is one split read by one reader; run the source with parallelism 1
+ * ({@link #addTo} does). Attach it with the fixed uid from {@link #uid} so that savepoints keep the
+ * cursor across upgrades.
+ */
+public final class RestSource
+        implements Source<SourceRecord, RestSplit, RestEnumeratorState>,
+                ResultTypeQueryable<SourceRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final RestSourceSettings settings;
+
+    public RestSource(RestSourceSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Stable operator uid of the source of dataset {@code name}. Never rename. */
+    public static String uid(String name) {
+        return "rest-source-" + name;
+    }
+
+    /** Adds the source to {@code env}: parallelism 1, fixed uid, no watermarks. */
+    public static DataStream<SourceRecord> addTo(
+            StreamExecutionEnvironment env, RestSourceSettings settings) {
+        return env.fromSource(
+                        new RestSource(settings),
+                        WatermarkStrategy.noWatermarks(),
+                        settings.source())
+                .uid(uid(settings.name()))
+                .setParallelism(1);
+    }
+
+    public RestSourceSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return Boundedness.CONTINUOUS_UNBOUNDED;
+    }
+
+    @Override
+    public SourceReader<SourceRecord, RestSplit> createReader(SourceReaderContext context) {
+        return new RestSourceReader(settings, context, pollers());
+    }
+
+    /** How a reader gets its poller; a seam for tests. */
+    Function<RestSourceSettings, RestPoller> pollers() {
+        return s -> new RestPoller(s, new RestHttp(s));
+    }
+
+    @Override
+    public SplitEnumerator<RestSplit, RestEnumeratorState> createEnumerator(
+            SplitEnumeratorContext<RestSplit> context) {
+        return new RestSplitEnumerator(context, Optional.of(RestSplit.initial(settings)));
+    }
+
+    @Override
+    public SplitEnumerator<RestSplit, RestEnumeratorState> restoreEnumerator(
+            SplitEnumeratorContext<RestSplit> context, RestEnumeratorState checkpoint) {
+        return new RestSplitEnumerator(context, checkpoint.unassigned());
+    }
+
+    @Override
+    public SimpleVersionedSerializer<RestSplit> getSplitSerializer() {
+        return RestSplitSerializer.INSTANCE;
+    }
+
+    @Override
+    public SimpleVersionedSerializer<RestEnumeratorState> getEnumeratorCheckpointSerializer() {
+        return new RestEnumeratorStateSerializer();
+    }
+
+    @Override
+    public TypeInformation<SourceRecord> getProducedType() {
+        return TypeInformation.of(SourceRecord.class);
+    }
+}
