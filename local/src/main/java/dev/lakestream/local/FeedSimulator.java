@@ -58,7 +58,8 @@ final class FeedSimulator implements AutoCloseable {
     private volatile boolean latestRatesPublished;
     private volatile Exception failure;
 
-    FeedSimulator(Supplier<Connection> connections, Landing landing, long seed, Duration rateDelay) {
+    FeedSimulator(
+            Supplier<Connection> connections, Landing landing, long seed, Duration rateDelay) {
         this.connections = connections;
         this.landing = landing;
         this.rates = new ExchangeRateFeed(seed);
@@ -76,8 +77,7 @@ final class FeedSimulator implements AutoCloseable {
             nextHour = resumeHour(c, today);
         }
         timer.schedule(this::publishLatestRates, rateDelay.toMillis(), TimeUnit.MILLISECONDS);
-        timer.scheduleWithFixedDelay(
-                this::landNextHour, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::landNextHour, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Where the counters left off in an earlier run, or the start of yesterday. */

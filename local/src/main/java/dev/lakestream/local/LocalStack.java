@@ -9,9 +9,9 @@ import dev.lakestream.jobs.gold.GoldReconciliation;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
+import dev.lakestream.jobs.source.files.S3Access;
 import dev.lakestream.jobs.transformation.TransformationConfig;
 import dev.lakestream.jobs.transformation.TransformationJob;
-import dev.lakestream.jobs.source.files.S3Access;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.feeds.ExchangeRateApi;
 import dev.lakestream.shop.feeds.FeedSchema;
@@ -202,7 +202,7 @@ public final class LocalStack implements AutoCloseable {
         startKafka();
 
         step("exchange-rate API (HTTP, paginated, over feeds.exchange_rates)");
-        ratesApi = ExchangeRateApi.start(0, this::shopConnection, null);
+        ratesApi = ExchangeRateApi.start(0, this::feedConnection, null);
         ratesApi.failures(options.apiErrors() / 2, options.apiErrors() / 2);
         out.println(
                 "  "
@@ -212,7 +212,7 @@ public final class LocalStack implements AutoCloseable {
                                 : ""));
     }
 
-    private Connection shopConnection() {
+    private Connection feedConnection() {
         try {
             return postgres.connect(SHOP_DB);
         } catch (java.sql.SQLException e) {
@@ -226,7 +226,7 @@ public final class LocalStack implements AutoCloseable {
         software.amazon.awssdk.services.s3.S3Client client = access.newClient();
         feeds =
                 new FeedSimulator(
-                        this::shopConnection,
+                        this::feedConnection,
                         (key, content) ->
                                 client.putObject(
                                         b -> b.bucket(BUCKET).key(key),

@@ -4,20 +4,26 @@ import dev.lakestream.catalog.CatalogSettings;
 import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.jobs.bronze.BronzeOptions;
 import dev.lakestream.jobs.config.JobSettings;
+import dev.lakestream.jobs.source.files.FileSourceOptions;
+import dev.lakestream.jobs.source.files.FileSourceSettings;
 import dev.lakestream.jobs.source.postgres.PostgresSourceOptions;
 import dev.lakestream.jobs.source.postgres.PostgresSourceSettings;
+import dev.lakestream.jobs.source.rest.RestSourceOptions;
+import dev.lakestream.jobs.source.rest.RestSourceSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Everything the IngestionJob needs, read once and validated: the PostgreSQL source, the catalog,
- * the bronze namespace, and the Flink settings to run with.
+ * Everything the IngestionJob needs, read once and validated: the PostgreSQL source, the optional
+ * REST and landing-file sources, the catalog, the bronze namespace, and the Flink settings to run
+ * with.
  */
 public record IngestionConfig(
         String jobName,
@@ -25,6 +31,8 @@ public record IngestionConfig(
         CatalogSettings catalog,
         String bronzeNamespace,
         Integer bronzeWriteParallelism,
+        Optional<RestSourceSettings> rest,
+        Optional<FileSourceSettings> files,
         Configuration flinkConfiguration) {
 
     /** Every key the IngestionJob understands. */
@@ -37,6 +45,10 @@ public record IngestionConfig(
             keys.add(o.key());
         }
         for (ConfigOption<?> o : IngestionOptions.all()) {
+            keys.add(o.key());
+        }
+        keys.addAll(RestSourceOptions.keys());
+        for (ConfigOption<?> o : FileSourceOptions.all()) {
             keys.add(o.key());
         }
         keys.addAll(
@@ -60,6 +72,7 @@ public record IngestionConfig(
     public static Set<String> secretKeys() {
         Set<String> secrets = new HashSet<>(CatalogSettings.SECRET_KEYS);
         secrets.add(PostgresSourceOptions.PASSWORD.key());
+        secrets.addAll(RestSourceOptions.SECRET_KEYS);
         return secrets;
     }
 
@@ -102,6 +115,8 @@ public record IngestionConfig(
                 catalog,
                 namespace,
                 writers,
+                RestSourceSettings.fromIfEnabled(settings),
+                FileSourceSettings.from(settings),
                 settings.flinkConfiguration());
     }
 }

@@ -4,13 +4,18 @@ import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.CatalogSettings;
 import dev.lakestream.catalog.IcebergCatalogs;
 import dev.lakestream.catalog.InvalidSettingException;
+import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.jobs.bronze.BronzeDeserializationSchema;
 import dev.lakestream.jobs.bronze.BronzeRowMapper;
+import dev.lakestream.jobs.bronze.RecordBronzeMapper;
 import dev.lakestream.jobs.config.JobLauncher;
+import dev.lakestream.jobs.source.files.LandingFileSource;
 import dev.lakestream.jobs.source.postgres.PostgresCdcSource;
 import dev.lakestream.jobs.source.postgres.PostgresPreflight;
 import dev.lakestream.jobs.source.postgres.PostgresPreflight.CapturedTable;
+import dev.lakestream.jobs.source.rest.RestSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -80,6 +85,45 @@ public final class IngestionJob {
                                 catalogLoader,
                                 BronzeTables.identifierFor(config.bronzeNamespace(), table)),
                 config.bronzeWriteParallelism());
+
+        List<IngestionTopology.RecordInput> records = new ArrayList<>();
+        config.rest()
+                .ifPresent(
+                        rest -> {
+                            LOG.info("Polling {}", rest);
+                            // one endpoint, one cursor: a single reader
+                            records.add(
+                                    new IngestionTopology.RecordInput(
+                                            rest.source(), new RestSource(rest), 1));
+                        });
+        config.files()
+                .ifPresent(
+                        files -> {
+                            LOG.info("Watching {}", files);
+                            records.add(
+                                    new IngestionTopology.RecordInput(
+                                            files.sourceName(),
+                                            new LandingFileSource(files),
+                                            null));
+                        });
+        IngestionTopology.buildRecords(
+                env,
+                records,
+                table ->
+                        TableLoader.fromCatalog(
+                                catalogLoader,
+                                BronzeTables.identifierFor(config.bronzeNamespace(), table)),
+                TableLoader.fromCatalog(
+                        catalogLoader, QuarantineTables.ingestionRejects().identifier()),
+                config.bronzeWriteParallelism());
+    }
+
+    /** The bronze source tables of the REST and file sources the configuration enables. */
+    static List<String> recordTables(IngestionConfig config) {
+        List<String> tables = new ArrayList<>();
+        config.rest().ifPresent(r -> tables.add(RecordBronzeMapper.sourceTable(r.source())));
+        config.files().ifPresent(f -> tables.add(RecordBronzeMapper.sourceTable(f.sourceName())));
+        return tables;
     }
 
     static void requireCheckpointing(StreamExecutionEnvironment env) {
@@ -107,6 +151,12 @@ public final class IngestionJob {
             TableBootstrap bootstrap = new TableBootstrap(catalog);
             for (String table : config.postgres().tables()) {
                 bootstrap.ensure(BronzeTables.definitionFor(config.bronzeNamespace(), table));
+            }
+            for (String table : recordTables(config)) {
+                bootstrap.ensure(BronzeTables.definitionFor(config.bronzeNamespace(), table));
+            }
+            if (!recordTables(config).isEmpty()) {
+                bootstrap.ensure(QuarantineTables.ingestionRejects());
             }
         } catch (RuntimeException e) {
             if (e instanceof InvalidSettingException ise) {

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
@@ -86,7 +87,8 @@ public final class IngestionTopology {
     }
 
     /** A polled or file source and the name its records carry ({@code rest:exchange_rates}). */
-    public record RecordInput(String sourceName, Source<SourceRecord, ?, ?> source) {}
+    public record RecordInput(
+            String sourceName, Source<SourceRecord, ?, ?> source, Integer parallelism) {}
 
     /**
      * Wires the REST and file sources: each source's good records into its own bronze table, the
@@ -114,14 +116,18 @@ public final class IngestionTopology {
         DataStream<RowData> rejects = null;
         for (RecordInput input : inputs) {
             String table = RecordBronzeMapper.sourceTable(input.sourceName());
-            SingleOutputStreamOperator<RowData> bronze =
+            DataStreamSource<SourceRecord> records =
                     env.fromSource(
-                                    input.source(),
-                                    WatermarkStrategy.noWatermarks(),
-                                    input.sourceName(),
-                                    SourceRecords.TYPE)
-                            .uid(OperatorIds.recordSource(input.sourceName()))
-                            .process(new SourceRecords.Splitter(mapper), BronzeRow.typeInfo())
+                            input.source(),
+                            WatermarkStrategy.noWatermarks(),
+                            input.sourceName(),
+                            SourceRecords.TYPE);
+            records.uid(OperatorIds.recordSource(input.sourceName()));
+            if (input.parallelism() != null) {
+                records.setParallelism(input.parallelism());
+            }
+            SingleOutputStreamOperator<RowData> bronze =
+                    records.process(new SourceRecords.Splitter(mapper), BronzeRow.typeInfo())
                             .uid(OperatorIds.recordSplitter(input.sourceName()))
                             .name("records of " + input.sourceName());
             appendToBronze(bronze, table, bronzeTable.apply(table), writeParallelism);

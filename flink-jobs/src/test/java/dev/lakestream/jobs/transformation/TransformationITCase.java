@@ -7,10 +7,10 @@ import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.jobs.gold.GoldReconciliation;
+import dev.lakestream.jobs.gold.GoldTopicReader;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
-import dev.lakestream.jobs.gold.GoldTopicReader;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.jobs.source.files.S3Access;
 import dev.lakestream.shop.ShopSchema;
@@ -320,7 +320,9 @@ class TransformationITCase {
                     stores.add(rs.getLong(1));
                 }
             }
-            for (LocalDate d = today.minusDays(65); !d.isAfter(today.plusDays(1)); d = d.plusDays(1)) {
+            for (LocalDate d = today.minusDays(65);
+                    !d.isAfter(today.plusDays(1));
+                    d = d.plusDays(1)) {
                 for (String quote : ExchangeRateFeed.QUOTES) {
                     if (!(d.equals(lateDate) && quote.equals(lateCurrency))) {
                         ExchangeRateFeed.upsert(c, quote, d, rates.rate(quote, d), Instant.now());
@@ -337,9 +339,18 @@ class TransformationITCase {
             LocalDate d = today.minusDays(day);
             List<FootTrafficFeed.Count> counts = new ArrayList<>();
             for (int h = 0; h < 24; h++) {
-                counts.addAll(traffic.hour(stores, d.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(3600L * h)));
+                counts.addAll(
+                        traffic.hour(
+                                stores,
+                                d.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(3600L * h)));
             }
-            goodLines += land(s3, db, prefix + d + (day % 2 == 0 ? ".csv" : ".jsonl"), counts, day % 2 == 0);
+            goodLines +=
+                    land(
+                            s3,
+                            db,
+                            prefix + d + (day % 2 == 0 ? ".csv" : ".jsonl"),
+                            counts,
+                            day % 2 == 0);
         }
         // a header-only file, and a file with a bad line among good ones
         putObject(s3, prefix + "empty.csv", "store_id,hour_start,visitors\n");
@@ -347,14 +358,21 @@ class TransformationITCase {
                 s3,
                 prefix + "with-bad-line.csv",
                 "store_id,hour_start,visitors\n"
-                        + stores.get(0) + "," + today.atStartOfDay().toInstant(ZoneOffset.UTC) + ",17\n"
+                        + stores.get(0)
+                        + ","
+                        + today.atStartOfDay().toInstant(ZoneOffset.UTC)
+                        + ",17\n"
                         + "not,a,valid,row\n");
         try (Connection c = stack.postgres.connect(db)) {
             FootTrafficFeed.record(
                     c,
                     prefix + "with-bad-line.csv",
                     2,
-                    List.of(new FootTrafficFeed.Count(stores.get(0), today.atStartOfDay().toInstant(ZoneOffset.UTC), 17)));
+                    List.of(
+                            new FootTrafficFeed.Count(
+                                    stores.get(0),
+                                    today.atStartOfDay().toInstant(ZoneOffset.UTC),
+                                    17)));
         }
         goodLines += 1;
 
@@ -371,6 +389,14 @@ class TransformationITCase {
                     .as("the withheld rate leaves the converted revenue empty, not guessed")
                     .containsOnly("null");
             assertThat(api.failuresServed()).as("429s and 500s were retried").isPositive();
+            assertThat(GoldTopicReader.current(kafka.bootstrapServers(), topic).values())
+                    .as("days with counter files carry visitors and a conversion rate")
+                    .anySatisfy(
+                            v -> {
+                                assertThat(v.get("visitors").isNull()).isFalse();
+                                assertThat(v.get("conversion_rate").isNull()).isFalse();
+                                assertThat(v.get("net_revenue_reporting").isNull()).isFalse();
+                            });
 
             // the IngestionJob goes down after a checkpoint; a file lands and the late rate is
             // published while it is down; it comes back from its retained checkpoint
@@ -379,7 +405,11 @@ class TransformationITCase {
             goodLines += land(s3, db, prefix + "while-down.csv", traffic.hour(stores, hour), true);
             try (Connection c = stack.postgres.connect(db)) {
                 ExchangeRateFeed.upsert(
-                        c, lateCurrency, lateDate, rates.rate(lateCurrency, lateDate), Instant.now());
+                        c,
+                        lateCurrency,
+                        lateDate,
+                        rates.rate(lateCurrency, lateDate),
+                        Instant.now());
             }
             Optional<java.nio.file.Path> checkpoint =
                     EmbeddedFlinkCluster.latestRetainedCheckpoint(
@@ -400,7 +430,10 @@ class TransformationITCase {
             Map<String, Integer> perLine = new HashMap<>();
             try (CloseableIterable<Record> rows = IcebergGenerics.read(bronze).build()) {
                 for (Record r : rows) {
-                    perLine.merge(r.getField("origin") + "#" + r.getField("origin_position"), 1, Integer::sum);
+                    perLine.merge(
+                            r.getField("origin") + "#" + r.getField("origin_position"),
+                            1,
+                            Integer::sum);
                 }
             }
             assertThat(perLine.values()).as("each landed row once in bronze").containsOnly(1);
@@ -410,14 +443,26 @@ class TransformationITCase {
             List<String> refused = new ArrayList<>();
             try (CloseableIterable<Record> rows = IcebergGenerics.read(rejects).build()) {
                 for (Record r : rows) {
-                    refused.add(r.getField("source") + " " + r.getField("origin") + " line " + r.getField("position") + ": " + r.getField("reason"));
+                    refused.add(
+                            r.getField("source")
+                                    + " "
+                                    + r.getField("origin")
+                                    + " line "
+                                    + r.getField("position")
+                                    + ": "
+                                    + r.getField("reason"));
                 }
             }
             assertThat(refused)
                     .anySatisfy(
                             r ->
                                     assertThat(r)
-                                            .startsWith("files:foot_traffic s3://" + IngestionTestStack.BUCKET + "/" + prefix + "with-bad-line.csv line 3"));
+                                            .startsWith(
+                                                    "files:foot_traffic s3://"
+                                                            + IngestionTestStack.BUCKET
+                                                            + "/"
+                                                            + prefix
+                                                            + "with-bad-line.csv line 3"));
             stack.flink.cancel(again.transform());
             stack.flink.cancel(again.ingest());
         }
