@@ -130,7 +130,7 @@ final class RestPoller implements AutoCloseable {
                         failed.reason(),
                         settings.pollInterval());
                 cycle.refuse(
-                        uri,
+                        origin(uri),
                         -1,
                         System.currentTimeMillis(),
                         failed.lastBody(),
@@ -149,7 +149,7 @@ final class RestPoller implements AutoCloseable {
                         display(uri),
                         e.getMessage());
                 cycle.refuse(
-                        uri,
+                        origin(uri),
                         -1,
                         ok.receivedMillis(),
                         ok.body(),
@@ -158,8 +158,9 @@ final class RestPoller implements AutoCloseable {
                 break;
             }
             List<PageParser.Element> elements = page.elements();
+            String origin = origin(uri);
             for (int i = 0; i < elements.size(); i++) {
-                cycle.take(uri, i, elements.get(i), ok.receivedMillis());
+                cycle.take(origin, i, elements.get(i), ok.receivedMillis());
             }
             if (elements.isEmpty()) {
                 outcome = Outcome.END;
@@ -309,6 +310,11 @@ final class RestPoller implements AutoCloseable {
         return Redaction.display(uri, settings);
     }
 
+    /** A record's provenance: the request that returned it, without secrets. */
+    private String origin(URI uri) {
+        return "GET " + display(uri);
+    }
+
     @Override
     public void close() {
         http.close();
@@ -333,11 +339,11 @@ final class RestPoller implements AutoCloseable {
         }
 
         /** One element of a page's records array. */
-        void take(URI uri, int position, PageParser.Element element, long receivedMillis) {
+        void take(String origin, int position, PageParser.Element element, long receivedMillis) {
             JsonNode node = element.node();
             if (!node.isObject()) {
                 refuse(
-                        uri,
+                        origin,
                         position,
                         receivedMillis,
                         element.raw(),
@@ -349,7 +355,7 @@ final class RestPoller implements AutoCloseable {
                 cursor = start.kind().parse(node.get(settings.cursorField()));
             } catch (IllegalArgumentException e) {
                 refuse(
-                        uri,
+                        origin,
                         position,
                         receivedMillis,
                         element.raw(),
@@ -377,13 +383,13 @@ final class RestPoller implements AutoCloseable {
             }
             long millis = start.kind().toEpochMillis(cursor, receivedMillis);
             if (problem != null) {
-                refuse(uri, position, millis, element.raw(), problem);
+                refuse(origin, position, millis, element.raw(), problem);
             } else {
                 records.add(
                         SourceRecord.good(
                                 source,
                                 settings.name(),
-                                "GET " + display(uri),
+                                origin,
                                 position,
                                 cursor,
                                 millis,
@@ -421,12 +427,12 @@ final class RestPoller implements AutoCloseable {
         }
 
         /** A refused record; position -1 stands for the whole response. */
-        void refuse(URI uri, long position, long millis, String raw, String reason) {
+        void refuse(String origin, long position, long millis, String raw, String reason) {
             records.add(
                     SourceRecord.rejected(
                             source,
                             settings.name(),
-                            "GET " + display(uri),
+                            origin,
                             position,
                             millis,
                             Redaction.truncate(raw),

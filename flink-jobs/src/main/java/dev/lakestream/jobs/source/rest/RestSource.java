@@ -20,6 +20,29 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The polling REST source: one endpoint, polled incrementally by a cursor kept in Flink's
  * checkpoints, emitting {@link SourceRecord}s (good ones for bronze, refused ones for quarantine).
  *
+ * <pre>
+ *   RestSplitEnumerator --(the one split: cursor + ids at cursor)--> RestSourceReader
+ *                                                                      |  fetch thread:
+ *   GET url?query&amp;updated_since=cursor&amp;page=1..n  &lt;-- RestPoller &lt;---+  RestHttp (auth, rate
+ *        |                                                              |  cap, time-outs,
+ *        v  PageParser: records array (+ next token / Link)             |  retries, Retry-After)
+ *   one poll cycle = records of all its pages + next split state ------&gt;+
+ *                                                                      |  pollNext: emit the
+ *                                                                      v  whole cycle, then
+ *                                                  SourceRecord stream    adopt its state
+ * </pre>
+ *
+ * A checkpoint holds the split state of the last cycle emitted whole, so after a restore the next
+ * poll asks from that cursor and drops what it already emitted there: no record lost or repeated.
+ *
+ * <p>Usage:
+ *
+ * <pre>{@code
+ * RestSourceSettings.fromIfEnabled(jobSettings)
+ *         .map(settings -> RestSource.addTo(env, settings))
+ *         .ifPresent(records -> ...); // good ones to bronze, rejected() ones to quarantine
+ * }</pre>
+ *
  * <p>Unbounded. The endpoint is one split read by one reader; run the source with parallelism 1
  * ({@link #addTo} does). Attach it with the fixed uid from {@link #uid} so that savepoints keep the
  * cursor across upgrades.

@@ -32,6 +32,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class RatesServer implements AutoCloseable {
 
+    static {
+        // answer without Nagle's delay, as a production server does
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** One published rate. */
     record Rate(String base, String quote, String date, String rate, String updatedAt) {
         /** The rate as the API writes it; a null field is left out (a malformed record). */
