@@ -146,6 +146,15 @@ final class LandingDiscovery {
         }
     }
 
+    int pendingCount() {
+        return pending.size();
+    }
+
+    /** Files remembered as taken: at most one lateness window of them. */
+    int takenCount() {
+        return taken.size();
+    }
+
     boolean hasPending() {
         return !pending.isEmpty();
     }

@@ -53,15 +53,22 @@ final class LandingFileEnumerator
         this.view = discovery.view();
     }
 
+    // published for the metric reporter thread; the discovery itself is coordinator-thread only
+    private volatile int rememberedFiles;
+    private volatile int pendingFiles;
+
     @Override
     public void start() {
         store = storeFactory.open();
+        publishCounts();
+        context.metricGroup().gauge("rememberedFiles", () -> rememberedFiles);
+        context.metricGroup().gauge("pendingFiles", () -> pendingFiles);
         LOG.info(
                 "Monitoring {} every {} ({} files remembered, {} waiting)",
                 settings.folderUri(),
                 settings.discoveryInterval(),
-                discovery.snapshot().taken().size(),
-                discovery.snapshot().pending().size());
+                rememberedFiles,
+                pendingFiles);
         long interval = settings.discoveryInterval().toMillis();
         context.callAsync(this::listCandidates, this::onListed, 0L, interval);
     }
@@ -130,6 +137,12 @@ final class LandingFileEnumerator
                 context.assignSplit(discovery.next(), reader);
             }
         }
+        publishCounts();
+    }
+
+    private void publishCounts() {
+        rememberedFiles = discovery.takenCount();
+        pendingFiles = discovery.pendingCount();
     }
 
     @Override

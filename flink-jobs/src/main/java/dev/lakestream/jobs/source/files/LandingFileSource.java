@@ -44,6 +44,10 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * Listing still costs one {@code ListObjectsV2} page per 1000 objects in the folder: expire or move
  * old files with a lifecycle rule.
  *
+ * <p>The enumerator reports the gauges {@code rememberedFiles} (the window's taken set: watch it
+ * stay flat) and {@code pendingFiles} (files listed but not yet handed to a reader: a growing
+ * number means the readers fall behind).
+ *
  * <p>An overwritten key (newer last-modified) is a new file and is read again; a version replaced
  * while being read fails its {@code If-Match} etag check and is quarantined as one record.
  *
