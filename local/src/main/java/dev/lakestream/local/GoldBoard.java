@@ -44,7 +44,7 @@ final class GoldBoard {
 
     private static void header(PrintStream out) {
         out.printf(
-                "  %-10s %5s %4s %7s %9s %6s %12s %10s %12s %10s %9s%n",
+                "  %-10s %5s %4s %7s %9s %6s %12s %10s %12s %10s %9s %12s %8s %6s%n",
                 "date",
                 "store",
                 "cur",
@@ -55,12 +55,15 @@ final class GoldBoard {
                 "discounts",
                 "net",
                 "avg order",
-                "customers");
+                "customers",
+                "net report",
+                "visitors",
+                "conv");
     }
 
     private static void row(PrintStream out, JsonNode v) {
         out.printf(
-                "  %-10s %5d %4s %7d %9d %6d %12s %10s %12s %10s %9d%n",
+                "  %-10s %5d %4s %7d %9d %6d %12s %10s %12s %10s %9d %12s %8s %6s%n",
                 v.get("sale_date").asText(),
                 v.get("store_id").asLong(),
                 v.get("currency").asText(),
@@ -71,6 +74,15 @@ final class GoldBoard {
                 v.get("discounts").asText(),
                 v.get("net_revenue").asText(),
                 v.get("avg_order_value").isNull() ? "-" : v.get("avg_order_value").asText(),
-                v.get("distinct_customers").asLong());
+                v.get("distinct_customers").asLong(),
+                orDash(v, "net_revenue_reporting", v.path("reporting_currency").asText("") + " "),
+                orDash(v, "visitors", ""),
+                orDash(v, "conversion_rate", ""));
+    }
+
+    /** A field's text, or "-" while it is null or absent (a rate that has not arrived yet). */
+    private static String orDash(JsonNode v, String field, String prefix) {
+        JsonNode n = v.path(field);
+        return n.isMissingNode() || n.isNull() ? "-" : prefix + n.asText();
     }
 }

@@ -236,9 +236,10 @@ public final class LocalStack implements AutoCloseable {
                         options.rateDelay());
         feeds.start(Duration.ofSeconds(5));
         step(
-                "feeds: rates up to yesterday published, today's in "
+                "feeds (on the shop's clock): rates of its history published, each new date's"
+                        + " rate "
                         + options.rateDelay().toSeconds()
-                        + " s; foot-traffic files land in s3://"
+                        + " s late; door-counter files land in s3://"
                         + BUCKET
                         + "/landing/foot_traffic/");
     }

@@ -297,7 +297,8 @@ class TransformationITCase {
         kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
         ExchangeRateFeed rates = new ExchangeRateFeed(41);
         FootTrafficFeed traffic = new FootTrafficFeed(41);
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        // the shop lives on the generator's clock: its "today" is where that clock starts
+        LocalDate today = LocalDate.ofInstant(workload.clockStart(), ZoneOffset.UTC);
         // the rate withheld at first: a (date, currency) with sales that must be converted
         LocalDate lateDate;
         String lateCurrency;
