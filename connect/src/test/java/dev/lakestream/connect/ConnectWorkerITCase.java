@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakestream.connect.cli.ConnectCli;
 import dev.lakestream.connect.config.ConnectorDefinition;
 import dev.lakestream.connect.replay.ReplayPlan;
 import dev.lakestream.connect.replay.ReplayPlanner;
@@ -13,10 +12,7 @@ import dev.lakestream.connect.replay.ReplayTarget;
 import dev.lakestream.connect.rest.ConnectRestClient;
 import dev.lakestream.embedded.ConnectWorker;
 import dev.lakestream.embedded.KafkaBroker;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -28,19 +24,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -90,6 +82,7 @@ class ConnectWorkerITCase {
             "loginTimeout:5,maxHttpRetries:0,networkTimeout:5000";
 
     @TempDir static Path dir;
+    static ConnectTestStack stack;
     static KafkaBroker broker;
     static ConnectWorker worker;
     static ConnectRestClient rest;
@@ -98,20 +91,7 @@ class ConnectWorkerITCase {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = KafkaBroker.start(dir.resolve("kafka"), 0);
-        broker.createTopic(TOPIC, 1, Map.of("cleanup.policy", "compact"));
-        broker.createTopic(GOLD_TOPIC, 1, Map.of("cleanup.policy", "compact"));
-        Properties committed = new Properties();
-        try (var in = Files.newInputStream(Path.of("config/connect-distributed.properties"))) {
-            committed.load(in);
-        }
-        Map<String, String> workerConfig = new HashMap<>();
-        committed.forEach((k, v) -> workerConfig.put((String) k, (String) v));
-        workerConfig.put("plugin.path", System.getProperty("lakestream.connect.plugin-path"));
-        // sink offsets committed every second instead of every 10 s: status shows them sooner
-        workerConfig.put("offset.flush.interval.ms", "1000");
         Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
         // what the committed Snowflake connector refers to through ${env:...}; port 9 on the
         // loopback refuses connections, so the connector's login fails at once
         env.put("SNOWFLAKE_URL", "http://127.0.0.1:9");
@@ -120,18 +100,23 @@ class ConnectWorkerITCase {
         env.put("SNOWFLAKE_PRIVATE_KEY", throwawayPrivateKey());
         env.put("SNOWFLAKE_DATABASE", "LAKESTREAM");
         env.put("SNOWFLAKE_SCHEMA", "GOLD");
-        worker = ConnectWorker.start(dir.resolve("connect"), workerConfig, env);
+        stack =
+                ConnectTestStack.start(
+                        dir,
+                        Map.of(TOPIC, "compact", GOLD_TOPIC, "compact"),
+                        env,
+                        // sink offsets committed every second instead of every 10 s
+                        Map.of("offset.flush.interval.ms", "1000"));
+        broker = stack.broker();
+        worker = stack.worker();
         rest = new ConnectRestClient(worker.restUri());
         sinkFile = dir.resolve("sink.txt");
     }
 
     @AfterAll
     static void stop() {
-        if (worker != null) {
-            worker.close();
-        }
-        if (broker != null) {
-            broker.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
@@ -251,7 +236,7 @@ class ConnectWorkerITCase {
     @Order(10)
     void deployCreatesTheConnectorWhichDeliversOnlyCommittedRecords() throws Exception {
         firstRecordTime = Instant.now().minusSeconds(3600);
-        try (KafkaProducer<String, String> producer = transactionalProducer()) {
+        try (KafkaProducer<String, String> producer = stack.transactionalProducer()) {
             producer.beginTransaction();
             for (int i = 0; i < 5; i++) {
                 producer.send(
@@ -274,10 +259,13 @@ class ConnectWorkerITCase {
             producer.commitTransaction();
         }
 
-        Cli deploy = cli("deploy", fileSinkDefinition(FILE_SINK, sinkFile).toString());
+        ConnectTestStack.Cli deploy =
+                cli("deploy", fileSinkDefinition(FILE_SINK, sinkFile).toString());
 
-        assertThat(deploy.exit).as(deploy.out).isZero();
-        assertThat(deploy.out).contains("CREATED " + FILE_SINK).contains(FILE_SINK + " is running");
+        assertThat(deploy.exit()).as(deploy.out()).isZero();
+        assertThat(deploy.out())
+                .contains("CREATED " + FILE_SINK)
+                .contains(FILE_SINK + " is running");
         await().atMost(Duration.ofSeconds(60)).until(() -> sinkLines().size() == 5);
         assertThat(sinkLines())
                 .allMatch(line -> line.contains("version"))
@@ -288,10 +276,10 @@ class ConnectWorkerITCase {
     @Test
     @Order(11)
     void deployingTheSameDefinitionAgainChangesNothing() throws Exception {
-        Cli again = cli("deploy", dir.resolve(FILE_SINK + ".json").toString());
+        ConnectTestStack.Cli again = cli("deploy", dir.resolve(FILE_SINK + ".json").toString());
 
-        assertThat(again.exit).as(again.out).isZero();
-        assertThat(again.out).contains("UNCHANGED " + FILE_SINK).contains("is running");
+        assertThat(again.exit()).as(again.out()).isZero();
+        assertThat(again.out()).contains("UNCHANGED " + FILE_SINK).contains("is running");
         assertThat(sinkLines()).hasSize(5);
     }
 
@@ -299,24 +287,24 @@ class ConnectWorkerITCase {
     @Order(12)
     void statusShowsStateConfigAndCommittedOffsets() {
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> cli("status", FILE_SINK).out.contains("offset " + TOPIC + "-0: 10"));
-        Cli status = cli("status", FILE_SINK, "no-such-connector");
+                .until(() -> cli("status", FILE_SINK).out().contains("offset " + TOPIC + "-0: 10"));
+        ConnectTestStack.Cli status = cli("status", FILE_SINK, "no-such-connector");
 
-        assertThat(status.out)
+        assertThat(status.out())
                 .contains(FILE_SINK + ": connector RUNNING, tasks [0: RUNNING]")
                 .contains("config consumer.override.isolation.level=read_committed")
                 .contains("no-such-connector: no such connector");
-        assertThat(status.exit).isEqualTo(1);
-        assertThat(cli("status", FILE_SINK).exit).isZero();
+        assertThat(status.exit()).isEqualTo(1);
+        assertThat(cli("status", FILE_SINK).exit()).isZero();
     }
 
     @Test
     @Order(20)
     void aDryRunPrintsThePlanAndChangesNothing() {
-        Cli dryRun = cli("replay", FILE_SINK, "--to-earliest", "--dry-run");
+        ConnectTestStack.Cli dryRun = cli("replay", FILE_SINK, "--to-earliest", "--dry-run");
 
-        assertThat(dryRun.exit).as(dryRun.err).isZero();
-        assertThat(dryRun.out)
+        assertThat(dryRun.exit()).as(dryRun.err()).isZero();
+        assertThat(dryRun.out())
                 .contains("Replay plan for connector " + FILE_SINK)
                 .contains(TOPIC + "-0 -> 0")
                 .contains("no Snowflake channels to reset")
@@ -329,10 +317,10 @@ class ConnectWorkerITCase {
     @Test
     @Order(21)
     void replayToEarliestDeliversEveryCommittedRecordAgain() throws IOException {
-        Cli replay = cli("replay", FILE_SINK, "--to-earliest");
+        ConnectTestStack.Cli replay = cli("replay", FILE_SINK, "--to-earliest");
 
-        assertThat(replay.exit).as(replay.out + replay.err).isZero();
-        assertThat(replay.out).contains("1. stopping").contains("is running again");
+        assertThat(replay.exit()).as(replay.out() + replay.err()).isZero();
+        assertThat(replay.out()).contains("1. stopping").contains("is running again");
         await().atMost(Duration.ofSeconds(60)).until(() -> sinkLines().size() == 10);
         assertThat(sinkLines().subList(5, 10)).isEqualTo(sinkLines().subList(0, 5));
         await().atMost(Duration.ofSeconds(60)).until(() -> dlqRecords() == 2);
@@ -341,9 +329,9 @@ class ConnectWorkerITCase {
     @Test
     @Order(22)
     void replayToGivenOffsetsDeliversFromThere() throws IOException {
-        Cli replay = cli("replay", FILE_SINK, "--to-offsets", TOPIC + ":0=3");
+        ConnectTestStack.Cli replay = cli("replay", FILE_SINK, "--to-offsets", TOPIC + ":0=3");
 
-        assertThat(replay.exit).as(replay.out + replay.err).isZero();
+        assertThat(replay.exit()).as(replay.out() + replay.err()).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> sinkLines().size() == 12);
         assertThat(sinkLines().subList(10, 12)).isEqualTo(sinkLines().subList(3, 5));
     }
@@ -351,15 +339,15 @@ class ConnectWorkerITCase {
     @Test
     @Order(23)
     void replayToATimestampDeliversTheRecordsFromThatTime() throws IOException {
-        Cli replay =
+        ConnectTestStack.Cli replay =
                 cli(
                         "replay",
                         FILE_SINK,
                         "--to-timestamp",
                         firstRecordTime.plusSeconds(2).toString());
 
-        assertThat(replay.exit).as(replay.out + replay.err).isZero();
-        assertThat(replay.out).contains(TOPIC + "-0 -> 2");
+        assertThat(replay.exit()).as(replay.out() + replay.err()).isZero();
+        assertThat(replay.out()).contains(TOPIC + "-0 -> 2");
         await().atMost(Duration.ofSeconds(60)).until(() -> sinkLines().size() == 15);
         assertThat(sinkLines().subList(12, 15)).isEqualTo(sinkLines().subList(2, 5));
     }
@@ -367,18 +355,21 @@ class ConnectWorkerITCase {
     @Test
     @Order(24)
     void aBadReplayTargetIsRefusedBeforeTheConnectorIsTouched() {
-        Cli unknownPartition = cli("replay", FILE_SINK, "--to-offsets", TOPIC + ":4=0");
-        Cli beyondTheEnd = cli("replay", FILE_SINK, "--to-offsets", TOPIC + ":0=1000");
-        Cli malformed = cli("replay", FILE_SINK, "--to-offsets", "oops");
-        Cli twoTargets = cli("replay", FILE_SINK, "--to-earliest", "--to-offsets", TOPIC + ":0=1");
+        ConnectTestStack.Cli unknownPartition =
+                cli("replay", FILE_SINK, "--to-offsets", TOPIC + ":4=0");
+        ConnectTestStack.Cli beyondTheEnd =
+                cli("replay", FILE_SINK, "--to-offsets", TOPIC + ":0=1000");
+        ConnectTestStack.Cli malformed = cli("replay", FILE_SINK, "--to-offsets", "oops");
+        ConnectTestStack.Cli twoTargets =
+                cli("replay", FILE_SINK, "--to-earliest", "--to-offsets", TOPIC + ":0=1");
 
-        assertThat(unknownPartition.exit).isEqualTo(2);
-        assertThat(unknownPartition.err).contains(TOPIC + "-4 does not exist");
-        assertThat(beyondTheEnd.exit).isEqualTo(2);
-        assertThat(beyondTheEnd.err).contains("outside the retained log");
-        assertThat(malformed.exit).isEqualTo(2);
-        assertThat(malformed.err).contains("--to-offsets: 'oops' is not topic:partition=offset");
-        assertThat(twoTargets.exit).isEqualTo(2);
+        assertThat(unknownPartition.exit()).isEqualTo(2);
+        assertThat(unknownPartition.err()).contains(TOPIC + "-4 does not exist");
+        assertThat(beyondTheEnd.exit()).isEqualTo(2);
+        assertThat(beyondTheEnd.err()).contains("outside the retained log");
+        assertThat(malformed.exit()).isEqualTo(2);
+        assertThat(malformed.err()).contains("--to-offsets: 'oops' is not topic:partition=offset");
+        assertThat(twoTargets.exit()).isEqualTo(2);
         assertThat(rest.status(FILE_SINK).orElseThrow().path("connector").path("state").asText())
                 .isEqualTo("RUNNING");
     }
@@ -387,15 +378,15 @@ class ConnectWorkerITCase {
     @Order(30)
     void deployReportsTheTaskErrorOfAConnectorThatCannotRun() throws IOException {
         // a directory is not a file the sink can append to: its task fails at start
-        Cli deploy =
+        ConnectTestStack.Cli deploy =
                 cli(
                         "deploy",
                         "--timeout",
                         "60s",
                         fileSinkDefinition("lakestream-broken-sink", dir).toString());
 
-        assertThat(deploy.exit).as(deploy.out).isEqualTo(1);
-        assertThat(deploy.out)
+        assertThat(deploy.exit()).as(deploy.out()).isEqualTo(1);
+        assertThat(deploy.out())
                 .contains("lakestream-broken-sink is NOT running")
                 .contains("task 0:");
     }
@@ -414,12 +405,12 @@ class ConnectWorkerITCase {
         Path file = dir.resolve("snowflake-sink.json");
         Files.writeString(file, JSON.writeValueAsString(definition));
 
-        Cli deploy = cli("deploy", "--timeout", "90s", file.toString());
+        ConnectTestStack.Cli deploy = cli("deploy", "--timeout", "90s", file.toString());
 
         // Connect validates a configuration before it stores it: without an account the login
         // fails, and the connector is refused with the keys that need one
-        assertThat(deploy.exit).as(deploy.out + deploy.err).isEqualTo(1);
-        assertThat(deploy.out)
+        assertThat(deploy.exit()).as(deploy.out() + deploy.err()).isEqualTo(1);
+        assertThat(deploy.out())
                 .contains("CREATED " + committedSnowflakeSink().name() + " REFUSED")
                 .contains("Cannot connect to Snowflake")
                 .contains("snowflake.url.name")
@@ -457,38 +448,12 @@ class ConnectWorkerITCase {
 
     // --- helpers -----------------------------------------------------------------------------
 
-    record Cli(int exit, String out, String err) {}
-
-    static Cli cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> env =
-                Map.of(
-                        "CONNECT_URL", worker.restUri().toString(),
-                        "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-        int exit =
-                ConnectCli.run(
-                        args,
-                        env,
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Cli(
-                exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static ConnectTestStack.Cli cli(String... args) {
+        return stack.cli(Map.of(), args);
     }
 
     static List<String> sinkLines() throws IOException {
         return Files.exists(sinkFile) ? Files.readAllLines(sinkFile) : List.of();
-    }
-
-    static KafkaProducer<String, String> transactionalProducer() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "lakestream-test-" + UUID.randomUUID());
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        KafkaProducer<String, String> producer = new KafkaProducer<>(config);
-        producer.initTransactions();
-        return producer;
     }
 
     /** How many records the dead-letter topic holds (0 while it does not exist). */
