@@ -1,24 +1,30 @@
 package dev.lakestream.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakestream.connect.config.ConnectorDefinition;
+import dev.lakestream.connect.replay.ChannelTokenReset;
 import dev.lakestream.connect.replay.ReplayPlan;
 import dev.lakestream.connect.replay.ReplayPlanner;
 import dev.lakestream.connect.replay.ReplayTarget;
+import dev.lakestream.connect.replay.Replayer;
 import dev.lakestream.connect.rest.ConnectRestClient;
 import dev.lakestream.embedded.ConnectWorker;
 import dev.lakestream.embedded.KafkaBroker;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -375,6 +381,86 @@ class ConnectWorkerITCase {
     }
 
     @Test
+    @Order(25)
+    void channelTokensAreResetWhileTheConnectorIsStoppedAndItsOffsetsAlreadyMoved()
+            throws IOException {
+        ReplayPlan plan;
+        try (Admin admin = admin()) {
+            plan =
+                    new ReplayPlanner(admin, rest)
+                            .plan(FILE_SINK, ReplayTarget.offsets(TOPIC + ":0=4"));
+        }
+        ReplayPlan withChannel =
+                new ReplayPlan(
+                        plan.connector(),
+                        plan.connectorClass(),
+                        plan.target(),
+                        plan.offsets(),
+                        List.of(new ReplayPlan.ChannelReset("LANDING", TOPIC, 0, 3)));
+        List<String> seenAtReset = new ArrayList<>();
+        ChannelTokenReset recording =
+                reset -> {
+                    seenAtReset.add(
+                            rest.status(FILE_SINK)
+                                    .orElseThrow()
+                                    .path("connector")
+                                    .path("state")
+                                    .asText());
+                    seenAtReset.add(rest.offsets(FILE_SINK).toString());
+                    return 1;
+                };
+
+        boolean running =
+                new Replayer(rest, recording, new PrintStream(new ByteArrayOutputStream()))
+                        .execute(withChannel, Duration.ofSeconds(60));
+
+        assertThat(running).isTrue();
+        assertThat(seenAtReset.get(0)).isEqualTo("STOPPED");
+        assertThat(seenAtReset.get(1)).contains("\"kafka_offset\":4");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sinkLines().size() == 16);
+        assertThat(sinkLines().get(15)).isEqualTo(sinkLines().get(4));
+    }
+
+    @Test
+    @Order(26)
+    void aFailedChannelResetLeavesTheConnectorStopped() {
+        ReplayPlan plan;
+        try (Admin admin = admin()) {
+            plan = new ReplayPlanner(admin, rest).plan(FILE_SINK, new ReplayTarget.Earliest());
+        }
+        ReplayPlan withChannel =
+                new ReplayPlan(
+                        plan.connector(),
+                        plan.connectorClass(),
+                        plan.target(),
+                        plan.offsets(),
+                        List.of(new ReplayPlan.ChannelReset("LANDING", TOPIC, 0, -1)));
+        Replayer replayer =
+                new Replayer(
+                        rest,
+                        reset -> {
+                            throw new IllegalStateException("Snowflake refused the channel reset");
+                        },
+                        new PrintStream(new ByteArrayOutputStream()));
+
+        assertThatThrownBy(() -> replayer.execute(withChannel, Duration.ofSeconds(60)))
+                .hasMessageContaining("Snowflake refused");
+        assertThat(rest.status(FILE_SINK).orElseThrow().path("connector").path("state").asText())
+                .isEqualTo("STOPPED");
+
+        // running a replay again completes it
+        ConnectTestStack.Cli again = cli("replay", FILE_SINK, "--to-offsets", TOPIC + ":0=10");
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        assertThat(rest.status(FILE_SINK).orElseThrow().path("connector").path("state").asText())
+                .isEqualTo("RUNNING");
+    }
+
+    static Admin admin() {
+        return Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    }
+
+    @Test
     @Order(30)
     void deployReportsTheTaskErrorOfAConnectorThatCannotRun() throws IOException {
         // a directory is not a file the sink can append to: its task fails at start
@@ -423,11 +509,7 @@ class ConnectWorkerITCase {
     void aSnowflakeReplayPlanResetsTheChannelOffsetTokensToo() {
         ConnectorDefinition sink = committedSnowflakeSink();
         ReplayPlan plan;
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                broker.bootstrapServers()))) {
+        try (Admin admin = admin()) {
             plan =
                     new ReplayPlanner(admin, rest)
                             .plan(
