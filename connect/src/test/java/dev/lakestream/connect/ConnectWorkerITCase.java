@@ -391,12 +391,7 @@ class ConnectWorkerITCase {
                             .plan(FILE_SINK, ReplayTarget.offsets(TOPIC + ":0=4"));
         }
         ReplayPlan withChannel =
-                new ReplayPlan(
-                        plan.connector(),
-                        plan.connectorClass(),
-                        plan.target(),
-                        plan.offsets(),
-                        List.of(new ReplayPlan.ChannelReset("LANDING", TOPIC, 0, 3)));
+                withChannelReset(plan, new ReplayPlan.ChannelReset("LANDING", TOPIC, 0, 3));
         List<String> seenAtReset = new ArrayList<>();
         ChannelTokenReset recording =
                 reset -> {
@@ -429,12 +424,7 @@ class ConnectWorkerITCase {
             plan = new ReplayPlanner(admin, rest).plan(FILE_SINK, new ReplayTarget.Earliest());
         }
         ReplayPlan withChannel =
-                new ReplayPlan(
-                        plan.connector(),
-                        plan.connectorClass(),
-                        plan.target(),
-                        plan.offsets(),
-                        List.of(new ReplayPlan.ChannelReset("LANDING", TOPIC, 0, -1)));
+                withChannelReset(plan, new ReplayPlan.ChannelReset("LANDING", TOPIC, 0, -1));
         Replayer replayer =
                 new Replayer(
                         rest,
@@ -453,6 +443,16 @@ class ConnectWorkerITCase {
         assertThat(again.exit()).as(again.out() + again.err()).isZero();
         assertThat(rest.status(FILE_SINK).orElseThrow().path("connector").path("state").asText())
                 .isEqualTo("RUNNING");
+    }
+
+    /** The file sink's plan as if it were a Snowflake sink's, with one channel to reset. */
+    static ReplayPlan withChannelReset(ReplayPlan plan, ReplayPlan.ChannelReset reset) {
+        return new ReplayPlan(
+                plan.connector(),
+                plan.connectorClass(),
+                plan.target(),
+                plan.offsets(),
+                List.of(reset));
     }
 
     static Admin admin() {
