@@ -138,6 +138,17 @@ class ConnectWorkerITCase {
         return ConnectorDefinition.load(Path.of("config/snowflake-sink.json"));
     }
 
+    @Test
+    @Order(0)
+    void theWorkerIsTheBrokersKafkaReleaseOnTheBrokersCluster() {
+        JsonNode info = rest.worker();
+
+        // embedded/connect-runtime's connect.version must follow kafka-broker.version
+        assertThat(info.path("version").asText())
+                .isEqualTo(System.getProperty("lakestream.kafka-broker.version"));
+        assertThat(info.path("kafka_cluster_id").asText()).isEqualTo(broker.clusterId());
+    }
+
     // --- the Snowflake sink plugin ---------------------------------------------------------
 
     @Test

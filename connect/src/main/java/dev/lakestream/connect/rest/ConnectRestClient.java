@@ -45,6 +45,11 @@ public final class ConnectRestClient {
         return base;
     }
 
+    /** {@code GET /}: the worker's Kafka version and the Kafka cluster id. */
+    public JsonNode worker() {
+        return send("GET", "/", null).orElseThrow();
+    }
+
     /** {@code GET /connectors}. */
     public List<String> connectors() {
         JsonNode names = send("GET", "/connectors", null).orElseThrow();
