@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 
 /** What the services run in JVMs of their own (S3Proxy, Kafka) have in common. */
 final class ChildProcesses {
@@ -53,6 +55,29 @@ final class ChildProcesses {
                                 + ": build the lakestream-embedded module with Maven first");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    /**
+     * A log4j 1 (reload4j) set-up for a child that logs to a rolling file in its state folder,
+     * never to the parent's console, as Kafka's own distribution does.
+     *
+     * @param levels extra logger levels, e.g. {@code kafka.request.logger -> WARN}
+     */
+    static void writeRollingFileLogging(
+            Path file, Path log, String pattern, Map<String, String> levels, String comment)
+            throws IOException {
+        Properties p = new Properties();
+        p.setProperty("log4j.rootLogger", "INFO, file");
+        p.setProperty("log4j.appender.file", "org.apache.log4j.RollingFileAppender");
+        p.setProperty("log4j.appender.file.File", log.toString());
+        p.setProperty("log4j.appender.file.MaxFileSize", "10MB");
+        p.setProperty("log4j.appender.file.MaxBackupIndex", "3");
+        p.setProperty("log4j.appender.file.layout", "org.apache.log4j.PatternLayout");
+        p.setProperty("log4j.appender.file.layout.ConversionPattern", pattern);
+        levels.forEach((logger, level) -> p.setProperty("log4j.logger." + logger, level));
+        try (var out = Files.newOutputStream(file)) {
+            p.store(out, comment);
         }
     }
 

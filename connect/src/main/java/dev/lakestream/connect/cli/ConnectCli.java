@@ -1,0 +1,263 @@
+package dev.lakestream.connect.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakestream.connect.config.ConnectorConfigException;
+import dev.lakestream.connect.config.ConnectorDefinition;
+import dev.lakestream.connect.deploy.ConnectorDeployer;
+import dev.lakestream.connect.deploy.ConnectorStates;
+import dev.lakestream.connect.replay.ChannelTokenReset;
+import dev.lakestream.connect.replay.ReplayPlan;
+import dev.lakestream.connect.replay.ReplayPlanner;
+import dev.lakestream.connect.replay.ReplayTarget;
+import dev.lakestream.connect.replay.Replayer;
+import dev.lakestream.connect.replay.SnowflakeChannelTokenReset;
+import dev.lakestream.connect.rest.ConnectRestClient;
+import dev.lakestream.connect.rest.ConnectRestException;
+import dev.lakestream.snowflake.connection.SettingsException;
+import dev.lakestream.snowflake.connection.SnowflakeSettings;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * {@code deploy}, {@code status} and {@code replay} of Kafka Connect connectors through the Connect
+ * REST API. Exit codes: 0 ok, 1 failure (a connector does not run, Connect or Snowflake refused a
+ * step), 2 bad usage or configuration.
+ */
+public final class ConnectCli {
+
+    static final String USAGE =
+            String.join(
+                    "\n",
+                    "usage: lakestream-connect [--connect-url URL] <command> [options]",
+                    "",
+                    "commands:",
+                    "  deploy [--timeout 120s] FILE...",
+                    "      create or update each connector (JSON: {\"name\":...,\"config\":{...}})",
+                    "      and wait until it and its tasks run; prints task errors if not",
+                    "  status NAME...",
+                    "      state of the connector and its tasks, its configuration (secrets",
+                    "      masked) and its committed offsets",
+                    "  replay NAME (--to-earliest | --to-timestamp INSTANT | --to-offsets T:P=O[,...])",
+                    "         [--dry-run] [--timeout 120s] [--bootstrap-servers HOST:PORT]",
+                    "      stop the connector, move its sink offsets, reset the Snowflake channel",
+                    "      offset tokens (Snowflake sink), resume; --dry-run prints the plan only",
+                    "",
+                    "environment:",
+                    "  CONNECT_URL              Connect REST API (default http://localhost:8083)",
+                    "  KAFKA_BOOTSTRAP_SERVERS  brokers, for replay (or --bootstrap-servers)",
+                    "  SNOWFLAKE_*              for a replay of the Snowflake sink: see",
+                    "                           lakestream-snowflake --help",
+                    "");
+
+    private ConnectCli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /** Bad usage: exit code 2. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    public static int run(
+            String[] arguments, Map<String, String> env, PrintStream out, PrintStream err) {
+        Deque<String> args = new ArrayDeque<>(List.of(arguments));
+        if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
+            (args.isEmpty() ? err : out).print(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        try {
+            URI connectUrl = URI.create(env.getOrDefault("CONNECT_URL", "http://localhost:8083"));
+            if ("--connect-url".equals(args.peekFirst())) {
+                args.removeFirst();
+                connectUrl = URI.create(value(args, "--connect-url"));
+            }
+            ConnectRestClient rest = new ConnectRestClient(connectUrl);
+            String command = args.isEmpty() ? "" : args.removeFirst();
+            return switch (command) {
+                case "deploy" -> deploy(rest, args, out);
+                case "status" -> status(rest, args, out);
+                case "replay" -> replay(rest, args, env, out);
+                default -> throw new UsageException("unknown command: '" + command + "'");
+            };
+        } catch (UsageException | ConnectorConfigException | SettingsException e) {
+            err.println("error: " + e.getMessage());
+            if (e instanceof UsageException) {
+                err.print(USAGE);
+            }
+            return 2;
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (ConnectRestException | UncheckedIOException | IllegalStateException e) {
+            err.println("failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int deploy(ConnectRestClient rest, Deque<String> args, PrintStream out) {
+        Duration timeout = Duration.ofSeconds(120);
+        List<ConnectorDefinition> definitions = new ArrayList<>();
+        while (!args.isEmpty()) {
+            String arg = args.removeFirst();
+            if (arg.equals("--timeout")) {
+                timeout = duration(value(args, "--timeout"));
+            } else if (arg.startsWith("--")) {
+                throw new UsageException("deploy: unknown option " + arg);
+            } else {
+                definitions.add(ConnectorDefinition.load(Path.of(arg)));
+            }
+        }
+        if (definitions.isEmpty()) {
+            throw new UsageException("deploy: give at least one connector file");
+        }
+        ConnectorDeployer deployer = new ConnectorDeployer(rest, out);
+        boolean allRunning = true;
+        for (ConnectorDefinition definition : definitions) {
+            allRunning &= deployer.deploy(definition, timeout).running();
+        }
+        return allRunning ? 0 : 1;
+    }
+
+    private static int status(ConnectRestClient rest, Deque<String> args, PrintStream out) {
+        if (args.isEmpty()) {
+            throw new UsageException("status: give at least one connector name");
+        }
+        boolean allRunning = true;
+        for (String name : args) {
+            Optional<JsonNode> status = rest.status(name);
+            if (status.isEmpty()) {
+                out.printf("%s: no such connector on %s%n", name, rest.base());
+                allRunning = false;
+                continue;
+            }
+            out.printf("%s: %s%n", name, ConnectorStates.summary(status.get()));
+            List<String> errors = ConnectorStates.errors(status.get());
+            errors.forEach(e -> out.printf("  %s%n", e));
+            rest.config(name)
+                    .ifPresent(
+                            config ->
+                                    ConnectorDefinition.masked(config)
+                                            .forEach(
+                                                    (k, v) ->
+                                                            out.printf("  config %s=%s%n", k, v)));
+            for (JsonNode offset : rest.offsets(name).path("offsets")) {
+                JsonNode partition = offset.path("partition");
+                out.printf(
+                        "  offset %s-%s: %s%n",
+                        partition.path("kafka_topic").asText(),
+                        partition.path("kafka_partition").asText(),
+                        offset.path("offset").path("kafka_offset").asText());
+            }
+            String state = status.get().path("connector").path("state").asText();
+            allRunning &= errors.isEmpty() && "RUNNING".equals(state);
+        }
+        return allRunning ? 0 : 1;
+    }
+
+    private static int replay(
+            ConnectRestClient rest, Deque<String> args, Map<String, String> env, PrintStream out) {
+        if (args.isEmpty() || args.peekFirst().startsWith("--")) {
+            throw new UsageException("replay: give the connector name first");
+        }
+        String name = args.removeFirst();
+        ReplayTarget target = null;
+        boolean dryRun = false;
+        Duration timeout = Duration.ofSeconds(120);
+        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
+        while (!args.isEmpty()) {
+            String arg = args.removeFirst();
+            ReplayTarget next = null;
+            switch (arg) {
+                case "--to-earliest" -> next = new ReplayTarget.Earliest();
+                case "--to-timestamp" ->
+                        next = ReplayTarget.timestamp(value(args, "--to-timestamp"));
+                case "--to-offsets" -> next = ReplayTarget.offsets(value(args, "--to-offsets"));
+                case "--dry-run" -> dryRun = true;
+                case "--timeout" -> timeout = duration(value(args, "--timeout"));
+                case "--bootstrap-servers" -> bootstrap = value(args, "--bootstrap-servers");
+                default -> throw new UsageException("replay: unknown option " + arg);
+            }
+            if (next != null) {
+                if (target != null) {
+                    throw new UsageException(
+                            "replay: give only one of --to-earliest,"
+                                    + " --to-timestamp, --to-offsets");
+                }
+                target = next;
+            }
+        }
+        if (target == null) {
+            throw new UsageException(
+                    "replay: give one of --to-earliest, --to-timestamp, --to-offsets");
+        }
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new UsageException(
+                    "replay: KAFKA_BOOTSTRAP_SERVERS is not set (or give --bootstrap-servers)");
+        }
+        ReplayPlan plan;
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                                30_000))) {
+            plan = new ReplayPlanner(admin, rest).plan(name, target);
+        }
+        out.print(plan.describe());
+        if (dryRun) {
+            out.println("dry run: nothing changed");
+            return 0;
+        }
+        ChannelTokenReset channels;
+        if (plan.channelResets().isEmpty()) {
+            channels =
+                    reset -> {
+                        throw new IllegalStateException("no channels to reset");
+                    };
+        } else {
+            // checked before the connector is stopped: a missing variable must not leave it so
+            SnowflakeSettings settings = SnowflakeSettings.fromEnvironment(env);
+            channels = new SnowflakeChannelTokenReset(settings);
+        }
+        return new Replayer(rest, channels, out).execute(plan, timeout) ? 0 : 1;
+    }
+
+    private static String value(Deque<String> args, String option) {
+        if (args.isEmpty() || args.peekFirst().startsWith("--")) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args.removeFirst();
+    }
+
+    /** {@code 90s}, {@code 5m} or an ISO-8601 duration. */
+    static Duration duration(String value) {
+        try {
+            if (value.matches("\\d+s")) {
+                return Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+            if (value.matches("\\d+m")) {
+                return Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+            }
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new UsageException("--timeout: '" + value + "' is not a duration such as 120s");
+        }
+    }
+}
