@@ -11,7 +11,10 @@ final class GoldBoard {
 
     private GoldBoard() {}
 
-    /** The newest sale date's KPIs per store (the shop's "today"). */
+    /**
+     * The newest sale date's KPIs per store (the shop's "today"), and the newest date whose rows
+     * already carry the late feeds (the day's exchange rate and door-counter visitors).
+     */
     static void print(String bootstrapServers, String topic, PrintStream out) {
         try {
             Map<String, JsonNode> gold = GoldTopicReader.current(bootstrapServers, topic);
@@ -19,20 +22,47 @@ final class GoldBoard {
                 out.println("  gold: no KPIs published yet");
                 return;
             }
-            String latest = new TreeMap<>(gold).lastKey().split("\\|")[0];
+            TreeMap<String, JsonNode> byKey = new TreeMap<>(gold);
+            String latest = byKey.lastKey().split("\\|")[0];
+            String complete = null;
+            for (String date :
+                    byKey.descendingKeySet().stream()
+                            .map(k -> k.split("\\|")[0])
+                            .distinct()
+                            .toList()) {
+                boolean allIn =
+                        byKey.entrySet().stream()
+                                .filter(e -> e.getKey().startsWith(date + "|"))
+                                .allMatch(
+                                        e ->
+                                                !e.getValue().path("net_revenue_reporting").isNull()
+                                                        && !e.getValue().path("visitors").isNull());
+                if (allIn) {
+                    complete = date;
+                    break;
+                }
+            }
             out.printf(
                     "  gold sales_daily_metrics on Kafka: %d keys; %s per store:%n",
                     gold.size(), latest);
-            header(out);
-            gold.forEach(
-                    (key, value) -> {
-                        if (key.startsWith(latest + "|")) {
-                            row(out, value);
-                        }
-                    });
+            day(byKey, latest, out);
+            if (complete != null && !complete.equals(latest)) {
+                out.printf("  newest day with its exchange rate and visitors in: %s%n", complete);
+                day(byKey, complete, out);
+            }
         } catch (RuntimeException e) {
             out.println("  gold: unavailable (" + e.getMessage() + ")");
         }
+    }
+
+    private static void day(Map<String, JsonNode> gold, String date, PrintStream out) {
+        header(out);
+        gold.forEach(
+                (key, value) -> {
+                    if (key.startsWith(date + "|")) {
+                        row(out, value);
+                    }
+                });
     }
 
     static void printAll(String bootstrapServers, String topic, PrintStream out) {

@@ -10,7 +10,7 @@ import java.util.Locale;
  * <pre>
  *   lakestream-local [run]    [--data DIR] [--rate TX_PER_S] [--transactions N] [--seed N]
  *                             [--ui-port PORT] [--checkpoint-interval 5s] [--parallelism N]
- *                             [--api-errors SHARE] [--rate-delay 60s] [--fresh]
+ *                             [--api-errors SHARE] [--rate-delay 10s] [--fresh]
  *   lakestream-local verify   [--data DIR]
  *   lakestream-local gold     [--data DIR]
  * </pre>
@@ -68,7 +68,7 @@ public record LocalOptions(
                             + " or 500 (e.g. 0.2;",
                     "                          default 0: off)",
                     "  --rate-delay D          how late today's exchange rate is published"
-                            + " (default 60s)",
+                            + " (default 10s)",
                     "  --fresh                 delete the data folder first");
 
     public static LocalOptions parse(String[] args) {
@@ -81,7 +81,7 @@ public record LocalOptions(
         Duration interval = Duration.ofSeconds(5);
         int parallelism = 2;
         double apiErrors = 0;
-        Duration rateDelay = Duration.ofSeconds(60);
+        Duration rateDelay = Duration.ofSeconds(10);
         boolean fresh = false;
         int i = 0;
         if (args.length > 0 && !args[0].startsWith("--")) {

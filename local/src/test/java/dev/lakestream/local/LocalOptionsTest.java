@@ -18,6 +18,8 @@ class LocalOptionsTest {
         assertThat(o.rate()).isEqualTo(20.0);
         assertThat(o.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(o.fresh()).isFalse();
+        assertThat(o.apiErrors()).as("the rates API fails only on request").isZero();
+        assertThat(o.rateDelay()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
@@ -40,6 +42,10 @@ class LocalOptionsTest {
                             "500ms",
                             "--parallelism",
                             "1",
+                            "--api-errors",
+                            "0.2",
+                            "--rate-delay",
+                            "30s",
                             "--fresh"
                         });
         assertThat(o.command()).isEqualTo(LocalOptions.Command.VERIFY);
@@ -50,11 +56,15 @@ class LocalOptionsTest {
         assertThat(o.uiPort()).isZero();
         assertThat(o.checkpointInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.parallelism()).isEqualTo(1);
+        assertThat(o.apiErrors()).isEqualTo(0.2);
+        assertThat(o.rateDelay()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.fresh()).isTrue();
     }
 
     @Test
     void badInputNamesTheOption() {
+        assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--api-errors", "2"}))
+                .hasMessage("--api-errors is a share between 0 and 1, was 2.0");
         assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--rate", "fast"}))
                 .hasMessage("--rate must be a number, was 'fast'");
         assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--rate", "-1"}))
