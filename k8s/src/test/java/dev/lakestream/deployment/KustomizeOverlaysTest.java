@@ -1,15 +1,18 @@
 package dev.lakestream.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakestream.deployment.JobConfigs.Job;
 import dev.lakestream.deployment.JobConfigs.Loaded;
 import dev.lakestream.deployment.Kustomize.Rendered;
+import dev.lakestream.deployment.Manifests.ManifestException;
 import dev.lakestream.deployment.Manifests.Parsed;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.strimzi.api.kafka.model.connect.KafkaConnect;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -140,6 +143,52 @@ class KustomizeOverlaysTest {
         assertThat(rendered.all(ConfigMap.class))
                 .extracting(c -> c.getMetadata().getName())
                 .anySatisfy(n -> assertThat(n).startsWith("lakestream-environment-"));
+    }
+
+    @Test
+    void anOverlayThatDoesNotRenderFailsWithKubectlsMessage() throws Exception {
+        Path overlay = scratchOverlay();
+        Files.writeString(
+                overlay.resolve("kustomization.yaml"),
+                "resources:\n  - " + overlay.relativize(Repo.BASE) + "\n  - flink-extra.yaml\n");
+
+        assertThatThrownBy(() -> Kustomize.render(overlay))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("kubectl kustomize")
+                .hasMessageContaining("flink-extra.yaml");
+    }
+
+    @Test
+    void anOverlayPatchWithAMisspeltFieldFailsOnTheRenderedObject() throws Exception {
+        Path overlay = scratchOverlay();
+        Files.writeString(
+                overlay.resolve("kustomization.yaml"),
+                String.join(
+                        "\n",
+                        "resources:",
+                        "  - " + overlay.relativize(Repo.BASE),
+                        "patches:",
+                        "  - target:",
+                        "      kind: FlinkDeployment",
+                        "    patch: |-",
+                        "      apiVersion: flink.apache.org/v1beta1",
+                        "      kind: FlinkDeployment",
+                        "      metadata:",
+                        "        name: any",
+                        "      spec:",
+                        "        job:",
+                        "          parallelsim: 8",
+                        ""));
+
+        assertThatThrownBy(() -> Kustomize.render(overlay))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageContaining("/spec/job/parallelsim");
+    }
+
+    /** kustomize takes bases by relative path only: a scratch overlay inside k8s/target. */
+    private static Path scratchOverlay() throws Exception {
+        Path target = Files.createDirectories(Repo.K8S.resolve("target/scratch-overlays"));
+        return Files.createTempDirectory(target, "overlay");
     }
 
     @Test
