@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +127,50 @@ class ComposeFileTest {
                         "${WORKLOAD_RATE} is used but not listed in .env.example",
                         ".env.example gives the secret POSTGRES_PASSWORD a value",
                         "catalog-db writes the secret POSTGRES_PASSWORD into the compose file");
+    }
+
+    @Test
+    void theFlinkClusterCheckpointsIncrementallyToS3AndExportsMetrics() throws Exception {
+        for (String node : List.of("jobmanager", "taskmanager")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> env = (Map<String, Object>) service(node).get("environment");
+            Map<String, String> cluster = new LinkedHashMap<>();
+            for (String line : String.valueOf(env.get("FLINK_PROPERTIES")).split("\n")) {
+                if (line.contains(": ")) {
+                    cluster.put(
+                            line.substring(0, line.indexOf(": ")).strip(),
+                            line.substring(line.indexOf(": ") + 2).strip());
+                }
+            }
+            for (String job : List.of("ingestion", "transformation")) {
+                Properties jobProperties = new Properties();
+                jobProperties.load(
+                        Files.newBufferedReader(
+                                Repo.ROOT.resolve("deploy/compose/" + job + ".properties")));
+                Map<String, String> merged = new LinkedHashMap<>(cluster);
+                jobProperties
+                        .stringPropertyNames()
+                        .forEach(k -> merged.put(k, jobProperties.getProperty(k)));
+                Configuration flink = Configuration.fromMap(merged);
+
+                assertThat(flink.get(StateBackendOptions.STATE_BACKEND))
+                        .as(node + "/" + job)
+                        .isEqualTo("rocksdb");
+                assertThat(flink.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS))
+                        .as(node + "/" + job)
+                        .isTrue();
+                assertThat(flink.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                        .as(node + "/" + job)
+                        .startsWith("s3://lakestream/");
+                assertThat(flink.get(CheckpointingOptions.SAVEPOINT_DIRECTORY))
+                        .as(node + "/" + job)
+                        .startsWith("s3://lakestream/");
+                assertThat(merged)
+                        .containsEntry(
+                                "metrics.reporter.prom.factory.class",
+                                DeploymentRules.PROMETHEUS_REPORTER);
+            }
+        }
     }
 
     @Test

@@ -329,8 +329,32 @@ final class DeploymentRules {
                     "its Connect cluster to use KafkaConnector resources");
             problems.addAll(providedSecrets(connect, config, secretTemplates));
         }
+        for (KafkaTopic topic : topics) {
+            require(
+                    problems,
+                    topic.getMetadata().getLabels() != null
+                            && notBlank(topic.getMetadata().getLabels().get("strimzi.io/cluster")),
+                    topic.getMetadata().getName(),
+                    "label strimzi.io/cluster naming its Kafka cluster");
+        }
         for (KafkaConnect connect : rendered.all(KafkaConnect.class)) {
             String name = connect.getMetadata().getName();
+            var spec = connect.getSpec();
+            // required by kafka.strimzi.io/v1 (the models do not check required fields)
+            for (String required :
+                    new String[] {
+                        spec.getBootstrapServers(),
+                        spec.getGroupId(),
+                        spec.getConfigStorageTopic(),
+                        spec.getOffsetStorageTopic(),
+                        spec.getStatusStorageTopic()
+                    }) {
+                require(
+                        problems,
+                        notBlank(required),
+                        name,
+                        "bootstrapServers, groupId and the config, offset and status storage topics (required by kafka.strimzi.io/v1)");
+            }
             var build = connect.getSpec().getBuild();
             require(problems, build != null, name, "a build of the Snowflake plugin");
             if (build != null) {

@@ -8,6 +8,7 @@ import dev.lakestream.deployment.Kustomize.Rendered;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.strimzi.api.kafka.model.connect.KafkaConnect;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.nio.file.Path;
@@ -150,6 +151,16 @@ class DeploymentRulesTest {
                                 + " read_committed",
                         "snowflake.private.key must come from a config provider, not from the"
                                 + " manifest");
+    }
+
+    @Test
+    void aConnectClusterWithoutTheFieldsTheV1ApiRequiresIsRefused() {
+        base.get(KafkaConnect.class, "lakestream-connect").getSpec().setGroupId(null);
+
+        assertThat(DeploymentRules.kafka(base, "lakestream.gold.sales_daily_metrics", templates))
+                .containsExactly(
+                        "lakestream-connect needs bootstrapServers, groupId and the config, offset"
+                                + " and status storage topics (required by kafka.strimzi.io/v1)");
     }
 
     @Test
