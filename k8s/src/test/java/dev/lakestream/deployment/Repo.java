@@ -1,0 +1,59 @@
+package dev.lakestream.deployment;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Paths of the deployment files, from the repository root. */
+final class Repo {
+
+    static final Path ROOT =
+            Path.of(System.getProperty("lakestream.root", "..")).toAbsolutePath().normalize();
+    static final Path K8S = ROOT.resolve("k8s");
+    static final Path BASE = K8S.resolve("base");
+    static final Path OVERLAYS = K8S.resolve("overlays");
+    static final Path SECRET_TEMPLATES = K8S.resolve("secrets");
+    static final Path COMPOSE_FILE = ROOT.resolve("docker-compose.yml");
+    static final Path ENV_EXAMPLE = ROOT.resolve(".env.example");
+    static final Path README = ROOT.resolve("README.md");
+
+    private Repo() {}
+
+    /**
+     * Every Kubernetes object file under k8s/: the YAML files of base/ and secrets/ except
+     * kustomize's own configuration (kustomization.yaml, kustomizeconfig/).
+     */
+    static List<Path> manifestFiles() {
+        try (Stream<Path> files = Stream.concat(Files.walk(BASE), Files.walk(SECRET_TEMPLATES))) {
+            return files.filter(p -> p.toString().endsWith(".yaml"))
+                    .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
+                    .filter(p -> !p.toString().contains("/kustomizeconfig/"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> overlays() {
+        try (Stream<Path> dirs = Files.list(OVERLAYS)) {
+            return dirs.filter(d -> Files.exists(d.resolve("kustomization.yaml")))
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
