@@ -62,9 +62,10 @@ public final class BronzeTables {
                     Types.NestedField.optional(
                             11,
                             "unavailable_columns",
-                            Types.ListType.ofRequired(12, Types.StringType.get())),
-                    Types.NestedField.optional(13, "origin", Types.StringType.get()),
-                    Types.NestedField.optional(14, "origin_position", Types.LongType.get()));
+                            // ids as Iceberg assigns them on create: top-level fields first
+                            Types.ListType.ofRequired(14, Types.StringType.get())),
+                    Types.NestedField.optional(12, "origin", Types.StringType.get()),
+                    Types.NestedField.optional(13, "origin_position", Types.LongType.get()));
 
     public static final PartitionSpec PARTITION_SPEC =
             PartitionSpec.builderFor(SCHEMA).day("ingest_ts").build();

@@ -203,7 +203,7 @@ class TableBootstrapITCase {
                                                                 f.fieldId(),
                                                                 f.name(),
                                                                 Types.ListType.ofRequired(
-                                                                        12,
+                                                                        14,
                                                                         Types.IntegerType.get()))
                                                         : f)
                                 .toList());
