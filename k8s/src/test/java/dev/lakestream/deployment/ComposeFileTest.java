@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.deployment.JobConfigs.Job;
+import dev.lakestream.deployment.JobConfigs.Loaded;
+import dev.lakestream.jobs.ingestion.IngestionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** docker-compose.yml follows {@link ComposeRules}; each rule is also broken on purpose. */
 class ComposeFileTest {
+
+    static final String CONNECT_WORKER_TARGET = "/etc/kafka-connect/connect-distributed.properties";
+    static final String SINK_TARGET = "/etc/lakestream/snowflake-sink.json";
 
     @TempDir Path scratch;
 
@@ -175,13 +180,60 @@ class ComposeFileTest {
 
     @Test
     void jobConfigurationsPassTheJobsOwnValidators() {
-        List<Job> validated = new ArrayList<>();
+        List<Loaded> validated = new ArrayList<>();
 
         assertThat(
                         ComposeRules.jobConfigurations(
                                 compose, envExample, Repo.ROOT, scratch, validated))
                 .isEmpty();
-        assertThat(validated).containsExactlyInAnyOrder(Job.INGESTION, Job.TRANSFORMATION);
+        assertThat(validated)
+                .extracting(Loaded::job)
+                .containsExactlyInAnyOrder(Job.INGESTION, Job.TRANSFORMATION);
+        Loaded ingestion = loaded(validated, Job.INGESTION);
+        assertThat(
+                        DeploymentRules.ingestionSources(
+                                "compose", (IngestionConfig) ingestion.config(), false))
+                .isEmpty();
+        assertThat(((IngestionConfig) ingestion.config()).rest())
+                .as("the REST source is off until .env switches it on")
+                .isEmpty();
+        assertThat(loaded(validated, Job.TRANSFORMATION).transformation().reportingCurrency())
+                .isEqualTo("EUR");
+    }
+
+    @Test
+    void theExchangeRateApiSwitchedOnInEnvPassesTheValidatorWithItsToken() {
+        Map<String, String> switchedOn = new LinkedHashMap<>(envExample);
+        switchedOn.put("EXCHANGE_RATES_ENABLED", "true");
+        switchedOn.put("EXCHANGE_RATES_URL", "https://rates.example.com/v1/rates");
+        List<Loaded> validated = new ArrayList<>();
+
+        assertThat(
+                        ComposeRules.jobConfigurations(
+                                compose, switchedOn, Repo.ROOT, scratch, validated))
+                .isEmpty();
+        assertThat(
+                        DeploymentRules.ingestionSources(
+                                "compose",
+                                (IngestionConfig) loaded(validated, Job.INGESTION).config(),
+                                true))
+                .isEmpty();
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> env =
+                (Map<String, Object>) service("flink-submit-ingestion").get("environment");
+        env.remove("LAKESTREAM_SOURCE_REST_AUTH_TOKEN");
+        assertThatThrownBy(
+                        () ->
+                                ComposeRules.jobConfigurations(
+                                        compose, switchedOn, Repo.ROOT, scratch, new ArrayList<>()))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("source.rest.auth.token")
+                .hasMessageContaining("LAKESTREAM_SOURCE_REST_AUTH_TOKEN");
+    }
+
+    private static Loaded loaded(List<Loaded> validated, Job job) {
+        return validated.stream().filter(l -> l.job() == job).findFirst().orElseThrow();
     }
 
     @Test
@@ -222,17 +274,59 @@ class ComposeFileTest {
                                 + " lakestream job (renamed or misspelt?)");
     }
 
+    /** connect/config holds the one worker and connector configuration; compose mounts it. */
+    private Path connectMount(String service, String target) {
+        Path file = ComposeRules.mountedFile(service(service), target, Repo.ROOT);
+        assertThat(file).as(service + " mounts a file at " + target).isNotNull();
+        return file;
+    }
+
+    @Test
+    void composeMountsTheConnectConfigurationsEveryDeploymentUses() {
+        assertThat(connectMount("connect", CONNECT_WORKER_TARGET))
+                .isEqualTo(Repo.ROOT.resolve("connect/config/connect-distributed.properties"));
+        assertThat(connectMount("connect-register-snowflake", SINK_TARGET))
+                .isEqualTo(Repo.ROOT.resolve("connect/config/snowflake-sink.json"));
+        assertThat(Repo.ROOT.resolve("deploy/compose/snowflake-sink.json")).doesNotExist();
+        assertThat(Repo.ROOT.resolve("deploy/compose/connect-distributed.properties"))
+                .doesNotExist();
+    }
+
+    @Test
+    void theRegistrationScriptSendsTheConfigObjectOfTheCommittedConnectorFile() throws Exception {
+        Path sinkFile = connectMount("connect-register-snowflake", SINK_TARGET);
+        JsonNode sink = new ObjectMapper().readTree(Repo.read(sinkFile));
+        ProcessBuilder print =
+                new ProcessBuilder(
+                                "sh",
+                                Repo.ROOT
+                                        .resolve("deploy/compose/register-snowflake-sink.sh")
+                                        .toString(),
+                                "--print")
+                        .redirectErrorStream(true);
+        print.environment().put("SNOWFLAKE_SINK_JSON", sinkFile.toString());
+        print.environment().remove("SNOWFLAKE_URL");
+        Process process = print.start();
+        String output = new String(process.getInputStream().readAllBytes());
+
+        assertThat(process.waitFor()).as(output).isZero();
+        String requestLine = output.substring(0, output.indexOf('\n'));
+        assertThat(requestLine)
+                .isEqualTo("PUT /connectors/" + sink.path("name").asText() + "/config");
+        assertThat(new ObjectMapper().readTree(output.substring(output.indexOf('\n') + 1)))
+                .isEqualTo(sink.path("config"));
+    }
+
     @Test
     void theSnowflakeSinkReadsCommittedGoldAndTakesSecretsFromTheWorkersEnvironment()
             throws Exception {
         JsonNode sink =
                 new ObjectMapper()
                         .readTree(
-                                Repo.read(Repo.ROOT.resolve("deploy/compose/snowflake-sink.json")));
+                                Repo.read(connectMount("connect-register-snowflake", SINK_TARGET)))
+                        .path("config");
         Properties worker = new Properties();
-        worker.load(
-                Files.newBufferedReader(
-                        Repo.ROOT.resolve("deploy/compose/connect-distributed.properties")));
+        worker.load(Files.newBufferedReader(connectMount("connect", CONNECT_WORKER_TARGET)));
         Properties transformation = new Properties();
         transformation.load(
                 Files.newBufferedReader(
@@ -251,16 +345,25 @@ class ComposeFileTest {
                 .isEqualTo("SNOWPIPE_STREAMING");
         assertThat(sink.path("errors.tolerance").asText()).isEqualTo("all");
         assertThat(sink.path("snowflake.private.key").asText()).startsWith("${env:");
-        assertThat(worker.getProperty("config.providers")).isEqualTo("env");
+        assertThat(worker.getProperty("config.providers").split(",")).contains("env");
         assertThat(worker.getProperty("connector.client.config.override.policy")).isEqualTo("All");
-        Matcher refs = Pattern.compile("\\$\\{env:([A-Z_]+)}").matcher(sink.toString());
+        // every ${env:VAR} of the connector and of the worker is in the worker's environment
+        StringBuilder references = new StringBuilder(sink.toString());
+        worker.values().forEach(v -> references.append(' ').append(v));
+        Matcher refs = Pattern.compile("\\$\\{env:([A-Z_]+)}").matcher(references);
+        int found = 0;
         while (refs.find()) {
+            found++;
             assertThat(connectEnv)
                     .as("the connect worker's environment")
                     .containsKey(refs.group(1));
         }
+        assertThat(found).isGreaterThan(1);
+        assertThat(connectEnv).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka:9092");
         assertThat(text)
                 .contains("--topic " + transformation.getProperty("gold.kafka.topic") + " ")
+                .contains(
+                        "--topic " + sink.path("errors.deadletterqueue.topic.name").asText() + " ")
                 .contains("cleanup.policy=compact");
     }
 }

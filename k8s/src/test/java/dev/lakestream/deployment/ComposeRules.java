@@ -261,14 +261,15 @@ final class ComposeRules {
     /**
      * Every job configuration a service hands its job passes the job's own validator, with the
      * service's environment ({@code ${VAR}} taken from .env.example, or a placeholder where
-     * .env.example leaves it empty).
+     * .env.example leaves it empty). What each validator made of its configuration is added to
+     * {@code validated}.
      */
     static List<String> jobConfigurations(
             Map<String, Object> compose,
             Map<String, String> envExample,
             Path root,
             Path scratch,
-            List<Job> validated) {
+            List<Loaded> validated) {
         List<String> problems = new ArrayList<>();
         services(compose)
                 .forEach(
@@ -305,9 +306,20 @@ final class ComposeRules {
                             Loaded loaded = JobConfigs.load(job, file, env, scratch);
                             JobConfigs.problems(job, file, loaded, env.keySet())
                                     .forEach(p -> problems.add(name + ": " + p));
-                            validated.add(job);
+                            validated.add(loaded);
                         });
         return problems;
+    }
+
+    /** The repository file a service mounts at {@code target}, or null. */
+    static Path mountedFile(Map<String, Object> service, String target, Path root) {
+        for (Object v : list(service.get("volumes"))) {
+            String[] parts = v.toString().split(":");
+            if (parts.length >= 2 && parts[1].equals(target)) {
+                return root.resolve(parts[0]).normalize();
+            }
+        }
+        return null;
     }
 
     /** The rows of the README's compose table, by service name (first cell, in backticks). */

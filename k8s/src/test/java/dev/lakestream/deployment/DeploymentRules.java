@@ -1,8 +1,12 @@
 package dev.lakestream.deployment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakestream.deployment.JobConfigs.Job;
 import dev.lakestream.deployment.JobConfigs.Loaded;
 import dev.lakestream.deployment.Kustomize.Rendered;
+import dev.lakestream.jobs.ingestion.IngestionConfig;
+import dev.lakestream.jobs.source.files.FileSourceSettings;
+import dev.lakestream.jobs.source.rest.RestSourceSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -27,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -389,6 +394,158 @@ final class DeploymentRules {
 
     private static final Pattern DIRECTORY_REF =
             Pattern.compile("\\$\\{directory:([^:}]+):([^}]+)}");
+
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
+
+    /**
+     * Keys of connect/config/snowflake-sink.json that a Strimzi KafkaConnector carries as fields of
+     * its own: {@code name} is metadata.name, {@code connector.class} is spec.class, {@code
+     * tasks.max} is spec.tasksMax (sized per overlay). Strimzi refuses them inside spec.config.
+     */
+    static final Set<String> STRIMZI_FIELDS = Set.of("connector.class", "tasks.max");
+
+    /**
+     * Values the KafkaConnector sets differently on purpose: the dead letter topic is a KafkaTopic
+     * there, so the broker's default replication (-1) replaces the single local broker's 1.
+     */
+    static final Map<String, String> STRIMZI_VALUES =
+            Map.of("errors.deadletterqueue.topic.replication.factor", "-1");
+
+    /**
+     * The KafkaConnector is connect/config/snowflake-sink.json in Strimzi's form: the same keys and
+     * values, except {@link #STRIMZI_FIELDS}, {@link #STRIMZI_VALUES} and the {@code ${env:VAR}}
+     * references, which become {@code ${directory:...}} references or, for names that are no
+     * secret, the value .env.example gives VAR.
+     */
+    static List<String> snowflakeSinkMatches(
+            KafkaConnector connector, JsonNode committed, Map<String, String> envExample) {
+        List<String> problems = new ArrayList<>();
+        String name = connector.getMetadata().getName();
+        JsonNode expected = committed.path("config");
+        require(
+                problems,
+                name.equals(committed.path("name").asText()),
+                name,
+                "metadata.name " + committed.path("name").asText());
+        require(
+                problems,
+                expected.path("connector.class")
+                        .asText()
+                        .equals(connector.getSpec().getClassName()),
+                name,
+                "spec.class " + expected.path("connector.class").asText());
+        require(
+                problems,
+                connector.getSpec().getTasksMax() != null && connector.getSpec().getTasksMax() > 0,
+                name,
+                "spec.tasksMax");
+        Map<String, Object> config =
+                Objects.requireNonNullElse(connector.getSpec().getConfig(), Map.of());
+        Set<String> expectedKeys = new TreeSet<>();
+        expected.fieldNames().forEachRemaining(expectedKeys::add);
+        for (String key : expectedKeys) {
+            String want = expected.path(key).asText();
+            Object got = config.get(key);
+            if (STRIMZI_FIELDS.contains(key)) {
+                require(problems, got == null, name, key + " as a spec field, not in spec.config");
+                continue;
+            }
+            if (got == null) {
+                problems.add(name + " lacks " + key + " of connect/config/snowflake-sink.json");
+                continue;
+            }
+            String value = String.valueOf(got);
+            Matcher env = ENV_REF.matcher(want);
+            if (STRIMZI_VALUES.containsKey(key)) {
+                want = STRIMZI_VALUES.get(key);
+            } else if (env.matches()) {
+                String given = envExample.getOrDefault(env.group(1), "");
+                require(
+                        problems,
+                        DIRECTORY_REF.matcher(value).matches()
+                                || (!given.isEmpty() && given.equals(value)),
+                        name,
+                        key
+                                + " from a ${directory:...} reference or as .env.example's "
+                                + env.group(1)
+                                + " ("
+                                + (given.isEmpty() ? "empty there" : given)
+                                + "), not "
+                                + value);
+                continue;
+            }
+            require(
+                    problems,
+                    want.equals(value),
+                    name,
+                    key
+                            + " = "
+                            + want
+                            + (STRIMZI_VALUES.containsKey(key)
+                                    ? " (its documented Strimzi value)"
+                                    : " as in connect/config/snowflake-sink.json")
+                            + ", not "
+                            + value);
+        }
+        for (String key : new TreeSet<>(config.keySet())) {
+            require(
+                    problems,
+                    expectedKeys.contains(key),
+                    name,
+                    "no " + key + ": connect/config/snowflake-sink.json has no such key");
+        }
+        return problems;
+    }
+
+    /**
+     * The IngestionJob reads the landing folder under landing/ of the lake bucket (the warehouse's
+     * bucket) and, if {@code restRequired}, polls an https exchange-rate API with a bearer token.
+     */
+    static List<String> ingestionSources(
+            String where, IngestionConfig config, boolean restRequired) {
+        List<String> problems = new ArrayList<>();
+        FileSourceSettings files = config.files().orElse(null);
+        require(problems, files != null, where, "the landing-folder file source (source.files.*)");
+        if (files != null) {
+            String warehouse =
+                    String.valueOf(config.catalog().icebergProperties().get("warehouse"));
+            require(
+                    problems,
+                    warehouse.startsWith("s3://" + files.bucket() + "/"),
+                    where,
+                    "source.files.uri in the lake bucket of catalog.warehouse "
+                            + warehouse
+                            + ", not in "
+                            + files.bucket());
+            require(
+                    problems,
+                    files.prefix().startsWith("landing/"),
+                    where,
+                    "source.files.uri under landing/, not " + files.prefix());
+        }
+        if (restRequired) {
+            RestSourceSettings rest = config.rest().orElse(null);
+            require(problems, rest != null, where, "the REST source switched on (source.rest.*)");
+            if (rest != null) {
+                require(
+                        problems,
+                        "exchange_rates".equals(rest.name()),
+                        where,
+                        "source.rest.name exchange_rates (silver reads that dataset)");
+                require(
+                        problems,
+                        "https".equals(rest.url().getScheme()),
+                        where,
+                        "an https source.rest.url, not " + rest.url());
+                require(
+                        problems,
+                        rest.auth() == RestSourceSettings.Auth.BEARER && notBlank(rest.token()),
+                        where,
+                        "bearer authentication with a token from the environment");
+            }
+        }
+        return problems;
+    }
 
     /** Every {@code ${directory:<dir>:<key>}} names a key of a Secret mounted at dir. */
     private static List<String> providedSecrets(

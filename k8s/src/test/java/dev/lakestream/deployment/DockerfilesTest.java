@@ -60,7 +60,7 @@ class DockerfilesTest {
         Properties worker = new Properties();
         worker.load(
                 Files.newBufferedReader(
-                        Repo.ROOT.resolve("deploy/compose/connect-distributed.properties")));
+                        Repo.ROOT.resolve("connect/config/connect-distributed.properties")));
         Matcher copy =
                 Pattern.compile("(?m)^COPY .*target/plugin-path/snowflake-kafka-connector/ (\\S+)$")
                         .matcher(connect);

@@ -8,6 +8,7 @@ import dev.lakestream.deployment.JobConfigs.Loaded;
 import dev.lakestream.deployment.Kustomize.Rendered;
 import dev.lakestream.deployment.Manifests.ManifestException;
 import dev.lakestream.deployment.Manifests.Parsed;
+import dev.lakestream.jobs.ingestion.IngestionConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.strimzi.api.kafka.model.connect.KafkaConnect;
@@ -101,6 +102,39 @@ class KustomizeOverlaysTest {
 
         assertThat(problems).isEmpty();
         assertThat(jobs).containsExactlyInAnyOrder(Job.INGESTION, Job.TRANSFORMATION);
+    }
+
+    /**
+     * Every rendering reads the landing folder of its own lake bucket; the overlays also poll their
+     * exchange-rate API (the base leaves it off: the endpoint is per environment), and the
+     * TransformationJob reports in a currency.
+     */
+    @ParameterizedTest
+    @MethodSource("kustomizations")
+    void theIngestionJobReadsTheLandingFolderAndTheOverlaysPollTheRateApi(
+            Path dir, @TempDir Path scratch) {
+        Rendered rendered = Kustomize.render(dir);
+        boolean overlay = !dir.equals(Repo.BASE);
+        List<String> problems = new ArrayList<>();
+
+        Loaded ingestion = load(rendered, "lakestream-ingestion", scratch, problems);
+        Loaded transformation = load(rendered, "lakestream-transformation", scratch, problems);
+        IngestionConfig config = (IngestionConfig) ingestion.config();
+        problems.addAll(DeploymentRules.ingestionSources(dir.toString(), config, overlay));
+
+        assertThat(problems).isEmpty();
+        assertThat(config.rest().isPresent()).as("REST source on").isEqualTo(overlay);
+        assertThat(transformation.transformation().reportingCurrency()).isEqualTo("EUR");
+    }
+
+    private static Loaded load(
+            Rendered rendered, String deployment, Path scratch, List<String> problems) {
+        return DeploymentRules.jobConfiguration(
+                rendered,
+                rendered.get(FlinkDeployment.class, deployment),
+                secretTemplates(),
+                scratch,
+                problems);
     }
 
     @ParameterizedTest
@@ -201,7 +235,8 @@ class KustomizeOverlaysTest {
                         "lakestream-catalog-db",
                         "lakestream-snowflake",
                         "lakestream-s3",
-                        "lakestream-registry-push");
+                        "lakestream-registry-push",
+                        "lakestream-rest-source");
         for (Secret secret : templates.values()) {
             assertThat(DeploymentRules.secretTemplate(secret)).isEmpty();
         }
