@@ -440,6 +440,33 @@ class TransformationITCase {
             assertThat(perLine.values()).as("each landed row once in bronze").containsOnly(1);
             assertThat(perLine).hasSize((int) goodLines);
 
+            // every rate version the API served, once in bronze, across retries and the restart
+            Table rateBronze =
+                    catalog.loadTable(
+                            dev.lakestream.catalog.BronzeTables.identifierFor(
+                                    "bronze", "rest.exchange_rates"));
+            Map<String, Integer> perRate = new HashMap<>();
+            com.fasterxml.jackson.databind.ObjectMapper json =
+                    new com.fasterxml.jackson.databind.ObjectMapper();
+            try (CloseableIterable<Record> rows = IcebergGenerics.read(rateBronze).build()) {
+                for (Record r : rows) {
+                    var rate = json.readTree((String) r.getField("after"));
+                    perRate.merge(
+                            rate.get("quote_currency").asText()
+                                    + " "
+                                    + rate.get("rate_date").asText(),
+                            1,
+                            Integer::sum);
+                }
+            }
+            assertThat(perRate.values()).as("each served rate once in bronze").containsOnly(1);
+            try (Connection c = stack.postgres.connect(db);
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM feeds.exchange_rates")) {
+                rs.next();
+                assertThat(perRate).hasSize(rs.getInt(1));
+            }
+
             Table rejects = catalog.loadTable(QuarantineTables.ingestionRejects().identifier());
             List<String> refused = new ArrayList<>();
             try (CloseableIterable<Record> rows = IcebergGenerics.read(rejects).build()) {
