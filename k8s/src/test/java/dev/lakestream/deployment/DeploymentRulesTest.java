@@ -116,12 +116,31 @@ class DeploymentRulesTest {
                 new EnvVar("LAKESTREAM_SOURCE_POSTGRES_PASWORD_FILE", env.get(0).getValue(), null));
         List<String> problems = new ArrayList<>();
 
+        // the job itself refuses a variable a letter or two off a setting's name
+        assertThatThrownBy(
+                        () ->
+                                DeploymentRules.jobConfiguration(
+                                        base, deployment, templates, scratch, problems))
+                .isInstanceOf(dev.lakestream.catalog.InvalidSettingException.class)
+                .hasMessageContaining(
+                        "LAKESTREAM_SOURCE_POSTGRES_PASWORD_FILE names no setting (did you mean"
+                                + " LAKESTREAM_SOURCE_POSTGRES_PASSWORD_FILE?)");
+    }
+
+    @Test
+    void aVariableNoJobReadsIsReported() {
+        FlinkDeployment deployment = ingestion();
+        List<EnvVar> env = DeploymentRules.mainContainer(deployment).getEnv();
+        // too far from any setting for the job to call it a typo: the deployment check catches it
+        env.add(new EnvVar("LAKESTREAM_SOURCE_POSTGRES_REPLICATION_SLOT", "x", null));
+        List<String> problems = new ArrayList<>();
+
         DeploymentRules.jobConfiguration(base, deployment, templates, scratch, problems);
 
         assertThat(problems)
                 .containsExactly(
-                        "lakestream-ingestion: LAKESTREAM_SOURCE_POSTGRES_PASWORD_FILE is read by no"
-                                + " lakestream job (renamed or misspelt?)");
+                        "lakestream-ingestion: LAKESTREAM_SOURCE_POSTGRES_REPLICATION_SLOT is read by"
+                                + " no lakestream job (renamed or misspelt?)");
     }
 
     @Test

@@ -90,9 +90,9 @@ final class JobConfigs {
 
     /**
      * Problems the validator cannot see: environment variables that look like lakestream settings
-     * but that no job reads (a renamed key, a typo: the jobs ignore them silently), and a
-     * configuration without checkpointing, which the job refuses only once it runs. One environment
-     * may serve both jobs, so a variable only needs a reader among them.
+     * but that no job reads (a renamed key; a typo of a letter or two the job refuses itself), and
+     * a configuration without checkpointing, which the job refuses only once it runs. One
+     * environment may serve both jobs, so a variable only needs a reader among them.
      */
     static List<String> problems(Job job, Path file, Loaded loaded, Collection<String> envNames) {
         List<String> problems = new ArrayList<>();

@@ -118,8 +118,51 @@ public final class JobSettings {
             }
         }
         rejectUnknownKeys(values, knownKeys, openPrefixes);
+        rejectMisspelledVariables(environment, knownKeys, secretKeys);
         return new JobSettings(values);
     }
+
+    /**
+     * A {@code LAKESTREAM_*} variable that names no setting of this job but nearly names one (at
+     * most two letters off, e.g. {@code LAKESTREAM_SOURCE_POSTGRES_SLOTNAME}) is a typo that would
+     * otherwise be ignored silently. Variables far from every key are left alone: a deployment may
+     * give one environment to both jobs, and each job knows only its own keys.
+     */
+    private static void rejectMisspelledVariables(
+            Map<String, String> environment, Collection<String> knownKeys, Set<String> secretKeys) {
+        Set<String> names = new LinkedHashSet<>();
+        Map<String, String> keyByName = new HashMap<>();
+        for (String key : knownKeys) {
+            names.add(envName(key));
+            keyByName.put(envName(key), key);
+            if (secretKeys.contains(key)) {
+                names.add(envName(key) + "_FILE");
+                keyByName.put(envName(key) + "_FILE", key);
+            }
+        }
+        for (String variable : new java.util.TreeSet<>(environment.keySet())) {
+            if (!variable.startsWith(ENV_PREFIX)
+                    || names.contains(variable)
+                    || LAUNCHER_VARIABLES.contains(variable)) {
+                continue;
+            }
+            for (String name : names) {
+                if (editDistance(variable, name) <= 2) {
+                    throw new InvalidSettingException(
+                            keyByName.get(name),
+                            "environment variable "
+                                    + variable
+                                    + " names no setting (did you mean "
+                                    + name
+                                    + "?)");
+                }
+            }
+        }
+    }
+
+    /** {@code LAKESTREAM_*} variables that are not settings: the launchers' own. */
+    private static final Set<String> LAUNCHER_VARIABLES =
+            Set.of("LAKESTREAM_CONFIG", "LAKESTREAM_HEAP", "LAKESTREAM_SKIP_BUILD");
 
     /**
      * Settings given in code (the local stack, tests): the same unknown-key checks as a file, but

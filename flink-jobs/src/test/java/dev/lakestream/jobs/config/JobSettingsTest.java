@@ -95,6 +95,46 @@ class JobSettingsTest {
     }
 
     @Test
+    void aMisspelledVariableStopsStartUpNamingItAndTheKey() {
+        assertThatThrownBy(
+                        () ->
+                                load(
+                                        null,
+                                        Map.of(
+                                                "LAKESTREAM_SOURCE_POSTGRES_SLOTNAME",
+                                                "lakestream_ingestion")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("source.postgres.slot-name")
+                .hasMessageContaining("LAKESTREAM_SOURCE_POSTGRES_SLOTNAME names no setting")
+                .hasMessageContaining("did you mean LAKESTREAM_SOURCE_POSTGRES_SLOT_NAME?");
+        assertThatThrownBy(
+                        () ->
+                                load(
+                                        null,
+                                        Map.of(
+                                                "LAKESTREAM_SOURCE_POSTGRES_PASSWORD_FIL",
+                                                "/run/secrets/pg")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("did you mean LAKESTREAM_SOURCE_POSTGRES_PASSWORD_FILE?");
+    }
+
+    @Test
+    void variablesOfTheOtherJobAndOfTheLaunchersAreLeftAlone() {
+        // one environment for both jobs: the IngestionJob does not know the gold keys
+        JobSettings settings =
+                load(
+                        null,
+                        Map.of(
+                                "LAKESTREAM_GOLD_KAFKA_TOPIC", "gold",
+                                "LAKESTREAM_CONFIG", "/etc/lakestream/ingestion.properties",
+                                "LAKESTREAM_HEAP", "2g",
+                                "LAKESTREAM_SOURCE_POSTGRES_TABLES", "shop.orders"));
+
+        assertThat(settings.asMap())
+                .containsExactly(Map.entry("source.postgres.tables", "shop.orders"));
+    }
+
+    @Test
     void envNameIsUpperCaseWithUnderscores() {
         assertThat(JobSettings.envName("source.postgres.slot-name"))
                 .isEqualTo("LAKESTREAM_SOURCE_POSTGRES_SLOT_NAME");
