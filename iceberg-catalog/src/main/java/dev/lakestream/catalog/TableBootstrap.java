@@ -107,4 +107,36 @@ public final class TableBootstrap {
         return TypeUtil.assignFreshIds(existing, existingIds::incrementAndGet)
                 .equals(TypeUtil.assignFreshIds(wanted, wantedIds::incrementAndGet));
     }
+
+    /**
+     * Loads the catalog, ensures every table in order, and closes the catalog again: what each job
+     * does once before it builds its graph.
+     *
+     * @throws InvalidSettingException naming {@code catalog.*} when the catalog cannot be loaded
+     */
+    public static void ensureAll(CatalogSettings settings, List<TableDefinition> tables) {
+        Catalog catalog;
+        try {
+            catalog = IcebergCatalogs.load(settings);
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException(
+                    "catalog.*",
+                    "could not be used (" + settings.describe() + "): " + e.getMessage(),
+                    e);
+        }
+        try {
+            TableBootstrap bootstrap = new TableBootstrap(catalog);
+            for (TableDefinition table : tables) {
+                bootstrap.ensure(table);
+            }
+        } finally {
+            if (catalog instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // closing a catalog client only releases connections
+                }
+            }
+        }
+    }
 }

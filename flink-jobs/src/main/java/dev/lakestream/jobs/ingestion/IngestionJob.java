@@ -2,10 +2,10 @@ package dev.lakestream.jobs.ingestion;
 
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.CatalogSettings;
-import dev.lakestream.catalog.IcebergCatalogs;
 import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.TableBootstrap;
+import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.jobs.bronze.BronzeDeserializationSchema;
 import dev.lakestream.jobs.bronze.BronzeRowMapper;
 import dev.lakestream.jobs.bronze.RecordBronzeMapper;
@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
-import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
 import org.slf4j.Logger;
@@ -138,30 +137,21 @@ public final class IngestionJob {
     }
 
     private static void bootstrapBronze(IngestionConfig config) {
-        Catalog catalog;
-        try {
-            catalog = IcebergCatalogs.load(config.catalog());
-        } catch (RuntimeException e) {
-            throw new InvalidSettingException(
-                    "catalog.*",
-                    "could not be used (" + config.catalog().describe() + "): " + e.getMessage(),
-                    e);
+        List<TableDefinition> tables = new ArrayList<>();
+        for (String table : config.postgres().tables()) {
+            tables.add(BronzeTables.definitionFor(config.bronzeNamespace(), table));
+        }
+        for (String table : recordTables(config)) {
+            tables.add(BronzeTables.definitionFor(config.bronzeNamespace(), table));
+        }
+        if (!recordTables(config).isEmpty()) {
+            tables.add(QuarantineTables.ingestionRejects());
         }
         try {
-            TableBootstrap bootstrap = new TableBootstrap(catalog);
-            for (String table : config.postgres().tables()) {
-                bootstrap.ensure(BronzeTables.definitionFor(config.bronzeNamespace(), table));
-            }
-            for (String table : recordTables(config)) {
-                bootstrap.ensure(BronzeTables.definitionFor(config.bronzeNamespace(), table));
-            }
-            if (!recordTables(config).isEmpty()) {
-                bootstrap.ensure(QuarantineTables.ingestionRejects());
-            }
+            TableBootstrap.ensureAll(config.catalog(), tables);
+        } catch (InvalidSettingException e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (e instanceof InvalidSettingException ise) {
-                throw ise;
-            }
             throw new InvalidSettingException(
                     "catalog.*",
                     "could not create the bronze tables ("
@@ -169,14 +159,6 @@ public final class IngestionJob {
                             + "): "
                             + e.getMessage(),
                     e);
-        } finally {
-            if (catalog instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // closing a catalog client only releases connections
-                }
-            }
         }
     }
 

@@ -2,7 +2,6 @@ package dev.lakestream.jobs.transformation;
 
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.GoldTables;
-import dev.lakestream.catalog.IcebergCatalogs;
 import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.SilverTables;
@@ -18,7 +17,6 @@ import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
@@ -121,28 +119,6 @@ public final class TransformationJob {
         }
         tables.add(QuarantineTables.silverRejects());
         tables.add(GoldTables.salesDailyMetrics(config.goldNamespace()));
-        Catalog catalog;
-        try {
-            catalog = IcebergCatalogs.load(config.catalog());
-        } catch (RuntimeException e) {
-            throw new InvalidSettingException(
-                    "catalog.*",
-                    "could not be used (" + config.catalog().describe() + "): " + e.getMessage(),
-                    e);
-        }
-        try {
-            TableBootstrap bootstrap = new TableBootstrap(catalog);
-            for (TableDefinition table : tables) {
-                bootstrap.ensure(table);
-            }
-        } finally {
-            if (catalog instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // releases connections only
-                }
-            }
-        }
+        TableBootstrap.ensureAll(config.catalog(), tables);
     }
 }
