@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakestream.jobs.config.JobSettings;
+import dev.lakestream.jobs.source.CollectingReaderOutput;
 import dev.lakestream.jobs.source.SourceRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ class LandingFileReadingTest {
             throws Exception {
         LandingFileSplitState state = new LandingFileSplitState(split);
         LandingRecordEmitter emitter = new LandingRecordEmitter();
-        var output = new CollectingOutput(out);
+        var output = new CollectingReaderOutput(out);
         try (LandingFileSplitReader reader = new LandingFileSplitReader(settings, store)) {
             reader.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
             while (true) {

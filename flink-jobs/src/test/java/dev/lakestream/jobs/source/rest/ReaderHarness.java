@@ -1,12 +1,10 @@
 package dev.lakestream.jobs.source.rest;
 
+import dev.lakestream.jobs.source.CollectingReaderOutput;
 import dev.lakestream.jobs.source.SourceRecord;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceEvent;
-import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
@@ -22,7 +20,7 @@ final class ReaderHarness implements AutoCloseable {
 
     final RestSourceReader reader;
     final List<SourceRecord> emitted = new CopyOnWriteArrayList<>();
-    private final Output output = new Output();
+    private final CollectingReaderOutput output = new CollectingReaderOutput(emitted);
 
     ReaderHarness(RestSourceSettings settings, List<RestSplit> restored) {
         reader =
@@ -49,35 +47,6 @@ final class ReaderHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         reader.close();
-    }
-
-    private final class Output implements ReaderOutput<SourceRecord> {
-        @Override
-        public void collect(SourceRecord record) {
-            emitted.add(record);
-        }
-
-        @Override
-        public void collect(SourceRecord record, long timestamp) {
-            emitted.add(record);
-        }
-
-        @Override
-        public void emitWatermark(Watermark watermark) {}
-
-        @Override
-        public void markIdle() {}
-
-        @Override
-        public void markActive() {}
-
-        @Override
-        public SourceOutput<SourceRecord> createOutputForSplit(String splitId) {
-            return this;
-        }
-
-        @Override
-        public void releaseOutputForSplit(String splitId) {}
     }
 
     private static final class Context implements SourceReaderContext {

@@ -1,16 +1,19 @@
-package dev.lakestream.jobs.source.files;
+package dev.lakestream.jobs.source;
 
-import dev.lakestream.jobs.source.SourceRecord;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceOutput;
 
-/** A source output into a list, for driving the record emitter in unit tests. */
-final class CollectingOutput implements SourceOutput<SourceRecord> {
+/**
+ * A reader output into a list, for driving the sources' readers and record emitters outside Flink
+ * in unit tests. Every split shares the one list.
+ */
+public final class CollectingReaderOutput implements ReaderOutput<SourceRecord> {
 
     private final List<SourceRecord> records;
 
-    CollectingOutput(List<SourceRecord> records) {
+    public CollectingReaderOutput(List<SourceRecord> records) {
         this.records = records;
     }
 
@@ -32,4 +35,12 @@ final class CollectingOutput implements SourceOutput<SourceRecord> {
 
     @Override
     public void markActive() {}
+
+    @Override
+    public SourceOutput<SourceRecord> createOutputForSplit(String splitId) {
+        return this;
+    }
+
+    @Override
+    public void releaseOutputForSplit(String splitId) {}
 }
