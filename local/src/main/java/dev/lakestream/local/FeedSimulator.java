@@ -1,5 +1,6 @@
 package dev.lakestream.local;
 
+import dev.lakestream.shop.feeds.ConnectionSource;
 import dev.lakestream.shop.feeds.ExchangeRateApi;
 import dev.lakestream.shop.feeds.ExchangeRateFeed;
 import dev.lakestream.shop.feeds.FootTrafficFeed;
@@ -20,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The shop's outside world for the local stack. It follows the shop's own clock (the workload
@@ -49,7 +49,7 @@ final class FeedSimulator implements AutoCloseable {
 
     private static final int MAX_FILES_PER_TICK = 4;
 
-    private final Supplier<Connection> connections;
+    private final ConnectionSource connections;
     private final Landing landing;
     private final ExchangeRateFeed rates;
     private final FootTrafficFeed traffic;
@@ -67,8 +67,7 @@ final class FeedSimulator implements AutoCloseable {
     private volatile LocalDate nextDay;
     private volatile Exception failure;
 
-    FeedSimulator(
-            Supplier<Connection> connections, Landing landing, long seed, Duration rateDelay) {
+    FeedSimulator(ConnectionSource connections, Landing landing, long seed, Duration rateDelay) {
         this.connections = connections;
         this.landing = landing;
         this.rates = new ExchangeRateFeed(seed);
@@ -78,7 +77,7 @@ final class FeedSimulator implements AutoCloseable {
 
     /** Publishes the history's rates now and ticks every {@code tick} from then on. */
     void start(Duration tick) throws SQLException {
-        try (Connection c = connections.get()) {
+        try (Connection c = connections.open()) {
             Instant now = shopNow(c);
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
             LocalDate published = latest(c, "SELECT max(rate_date) FROM feeds.exchange_rates");
@@ -124,7 +123,7 @@ final class FeedSimulator implements AutoCloseable {
     }
 
     private void tick() {
-        try (Connection c = connections.get()) {
+        try (Connection c = connections.open()) {
             Instant now = shopNow(c);
             publishDueRates(c, LocalDate.ofInstant(now, ZoneOffset.UTC));
             // a day's export lands once the shop's clock has left that day

@@ -202,7 +202,7 @@ public final class LocalStack implements AutoCloseable {
         startKafka();
 
         step("exchange-rate API (HTTP, paginated, over feeds.exchange_rates)");
-        ratesApi = ExchangeRateApi.start(0, this::feedConnection, null);
+        ratesApi = ExchangeRateApi.start(0, this::shopConnection, null);
         ratesApi.failures(options.apiErrors() / 2, options.apiErrors() / 2);
         out.println(
                 "  "
@@ -212,21 +212,13 @@ public final class LocalStack implements AutoCloseable {
                                 : ""));
     }
 
-    private Connection feedConnection() {
-        try {
-            return postgres.connect(SHOP_DB);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Starts the central bank and the door counters (see {@link FeedSimulator}). */
     private void startFeeds() throws Exception {
         S3Access access = S3Access.fromMap(jobSettings());
         software.amazon.awssdk.services.s3.S3Client client = access.newClient();
         feeds =
                 new FeedSimulator(
-                        this::feedConnection,
+                        this::shopConnection,
                         (key, content) ->
                                 client.putObject(
                                         b -> b.bucket(BUCKET).key(key),

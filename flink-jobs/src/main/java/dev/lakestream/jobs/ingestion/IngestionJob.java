@@ -141,10 +141,11 @@ public final class IngestionJob {
         for (String table : config.postgres().tables()) {
             tables.add(BronzeTables.definitionFor(config.bronzeNamespace(), table));
         }
-        for (String table : recordTables(config)) {
+        List<String> recordTables = recordTables(config);
+        for (String table : recordTables) {
             tables.add(BronzeTables.definitionFor(config.bronzeNamespace(), table));
         }
-        if (!recordTables(config).isEmpty()) {
+        if (!recordTables.isEmpty()) {
             tables.add(QuarantineTables.ingestionRejects());
         }
         try {

@@ -377,7 +377,8 @@ class TransformationITCase {
         }
         goodLines += 1;
 
-        try (ExchangeRateApi api = ExchangeRateApi.start(0, () -> connect(db), "it-token")) {
+        try (ExchangeRateApi api =
+                ExchangeRateApi.start(0, () -> stack.postgres.connect(db), "it-token")) {
             api.failures(0.15, 0.15);
             Map<String, String> feeds = feedSettings(db, api.url(), prefix);
             Pipeline pipeline = start(db, topic, feeds, Map.of());
@@ -493,14 +494,6 @@ class TransformationITCase {
                                                             + "with-bad-line.csv line 3"));
             stack.flink.cancel(again.transform());
             stack.flink.cancel(again.ingest());
-        }
-    }
-
-    private static Connection connect(String db) {
-        try {
-            return stack.postgres.connect(db);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * A real HTTP exchange-rate API over {@code feeds.exchange_rates}, for the local stack and the
@@ -52,14 +51,14 @@ public final class ExchangeRateApi implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final Supplier<Connection> connections;
+    private final ConnectionSource connections;
     private final String bearerToken;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failuresServed = new AtomicLong();
     private volatile double share429;
     private volatile double share500;
 
-    private ExchangeRateApi(HttpServer server, Supplier<Connection> connections, String token) {
+    private ExchangeRateApi(HttpServer server, ConnectionSource connections, String token) {
         this.server = server;
         this.connections = connections;
         this.bearerToken = token;
@@ -71,8 +70,8 @@ public final class ExchangeRateApi implements AutoCloseable {
      * @param connections opens a connection to the database holding {@code feeds.exchange_rates}
      * @param bearerToken required in {@code Authorization}, or null for none
      */
-    public static ExchangeRateApi start(
-            int port, Supplier<Connection> connections, String bearerToken) throws IOException {
+    public static ExchangeRateApi start(int port, ConnectionSource connections, String bearerToken)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         ExchangeRateApi api = new ExchangeRateApi(server, connections, bearerToken);
         server.createContext(PATH, api::handle);
@@ -166,7 +165,7 @@ public final class ExchangeRateApi implements AutoCloseable {
         StringBuilder json = new StringBuilder("{\"data\":[");
         String last = null;
         int n = 0;
-        try (Connection c = connections.get();
+        try (Connection c = connections.open();
                 PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setTimestamp(i++, Timestamp.from(since));
