@@ -3,7 +3,6 @@ package dev.lakestream.jobs.source.rest;
 import dev.lakestream.jobs.source.SourceRecord;
 import java.util.Optional;
 import java.util.function.Function;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -13,8 +12,6 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The polling REST source: one endpoint, polled incrementally by a cursor kept in Flink's
@@ -35,17 +32,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * A checkpoint holds the split state of the last cycle emitted whole, so after a restore the next
  * poll asks from that cursor and drops what it already emitted there: no record lost or repeated.
  *
- * <p>Usage:
- *
- * <pre>{@code
- * RestSourceSettings.fromIfEnabled(jobSettings)
- *         .map(settings -> RestSource.addTo(env, settings))
- *         .ifPresent(records -> ...); // good ones to bronze, rejected() ones to quarantine
- * }</pre>
- *
- * <p>Unbounded. The endpoint is one split read by one reader; run the source with parallelism 1
- * ({@link #addTo} does). Attach it with the fixed uid from {@link #uid} so that savepoints keep the
- * cursor across upgrades.
+ * <p>Unbounded. The endpoint is one split read by one reader, so the IngestionJob runs the source
+ * with parallelism 1 and the fixed uid of {@code OperatorIds.recordSource}, so that savepoints keep
+ * the cursor across upgrades (see {@code IngestionTopology.buildRecords}).
  */
 public final class RestSource
         implements Source<SourceRecord, RestSplit, RestEnumeratorState>,
@@ -57,22 +46,6 @@ public final class RestSource
 
     public RestSource(RestSourceSettings settings) {
         this.settings = settings;
-    }
-
-    /** Stable operator uid of the source of dataset {@code name}. Never rename. */
-    public static String uid(String name) {
-        return "rest-source-" + name;
-    }
-
-    /** Adds the source to {@code env}: parallelism 1, fixed uid, no watermarks. */
-    public static DataStream<SourceRecord> addTo(
-            StreamExecutionEnvironment env, RestSourceSettings settings) {
-        return env.fromSource(
-                        new RestSource(settings),
-                        WatermarkStrategy.noWatermarks(),
-                        settings.source())
-                .uid(uid(settings.name()))
-                .setParallelism(1);
     }
 
     public RestSourceSettings settings() {

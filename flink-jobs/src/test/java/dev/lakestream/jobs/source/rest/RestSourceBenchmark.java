@@ -3,6 +3,7 @@ package dev.lakestream.jobs.source.rest;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.lakestream.jobs.config.JobSettings;
+import dev.lakestream.jobs.ingestion.OperatorIds;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.jobs.source.SourceRecord;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.SinkFunction;
@@ -131,7 +133,13 @@ public final class RestSourceBenchmark {
         try (EmbeddedFlinkCluster flink = EmbeddedFlinkCluster.start(cluster, 1)) {
             StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
             env.setParallelism(1);
-            RestSource.addTo(env, settings).addSink(new CountingSink()).disableChaining();
+            env.fromSource(
+                            new RestSource(settings),
+                            WatermarkStrategy.noWatermarks(),
+                            settings.source())
+                    .uid(OperatorIds.recordSource(settings.source()))
+                    .addSink(new CountingSink())
+                    .disableChaining();
             COUNT.set(0);
             long start = System.nanoTime();
             JobID job = flink.submit(env, "rest-source-benchmark", Optional.empty());

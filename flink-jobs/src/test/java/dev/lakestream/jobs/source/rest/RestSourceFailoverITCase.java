@@ -3,6 +3,7 @@ package dev.lakestream.jobs.source.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lakestream.jobs.ingestion.OperatorIds;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.jobs.source.SourceRecord;
 import dev.lakestream.jobs.source.rest.RatesServer.Rate;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
@@ -141,7 +143,11 @@ class RestSourceFailoverITCase {
                 new StreamExecutionEnvironment(Configuration.fromMap(conf));
         env.setParallelism(1);
         CommittedSink.reset();
-        RestSource.addTo(env, settings)
+        env.fromSource(
+                        new RestSource(settings),
+                        WatermarkStrategy.noWatermarks(),
+                        settings.source())
+                .uid(OperatorIds.recordSource(settings.source()))
                 .map(new FailOnce())
                 .uid("fail-once")
                 .addSink(new CommittedSink())
