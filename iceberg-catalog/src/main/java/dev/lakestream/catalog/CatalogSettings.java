@@ -132,27 +132,12 @@ public final class CatalogSettings implements Serializable {
                         || settings.containsKey(S3_ENDPOINT);
         if (usesS3) {
             props.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.aws.s3.S3FileIO");
-            put(props, S3FileIOProperties.ENDPOINT, settings.get(S3_ENDPOINT));
-            String pathStyle = settings.getOrDefault(S3_PATH_STYLE, "false").trim();
-            if (!pathStyle.equals("true") && !pathStyle.equals("false")) {
-                throw new InvalidSettingException(
-                        S3_PATH_STYLE, "must be true or false, was '" + pathStyle + "'");
-            }
-            props.put(S3FileIOProperties.PATH_STYLE_ACCESS, pathStyle);
-            put(props, AwsClientProperties.CLIENT_REGION, settings.get(S3_REGION));
-            String accessKey = trimToNull(settings.get(S3_ACCESS_KEY));
-            String secretKey = trimToNull(settings.get(S3_SECRET_KEY));
-            if ((accessKey == null) != (secretKey == null)) {
-                throw new InvalidSettingException(
-                        accessKey == null ? S3_ACCESS_KEY : S3_SECRET_KEY,
-                        "is missing: S3 static credentials need both "
-                                + S3_ACCESS_KEY
-                                + " and "
-                                + S3_SECRET_KEY
-                                + " (or neither, to use the default AWS credential chain)");
-            }
-            put(props, S3FileIOProperties.ACCESS_KEY_ID, accessKey);
-            put(props, S3FileIOProperties.SECRET_ACCESS_KEY, secretKey);
+            S3Access s3 = S3Access.fromMap(settings);
+            put(props, S3FileIOProperties.ENDPOINT, s3.endpoint());
+            props.put(S3FileIOProperties.PATH_STYLE_ACCESS, Boolean.toString(s3.pathStyleAccess()));
+            put(props, AwsClientProperties.CLIENT_REGION, s3.region());
+            put(props, S3FileIOProperties.ACCESS_KEY_ID, s3.accessKeyId());
+            put(props, S3FileIOProperties.SECRET_ACCESS_KEY, s3.secretAccessKey());
         }
         settings.forEach(
                 (k, v) -> {

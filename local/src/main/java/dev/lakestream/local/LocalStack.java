@@ -2,6 +2,7 @@ package dev.lakestream.local;
 
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.IcebergCatalogs;
+import dev.lakestream.catalog.S3Access;
 import dev.lakestream.embedded.EmbeddedPostgresServer;
 import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.embedded.S3ProxyServer;
@@ -9,7 +10,6 @@ import dev.lakestream.jobs.gold.GoldReconciliation;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
-import dev.lakestream.jobs.source.files.S3Access;
 import dev.lakestream.jobs.transformation.TransformationConfig;
 import dev.lakestream.jobs.transformation.TransformationJob;
 import dev.lakestream.shop.ShopSchema;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lakestream.catalog.QuarantineTables;
+import dev.lakestream.catalog.S3Access;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.jobs.gold.GoldReconciliation;
@@ -12,7 +13,6 @@ import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
-import dev.lakestream.jobs.source.files.S3Access;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.feeds.ExchangeRateApi;
 import dev.lakestream.shop.feeds.ExchangeRateFeed;

@@ -1,6 +1,7 @@
 package dev.lakestream.jobs.source.files;
 
 import dev.lakestream.catalog.CatalogSettings;
+import dev.lakestream.catalog.S3Access;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.lakestream.jobs.source.files;
 
 import dev.lakestream.catalog.InvalidSettingException;
+import dev.lakestream.catalog.S3Access;
 import dev.lakestream.jobs.config.JobSettings;
 import java.io.Serializable;
 import java.time.Duration;

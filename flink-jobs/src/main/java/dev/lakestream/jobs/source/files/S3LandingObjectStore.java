@@ -1,5 +1,6 @@
 package dev.lakestream.jobs.source.files;
 
+import dev.lakestream.catalog.S3Access;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;

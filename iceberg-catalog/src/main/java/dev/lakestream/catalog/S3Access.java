@@ -1,7 +1,5 @@
-package dev.lakestream.jobs.source.files;
+package dev.lakestream.catalog;
 
-import dev.lakestream.catalog.CatalogSettings;
-import dev.lakestream.catalog.InvalidSettingException;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
