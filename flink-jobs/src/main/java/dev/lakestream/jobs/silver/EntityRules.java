@@ -47,7 +47,10 @@ import org.apache.iceberg.types.Types;
  * retracts nothing, and a delete by key of an absent row is harmless). They are cleaned
  * best-effort: a value that does not parse becomes null, every other value is normalised like an
  * insert's, and {@link CleansingResult.Accepted#imageValid()} tells whether the image would pass.
- * The key always comes from the change's key JSON, which is what a delete needs.
+ * The key always comes from the change's key JSON, which is what a delete needs. The one exception
+ * is a record of the REST or file sources whose key is not usable (see {@link RecordImages}): its
+ * key comes from the record itself, so there is nothing to retract or upsert, and it is refused
+ * whatever its kind.
  *
  * <p>Values leave as JSON literals in canonical form: text as a JSON string, numbers plain ({@code
  * 12.50}, at the column's scale), instants as ISO-8601 UTC, dates as {@code YYYY-MM-DD}. Columns
