@@ -2,6 +2,7 @@ package dev.lakestream.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakestream.jobs.gold.GoldTopicHistory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -113,8 +114,13 @@ public final class GoldLatencyBenchmark {
                                         }
                                         JsonNode value = JSON.readTree(r.value());
                                         if (!value.get("deleted").asBoolean()) {
-                                            visibleAt.putIfAbsent(
-                                                    value.get("order_count").asLong(), now);
+                                            // probes committed within one checkpoint show up
+                                            // together, in one record
+                                            for (long k = value.get("order_count").asLong();
+                                                    k > 0;
+                                                    k--) {
+                                                visibleAt.putIfAbsent(k, now);
+                                            }
                                         }
                                     }
                                 }
@@ -164,7 +170,26 @@ public final class GoldLatencyBenchmark {
         System.out.printf(
                 "THROUGHPUT background workload %.1f tx/s, %d row changes in %d s%n",
                 generated.transactionsPerSecond(), generated.rowChanges(), generated.seconds());
+        printTopic(stack, generated.seconds());
         return 0;
+    }
+
+    /** The gold topic as its consumers read it: records per key per hour, contract breaches. */
+    private static void printTopic(LocalStack stack, long seconds) {
+        List<GoldTopicHistory.Entry> history =
+                GoldTopicHistory.read(stack.kafkaBootstrapServers(), LocalStack.GOLD_TOPIC);
+        long keys = history.stream().map(GoldTopicHistory.Entry::key).distinct().count();
+        List<String> violations = GoldTopicHistory.violations(history);
+        System.out.printf(
+                "TOPIC %d records for %d keys in %d s: %.1f records per key per hour; %d records"
+                        + " repeat a version with another value, %d keys twice in one"
+                        + " transaction%n",
+                history.size(),
+                keys,
+                seconds,
+                history.size() * 3600.0 / Math.max(1, keys) / Math.max(1, seconds),
+                violations.stream().filter(v -> v.contains("with another value")).count(),
+                violations.stream().filter(v -> v.contains("one transaction")).count());
     }
 
     /** What the background generator did so far. */

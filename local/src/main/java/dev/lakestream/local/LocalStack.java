@@ -7,6 +7,7 @@ import dev.lakestream.embedded.EmbeddedPostgresServer;
 import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.embedded.S3ProxyServer;
 import dev.lakestream.jobs.gold.GoldReconciliation;
+import dev.lakestream.jobs.gold.GoldTopicHistory;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -359,6 +361,33 @@ public final class LocalStack implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * Reads the gold topic from the start, record by record, as a consumer does: versions strictly
+     * grow per key, no key twice in one transaction, and Snowflake's MERGE rule ends at the latest
+     * state for 200 random batch splits. Prints the result; true when all hold.
+     */
+    private boolean topicHoldsItsContract() {
+        List<GoldTopicHistory.Entry> history =
+                GoldTopicHistory.read(kafka.bootstrapServers(), GOLD_TOPIC);
+        List<String> violations = GoldTopicHistory.violations(history);
+        List<String> wrong = GoldTopicHistory.keysWrongUnderMerge(history, 200, 1);
+        long keys = history.stream().map(GoldTopicHistory.Entry::key).distinct().count();
+        out.println(
+                "gold topic read from the start: "
+                        + history.size()
+                        + " records for "
+                        + keys
+                        + " keys; "
+                        + violations.size()
+                        + " breaches of the record contract; Snowflake's MERGE rule over 200"
+                        + " random batch splits: "
+                        + wrong.size()
+                        + " keys wrong");
+        violations.stream().limit(10).forEach(v -> out.println("  " + v));
+        wrong.stream().limit(10).forEach(w -> out.println("  wrong under MERGE: " + w));
+        return violations.isEmpty() && wrong.isEmpty();
+    }
+
     int verifyOnly() throws Exception {
         startServices();
         IngestionConfig config = IngestionConfig.fromMap(jobSettings());
@@ -416,6 +445,7 @@ public final class LocalStack implements AutoCloseable {
                 }
                 out.println("gold on Kafka differs from PostgreSQL for " + differing + " keys");
             }
+            equal &= topicHoldsItsContract();
         }
         return equal;
     }

@@ -22,7 +22,8 @@ import org.apache.flink.util.Collector;
  * Either side may come first: visitors of a day without orders wait in state, and a late counter
  * file re-publishes the day's row. A day's row exists only while it has orders (as before): a store
  * with visitors and no order has no row. The version of what leaves is the metrics' version plus
- * the highest foot-traffic sequence folded in, so it grows whenever either side changes.
+ * the foot-traffic part ({@link SourceProgress}: the highest sequence plus the number of counts
+ * folded in), so it grows with every input of either side.
  */
 public class DailyVisitors
         extends KeyedCoProcessFunction<String, SalesDailyMetrics, VisitorCount, SalesDailyMetrics> {
@@ -32,6 +33,7 @@ public class DailyVisitors
     private transient ValueState<SalesDailyMetrics> latest;
     private transient ValueState<Long> visitors;
     private transient ValueState<Long> visitorsVersion;
+    private transient ValueState<Long> visitorInputs;
 
     @Override
     public void open(OpenContext openContext) {
@@ -42,6 +44,9 @@ public class DailyVisitors
         visitorsVersion =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("visitors-version", Types.LONG));
+        visitorInputs =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("visitors-inputs", Types.LONG));
     }
 
     @Override
@@ -60,8 +65,10 @@ public class DailyVisitors
             throws Exception {
         Long current = visitors.value();
         visitors.update((current == null ? 0L : current) + v.delta);
-        Long version = visitorsVersion.value();
-        visitorsVersion.update(Math.max(version == null ? 0L : version, v.sequence));
+        SourceProgress progress = SourceProgress.of(visitorsVersion.value(), visitorInputs.value());
+        progress.fold(v.sequence);
+        visitorsVersion.update(progress.highestPosition());
+        visitorInputs.update(progress.inputs());
         SalesDailyMetrics m = latest.value();
         if (m != null) {
             out.collect(
@@ -75,10 +82,13 @@ public class DailyVisitors
     private SalesDailyMetrics enriched(SalesDailyMetrics m, String updatedAt) throws Exception {
         SalesDailyMetrics e = m.copy();
         Long count = visitors.value();
-        Long version = visitorsVersion.value();
         e.visitors = e.deleted ? null : count;
         e.conversionRate = e.deleted ? null : conversionRate(m.orderCount, count);
-        e.version = m.version + (version == null ? 0L : version);
+        e.version =
+                SourceProgress.plus(
+                        m.version,
+                        SourceProgress.of(visitorsVersion.value(), visitorInputs.value())
+                                .versionPart());
         e.updatedAt = updatedAt;
         return e;
     }

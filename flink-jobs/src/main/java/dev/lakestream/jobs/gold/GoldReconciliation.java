@@ -132,28 +132,42 @@ public final class GoldReconciliation {
     public static Map<String, String> fromKafka(String bootstrap, String topic) {
         Map<String, String> rows = new TreeMap<>();
         for (Map.Entry<String, JsonNode> e : GoldTopicReader.current(bootstrap, topic).entrySet()) {
-            JsonNode v = e.getValue();
-            rows.put(
-                    e.getKey(),
-                    canonical(
-                            v.get("currency").asText(),
-                            v.get("order_count").asLong(),
-                            v.get("cancelled_order_count").asLong(),
-                            v.get("items_sold").asLong(),
-                            v.get("gross_revenue").decimalValue().toPlainString(),
-                            v.get("discounts").decimalValue().toPlainString(),
-                            v.get("net_revenue").decimalValue().toPlainString(),
-                            v.get("avg_order_value").isNull()
-                                    ? "null"
-                                    : v.get("avg_order_value").decimalValue().toPlainString(),
-                            v.get("distinct_customers").asLong(),
-                            decimal(v, "net_revenue_reporting"),
-                            v.path("visitors").isMissingNode() || v.get("visitors").isNull()
-                                    ? "null"
-                                    : Long.toString(v.get("visitors").asLong()),
-                            decimal(v, "conversion_rate")));
+            rows.put(e.getKey(), canonical(e.getValue()));
         }
         return rows;
+    }
+
+    /** Live rows a consumer holds (delete markers mean absent), as canonical text per key. */
+    public static Map<String, String> fromRecords(Map<String, GoldTopicHistory.Entry> rows) {
+        Map<String, String> live = new TreeMap<>();
+        rows.forEach(
+                (key, e) -> {
+                    if (!e.deleted()) {
+                        live.put(key, canonical(e.value()));
+                    }
+                });
+        return live;
+    }
+
+    /** One gold value of the topic as canonical text. */
+    static String canonical(JsonNode v) {
+        return canonical(
+                v.get("currency").asText(),
+                v.get("order_count").asLong(),
+                v.get("cancelled_order_count").asLong(),
+                v.get("items_sold").asLong(),
+                v.get("gross_revenue").decimalValue().toPlainString(),
+                v.get("discounts").decimalValue().toPlainString(),
+                v.get("net_revenue").decimalValue().toPlainString(),
+                v.get("avg_order_value").isNull()
+                        ? "null"
+                        : v.get("avg_order_value").decimalValue().toPlainString(),
+                v.get("distinct_customers").asLong(),
+                decimal(v, "net_revenue_reporting"),
+                v.path("visitors").isMissingNode() || v.get("visitors").isNull()
+                        ? "null"
+                        : Long.toString(v.get("visitors").asLong()),
+                decimal(v, "conversion_rate"));
     }
 
     private static String canonical(

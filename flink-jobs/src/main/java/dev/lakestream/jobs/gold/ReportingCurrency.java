@@ -30,8 +30,9 @@ import org.apache.flink.util.Collector;
  * {@code exchange_rate} then shows its inverse at 8 decimals. Amounts are rounded half-up to cents.
  * A store already in the reporting currency converts at 1.
  *
- * <p>The version of what leaves is the incoming version plus the highest rate sequence seen for the
- * key, so a rate correction publishes a higher version.
+ * <p>The version of what leaves is the incoming version plus the rates' part ({@link
+ * SourceProgress}: the highest rate sequence plus the number of rates folded in for the key), so a
+ * rate correction publishes a higher version.
  */
 public class ReportingCurrency
         extends KeyedCoProcessFunction<String, SalesDailyMetrics, RateUpdate, SalesDailyMetrics> {
@@ -42,6 +43,7 @@ public class ReportingCurrency
     private transient ValueState<BigDecimal> direct;
     private transient ValueState<BigDecimal> inverse;
     private transient ValueState<Long> rateVersion;
+    private transient ValueState<Long> rateInputs;
     private transient MapState<Long, SalesDailyMetrics> stores;
 
     public ReportingCurrency(String reportingCurrency) {
@@ -61,6 +63,8 @@ public class ReportingCurrency
         rateVersion =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("rate-version", Types.LONG));
+        rateInputs =
+                getRuntimeContext().getState(new ValueStateDescriptor<>("rate-inputs", Types.LONG));
         stores =
                 getRuntimeContext()
                         .getMapState(
@@ -83,8 +87,10 @@ public class ReportingCurrency
     public void processElement2(RateUpdate rate, Context ctx, Collector<SalesDailyMetrics> out)
             throws Exception {
         (rate.inverse ? inverse : direct).update(rate.rate);
-        Long version = rateVersion.value();
-        rateVersion.update(Math.max(version == null ? 0L : version, rate.sequence));
+        SourceProgress progress = SourceProgress.of(rateVersion.value(), rateInputs.value());
+        progress.fold(rate.sequence);
+        rateVersion.update(progress.highestPosition());
+        rateInputs.update(progress.inputs());
         String now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()).toString();
         for (Map.Entry<Long, SalesDailyMetrics> store : stores.entries()) {
             out.collect(converted(store.getValue(), now));
@@ -93,8 +99,10 @@ public class ReportingCurrency
 
     private SalesDailyMetrics converted(SalesDailyMetrics m, String updatedAt) throws Exception {
         SalesDailyMetrics c = m.copy();
-        Long version = rateVersion.value();
-        c.version = m.version + (version == null ? 0L : version);
+        c.version =
+                SourceProgress.plus(
+                        m.version,
+                        SourceProgress.of(rateVersion.value(), rateInputs.value()).versionPart());
         c.updatedAt = updatedAt;
         if (c.deleted) {
             return c;

@@ -3,6 +3,7 @@ package dev.lakestream.jobs.transformation;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.jobs.gold.DailyMetricsAggregator;
 import dev.lakestream.jobs.gold.DailyVisitors;
+import dev.lakestream.jobs.gold.FinalStatePerCheckpoint;
 import dev.lakestream.jobs.gold.GoldRows;
 import dev.lakestream.jobs.gold.LocalSaleDate;
 import dev.lakestream.jobs.gold.LocalVisitDate;
@@ -37,6 +38,8 @@ import org.apache.iceberg.flink.sink.FlinkSink;
  *  exchange_rates --(pairs with the reporting currency)--+         (visitors, conversion rate)
  *      --keyBy(date, store currency)---------------------+--> [gold-reporting-currency]
  *                                      (net revenue converted at the sale date's rate)
+ *      --keyBy(sale_date, store_id)--> [gold-final-state-per-checkpoint]
+ *                                      (one final state per key per checkpoint)
  *                                                              +--> Kafka (exactly once)
  *                                                              +--> gold.sales_daily_metrics
  * </pre>
@@ -101,7 +104,13 @@ public final class GoldTopology {
                 .connect(rates.keyBy(RateUpdate::groupKey, Types.STRING))
                 .process(new ReportingCurrency(reportingCurrency), SalesDailyMetrics.TYPE)
                 .uid(TransformationOperatorIds.REPORTING_CURRENCY)
-                .name("net revenue in " + reportingCurrency);
+                .name("net revenue in " + reportingCurrency)
+                .keyBy(SalesDailyMetrics::groupKey, Types.STRING)
+                .transform(
+                        "one final state per key per checkpoint",
+                        SalesDailyMetrics.TYPE,
+                        new FinalStatePerCheckpoint())
+                .uid(TransformationOperatorIds.FINAL_STATE_PER_CHECKPOINT);
     }
 
     static long storeId(RowChange change) {

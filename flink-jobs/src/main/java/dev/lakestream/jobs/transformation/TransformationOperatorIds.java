@@ -30,6 +30,7 @@ public final class TransformationOperatorIds {
     public static final String LOCAL_VISIT_DATE = "gold-local-visit-date";
     public static final String DAILY_VISITORS = "gold-daily-visitors";
     public static final String REPORTING_CURRENCY = "gold-reporting-currency";
+    public static final String FINAL_STATE_PER_CHECKPOINT = "gold-final-state-per-checkpoint";
     public static final String GOLD_KAFKA_SINK = "gold-kafka-sink";
     public static final String GOLD_ICEBERG_SINK = "gold-iceberg-sink";
 }

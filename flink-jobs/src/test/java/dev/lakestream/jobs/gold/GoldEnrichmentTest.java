@@ -111,7 +111,7 @@ class GoldEnrichmentTest {
         SalesDailyMetrics first = h.extractOutputValues().get(0);
         assertThat(first.visitors).isEqualTo(120L);
         assertThat(first.conversionRate).isEqualTo(new BigDecimal("0.0500"));
-        assertThat(first.version).isEqualTo(1_050);
+        assertThat(first.version).as("50 + sequence 1000 + 1 count").isEqualTo(1_051);
 
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
         h.close();
@@ -128,7 +128,9 @@ class GoldEnrichmentTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).visitors).isEqualTo(150L);
         assertThat(out.get(0).conversionRate).isEqualTo(new BigDecimal("0.0400"));
-        assertThat(out.get(0).version).as("grows with the counter's sequence").isEqualTo(2_050);
+        assertThat(out.get(0).version)
+                .as("grows with the counter's sequence and count")
+                .isEqualTo(2_052);
         restored.close();
     }
 
@@ -188,7 +190,7 @@ class GoldEnrichmentTest {
         List<SalesDailyMetrics> out = restored.extractOutputValues();
         assertThat(out)
                 .extracting(m -> m.storeId + " " + m.netRevenueReporting + " v" + m.version)
-                .containsExactlyInAnyOrder("3 100.00 v510", "5 20.00 v511");
+                .containsExactlyInAnyOrder("3 100.00 v511", "5 20.00 v512");
         assertThat(out.get(0).exchangeRate).isEqualTo(new BigDecimal("0.91996320"));
 
         // a correction, now as a multiplier, wins over nothing: direct rates come first
@@ -198,7 +200,7 @@ class GoldEnrichmentTest {
         List<SalesDailyMetrics> corrected = restored.extractOutputValues().subList(2, 4);
         assertThat(corrected)
                 .extracting(m -> m.storeId + " " + m.netRevenueReporting + " v" + m.version)
-                .containsExactlyInAnyOrder("3 100.00 v610", "5 20.00 v611");
+                .containsExactlyInAnyOrder("3 100.00 v612", "5 20.00 v613");
         restored.close();
     }
 

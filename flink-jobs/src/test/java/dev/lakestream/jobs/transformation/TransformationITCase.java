@@ -8,6 +8,7 @@ import dev.lakestream.catalog.S3Access;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.jobs.gold.GoldReconciliation;
+import dev.lakestream.jobs.gold.GoldTopicHistory;
 import dev.lakestream.jobs.gold.GoldTopicReader;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
@@ -115,6 +116,7 @@ class TransformationITCase {
         }
 
         awaitGoldEqualsPostgres(db, topic, pipeline);
+        assertConsumersSeeTheContract(db, topic, pipeline.transform());
         try (Connection c = stack.postgres.connect(db)) {
             Catalog catalog = stack.catalog(ingestion);
             Table rejects = catalog.loadTable(QuarantineTables.silverRejects().identifier());
@@ -222,6 +224,63 @@ class TransformationITCase {
         }
     }
 
+    /**
+     * The topic as its consumers read it, record by record (the contract at the edge): per key,
+     * versions strictly grow and no key appears twice in one Kafka transaction (so at most once per
+     * checkpoint, and never more often than checkpoints completed); the latest record per key
+     * equals the SQL oracle; and a consumer applying Snowflake's MERGE rule (highest version per
+     * batch, stored row replaced only by a higher version) ends at that same state for 200 seeded
+     * random batch splits, half of them replayed from the start once more.
+     */
+    private static void assertConsumersSeeTheContract(String db, String topic, JobID transform)
+            throws Exception {
+        List<GoldTopicHistory.Entry> history =
+                GoldTopicHistory.read(kafka.bootstrapServers(), topic);
+        assertThat(GoldTopicHistory.violations(history))
+                .as("record contract of %d records", history.size())
+                .isEmpty();
+        Map<String, Long> perKey = new HashMap<>();
+        history.forEach(e -> perKey.merge(e.key(), 1L, Long::sum));
+        long checkpoints = completedCheckpoints(transform);
+        assertThat(perKey.values())
+                .as("records per key at most the %d checkpoints completed", checkpoints)
+                .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(checkpoints));
+        Map<String, String> expected;
+        try (Connection c = stack.postgres.connect(db)) {
+            expected = GoldReconciliation.fromPostgres(c, "EUR");
+        }
+        assertThat(GoldReconciliation.fromRecords(GoldTopicHistory.latest(history)))
+                .isEqualTo(expected);
+        assertThat(GoldTopicHistory.keysWrongUnderMerge(history, 200, 1_000))
+                .as("keys a MERGE consumer ends wrong at")
+                .isEmpty();
+        System.out.printf(
+                "gold topic %s: %d records for %d keys, at most %d per key, %d checkpoints%n",
+                topic,
+                history.size(),
+                perKey.size(),
+                perKey.values().stream().mapToLong(Long::longValue).max().orElse(0),
+                checkpoints);
+    }
+
+    /** Checkpoints the job completed so far, from Flink's REST API. */
+    private static long completedCheckpoints(JobID job) throws Exception {
+        java.net.http.HttpResponse<String> response =
+                java.net.http.HttpClient.newHttpClient()
+                        .send(
+                                java.net.http.HttpRequest.newBuilder(
+                                                stack.flink
+                                                        .restAddress()
+                                                        .resolve("/jobs/" + job + "/checkpoints"))
+                                        .build(),
+                                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(response.body())
+                .path("counts")
+                .path("completed")
+                .asLong();
+    }
+
     @Test
     void goldStaysExactWhenBothJobsFailMidStream() throws Exception {
         String db = "shop_gold_failover";
@@ -268,6 +327,7 @@ class TransformationITCase {
         assertThat(shop.get()).isEqualTo(900L);
 
         awaitGoldEqualsPostgres(db, topic, pipeline);
+        assertConsumersSeeTheContract(db, topic, pipeline.transform());
         Table rejects =
                 stack.catalog(pipeline.ingestion())
                         .loadTable(QuarantineTables.silverRejects().identifier());
@@ -420,6 +480,7 @@ class TransformationITCase {
             JobID resumed = startIngestion(db, feeds, checkpoint);
             Pipeline again = new Pipeline(pipeline.ingestion(), resumed, pipeline.transform());
             awaitGoldEqualsPostgres(db, topic, again);
+            assertConsumersSeeTheContract(db, topic, again.transform());
             assertThat(goldNetInReportingCurrency(topic, lateDate, lateCurrency, db))
                     .as("the late rate converted the sales it arrived after")
                     .doesNotContain("null");
