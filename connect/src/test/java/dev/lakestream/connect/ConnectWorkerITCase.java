@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakestream.connect.config.ConnectorDefinition;
-import dev.lakestream.connect.replay.ChannelTokenReset;
 import dev.lakestream.connect.replay.ReplayPlan;
 import dev.lakestream.connect.replay.ReplayPlanner;
+import dev.lakestream.connect.replay.ReplayRefusedException;
 import dev.lakestream.connect.replay.ReplayTarget;
 import dev.lakestream.connect.replay.Replayer;
 import dev.lakestream.connect.rest.ConnectRestClient;
@@ -325,6 +325,7 @@ class ConnectWorkerITCase {
                 .contains("Replay plan for connector " + FILE_SINK)
                 .contains(TOPIC + "-0 -> 0")
                 .contains("no Snowflake channels to reset")
+                .doesNotContain("log in to Snowflake")
                 .contains("dry run: nothing changed");
         assertThat(rest.status(FILE_SINK).orElseThrow().path("connector").path("state").asText())
                 .isEqualTo("RUNNING");
@@ -391,69 +392,219 @@ class ConnectWorkerITCase {
                 .isEqualTo("RUNNING");
     }
 
+    // --- the Snowflake channel checks, with Snowflake stood in for (see SnowflakeChannelsDouble)
+    // --
+
+    /** The file sink's topic as the Snowflake sink names its channel (upper-case in Snowflake). */
+    static final String CHANNEL = (TOPIC + "_0").toUpperCase(java.util.Locale.ROOT);
+
+    static final String LANDING = "LANDING";
+
     @Test
     @Order(25)
-    void channelTokensAreResetWhileTheConnectorIsStoppedAndItsOffsetsAlreadyMoved()
+    void channelTokensAreCheckedFirstThenResetWhileTheConnectorIsStoppedAndItsOffsetsMoved()
             throws IOException {
-        ReplayPlan plan;
-        try (Admin admin = admin()) {
-            plan =
-                    new ReplayPlanner(admin, rest)
-                            .plan(FILE_SINK, ReplayTarget.offsets(TOPIC + ":0=4"));
-        }
-        ReplayPlan withChannel =
-                withChannelReset(plan, new ReplayPlan.ChannelReset("LANDING", TOPIC, 0, 3));
-        List<String> seenAtReset = new ArrayList<>();
-        ChannelTokenReset recording =
-                reset -> {
-                    seenAtReset.add(
-                            rest.status(FILE_SINK)
-                                    .orElseThrow()
-                                    .path("connector")
-                                    .path("state")
-                                    .asText());
-                    seenAtReset.add(rest.offsets(FILE_SINK).toString());
-                    return 1;
-                };
+        ReplayPlan plan = channelPlan(ReplayTarget.offsets(TOPIC + ":0=4"));
+        List<String> seen = new ArrayList<>();
+        SnowflakeChannelsDouble snowflake =
+                new SnowflakeChannelsDouble()
+                        .channel(LANDING, CHANNEL, "9")
+                        .beforeEachCall(
+                                call ->
+                                        seen.add(
+                                                call
+                                                        + " while "
+                                                        + state()
+                                                        + " "
+                                                        + rest.offsets(FILE_SINK)));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
 
         boolean running =
-                new Replayer(rest, recording, new PrintStream(new ByteArrayOutputStream()))
-                        .execute(withChannel, Duration.ofSeconds(60));
+                new Replayer(rest, snowflake, new PrintStream(console))
+                        .execute(plan, Duration.ofSeconds(60), false);
 
-        assertThat(running).isTrue();
-        assertThat(seenAtReset.get(0)).isEqualTo("STOPPED");
-        assertThat(seenAtReset.get(1)).contains("\"kafka_offset\":4");
+        assertThat(running).as(console.toString()).isTrue();
+        assertThat(snowflake.token(LANDING, CHANNEL)).isEqualTo("3");
+        // listed before the stop, listed again, set and read back while stopped with the offsets
+        // already moved
+        assertThat(snowflake.calls())
+                .containsExactly(
+                        "list " + LANDING,
+                        "list " + LANDING,
+                        "set " + LANDING + " " + CHANNEL + " 3",
+                        "list " + LANDING);
+        assertThat(seen.get(0)).startsWith("list " + LANDING + " while RUNNING");
+        assertThat(seen.subList(1, 4))
+                .allSatisfy(
+                        call ->
+                                assertThat(call)
+                                        .contains("while STOPPED")
+                                        .contains("\"kafka_offset\":4"));
+        assertThat(console.toString())
+                .contains("0. checking Snowflake before the connector is touched")
+                .contains(TOPIC + "-0: channel " + CHANNEL + " of LANDING at token 9 -> 3")
+                .contains(TOPIC + "-0: 1 channel(s) of LANDING set to token 3");
         await().atMost(Duration.ofSeconds(60)).until(() -> sinkLines().size() == 16);
         assertThat(sinkLines().get(15)).isEqualTo(sinkLines().get(4));
     }
 
     @Test
     @Order(26)
-    void aFailedChannelResetLeavesTheConnectorStopped() {
-        ReplayPlan plan;
-        try (Admin admin = admin()) {
-            plan = new ReplayPlanner(admin, rest).plan(FILE_SINK, new ReplayTarget.Earliest());
-        }
-        ReplayPlan withChannel =
-                withChannelReset(plan, new ReplayPlan.ChannelReset("LANDING", TOPIC, 0, -1));
+    void aPartitionWithoutAChannelIsRefusedAndTheConnectorKeepsRunning() {
+        awaitCommittedOffset(10);
+        SnowflakeChannelsDouble snowflake =
+                new SnowflakeChannelsDouble()
+                        // another partition's channel, and another connector's older-format one
+                        .channel(LANDING, (TOPIC + "_1").toUpperCase(java.util.Locale.ROOT), "9")
+                        .channel(LANDING, "OTHER-SINK_" + CHANNEL, "9");
         Replayer replayer =
-                new Replayer(
-                        rest,
-                        reset -> {
-                            throw new IllegalStateException("Snowflake refused the channel reset");
-                        },
-                        new PrintStream(new ByteArrayOutputStream()));
+                new Replayer(rest, snowflake, new PrintStream(new ByteArrayOutputStream()));
+        ReplayPlan plan = channelPlan(new ReplayTarget.Earliest());
 
-        assertThatThrownBy(() -> replayer.execute(withChannel, Duration.ofSeconds(60)))
-                .hasMessageContaining("Snowflake refused");
-        assertThat(rest.status(FILE_SINK).orElseThrow().path("connector").path("state").asText())
-                .isEqualTo("STOPPED");
+        assertThatThrownBy(() -> replayer.execute(plan, Duration.ofSeconds(60), true))
+                .isInstanceOf(ReplayRefusedException.class)
+                .hasMessageContaining(TOPIC + "-0: no channel of LANDING carries it")
+                .hasMessageContaining(
+                        "looked for " + TOPIC + "_0 or " + FILE_SINK + "_" + TOPIC + "_0")
+                .hasMessageContaining("Check snowflake.topic2table.map")
+                .hasMessageEndingWith("Nothing was changed: " + FILE_SINK + " still runs.");
+        assertThat(snowflake.calls()).containsExactly("list " + LANDING);
+        assertThat(state()).isEqualTo("RUNNING");
+        assertThat(rest.offsets(FILE_SINK).toString()).contains("\"kafka_offset\":10");
+    }
+
+    @Test
+    @Order(27)
+    void aRefusedSnowflakeLoginFailsBeforeTheConnectorIsTouched() {
+        SnowflakeChannelsDouble snowflake =
+                new SnowflakeChannelsDouble().channel(LANDING, CHANNEL, "9").refuseLogin();
+        Replayer replayer =
+                new Replayer(rest, snowflake, new PrintStream(new ByteArrayOutputStream()));
+        ReplayPlan plan = channelPlan(new ReplayTarget.Earliest());
+
+        assertThatThrownBy(() -> replayer.execute(plan, Duration.ofSeconds(60), false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Snowflake login failed")
+                .hasMessageEndingWith("Nothing was changed: " + FILE_SINK + " still runs.");
+        assertThat(state()).isEqualTo("RUNNING");
+        assertThat(snowflake.token(LANDING, CHANNEL)).isEqualTo("9");
+    }
+
+    @Test
+    @Order(28)
+    void aTargetBeyondTheChannelTokenIsRefusedUnlessForced() throws IOException {
+        awaitCommittedOffset(10);
+        int delivered = sinkLines().size();
+        SnowflakeChannelsDouble snowflake =
+                new SnowflakeChannelsDouble().channel(LANDING, CHANNEL, "1");
+        ReplayPlan plan = channelPlan(ReplayTarget.offsets(TOPIC + ":0=4"));
+        Replayer replayer =
+                new Replayer(rest, snowflake, new PrintStream(new ByteArrayOutputStream()));
+
+        assertThatThrownBy(() -> replayer.execute(plan, Duration.ofSeconds(60), false))
+                .isInstanceOf(ReplayRefusedException.class)
+                .hasMessageContaining(
+                        TOPIC
+                                + "-0: the target token 3 (replay from offset 4) is beyond the"
+                                + " current token 1 of channel "
+                                + CHANNEL
+                                + " of LANDING: offsets 2..3 never reached Snowflake")
+                .hasMessageContaining("give --force");
+        assertThat(state()).isEqualTo("RUNNING");
+        assertThat(snowflake.token(LANDING, CHANNEL)).isEqualTo("1");
+        assertThat(rest.offsets(FILE_SINK).toString()).contains("\"kafka_offset\":10");
+
+        assertThat(replayer.execute(plan, Duration.ofSeconds(60), true)).isTrue();
+        assertThat(snowflake.token(LANDING, CHANNEL)).isEqualTo("3");
+        await().atMost(Duration.ofSeconds(60)).until(() -> sinkLines().size() == delivered + 1);
+        assertThat(sinkLines().get(delivered)).isEqualTo(sinkLines().get(4));
+    }
+
+    @Test
+    @Order(29)
+    void aResetThatSetsNoChannelLeavesTheConnectorStoppedAndAReplayAgainCompletesIt() {
+        awaitCommittedOffset(10);
+        ReplayPlan plan = channelPlan(new ReplayTarget.Earliest());
+
+        // the channel is there when checked, and gone once the connector has stopped
+        SnowflakeChannelsDouble gone = new SnowflakeChannelsDouble().channel(LANDING, CHANNEL, "9");
+        gone.beforeEachCall(
+                call -> {
+                    if (gone.calls().size() == 1) {
+                        gone.drop(LANDING, CHANNEL);
+                    }
+                });
+        assertThatThrownBy(
+                        () ->
+                                new Replayer(
+                                                rest,
+                                                gone,
+                                                new PrintStream(new ByteArrayOutputStream()))
+                                        .execute(plan, Duration.ofSeconds(60), false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(TOPIC + "-0: no channel of LANDING carries it")
+                .hasMessageEndingWith(
+                        FILE_SINK
+                                + " stays STOPPED with its sink offsets moved: fix this and run the"
+                                + " same replay again.");
+        assertThat(state()).isEqualTo("STOPPED");
+
+        // Snowflake accepts the update but the token stays: read back, it stops the replay too
+        SnowflakeChannelsDouble ignoring =
+                new SnowflakeChannelsDouble().channel(LANDING, CHANNEL, "9").ignoreUpdates();
+        assertThatThrownBy(
+                        () ->
+                                new Replayer(
+                                                rest,
+                                                ignoring,
+                                                new PrintStream(new ByteArrayOutputStream()))
+                                        .execute(plan, Duration.ofSeconds(60), false))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(
+                        "channel "
+                                + CHANNEL
+                                + " of LANDING reports offset token 9 after it was set to -1, so "
+                                + TOPIC
+                                + "-0 would not be replayed")
+                .hasMessageContaining(FILE_SINK + " stays STOPPED");
+        assertThat(state()).isEqualTo("STOPPED");
 
         // running a replay again completes it
-        ConnectTestStack.Cli again = cli("replay", FILE_SINK, "--to-offsets", TOPIC + ":0=10");
-        assertThat(again.exit()).as(again.out() + again.err()).isZero();
-        assertThat(rest.status(FILE_SINK).orElseThrow().path("connector").path("state").asText())
-                .isEqualTo("RUNNING");
+        SnowflakeChannelsDouble fixed =
+                new SnowflakeChannelsDouble().channel(LANDING, CHANNEL, "9");
+        assertThat(
+                        new Replayer(rest, fixed, new PrintStream(new ByteArrayOutputStream()))
+                                .execute(
+                                        channelPlan(ReplayTarget.offsets(TOPIC + ":0=10")),
+                                        Duration.ofSeconds(60),
+                                        false))
+                .isTrue();
+        assertThat(fixed.token(LANDING, CHANNEL)).isEqualTo("9");
+        assertThat(state()).isEqualTo("RUNNING");
+    }
+
+    /** The file sink's plan for {@code target} with the channel reset a Snowflake sink's has. */
+    static ReplayPlan channelPlan(ReplayTarget target) {
+        ReplayPlan plan;
+        try (Admin admin = admin()) {
+            plan = new ReplayPlanner(admin, rest).plan(FILE_SINK, target);
+        }
+        long first = plan.offsets().get(TOPIC).get(0);
+        return withChannelReset(plan, new ReplayPlan.ChannelReset(LANDING, TOPIC, 0, first - 1, 0));
+    }
+
+    static String state() {
+        return rest.status(FILE_SINK).orElseThrow().path("connector").path("state").asText();
+    }
+
+    /** Waits until the sink has committed {@code offset}: the consumer is at the topic's end. */
+    static void awaitCommittedOffset(long offset) {
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () ->
+                                rest.offsets(FILE_SINK)
+                                        .toString()
+                                        .contains("\"kafka_offset\":" + offset));
     }
 
     /** The file sink's plan as if it were a Snowflake sink's, with one channel to reset. */
@@ -530,13 +681,14 @@ class ConnectWorkerITCase {
         }
 
         assertThat(plan.describe())
+                .contains("0. before the connector is touched: log in to Snowflake")
                 .contains(GOLD_TOPIC + "-0 -> 0")
                 .contains(
                         "SALES_DAILY_METRICS_LANDING channel of " + GOLD_TOPIC + "-0 -> token -1");
         assertThat(plan.channelResets())
                 .containsExactly(
                         new ReplayPlan.ChannelReset(
-                                "SALES_DAILY_METRICS_LANDING", GOLD_TOPIC, 0, -1));
+                                "SALES_DAILY_METRICS_LANDING", GOLD_TOPIC, 0, -1, 0));
     }
 
     // --- helpers -----------------------------------------------------------------------------

@@ -81,19 +81,40 @@ class SnowflakeSettingsTest {
     }
 
     @Test
-    void channelsOfBothNamingFormatsAreRecognised() {
+    void channelsOfBothNamingFormatsAreRecognisedByTheirExactName() {
         String topic = "lakestream.gold.sales_daily_metrics";
-        assertThat(ChannelOffsetTokens.carries("LAKESTREAM.GOLD.SALES_DAILY_METRICS_0", topic, 0))
+        String connector = "lakestream-snowflake-sink";
+        assertThat(ChannelOffsetTokens.channelNames(connector, topic, 0))
+                .containsExactly(
+                        "lakestream.gold.sales_daily_metrics_0",
+                        "lakestream-snowflake-sink_lakestream.gold.sales_daily_metrics_0");
+        assertThat(
+                        ChannelOffsetTokens.carries(
+                                "LAKESTREAM.GOLD.SALES_DAILY_METRICS_0", connector, topic, 0))
                 .isTrue();
         assertThat(
                         ChannelOffsetTokens.carries(
-                                "LAKESTREAM_SNOWFLAKE_SINK_LAKESTREAM.GOLD.SALES_DAILY_METRICS_0",
+                                "LAKESTREAM-SNOWFLAKE-SINK_LAKESTREAM.GOLD.SALES_DAILY_METRICS_0",
+                                connector,
                                 topic,
                                 0))
                 .isTrue();
-        assertThat(ChannelOffsetTokens.carries("LAKESTREAM.GOLD.SALES_DAILY_METRICS_10", topic, 0))
+        assertThat(
+                        ChannelOffsetTokens.carries(
+                                "LAKESTREAM.GOLD.SALES_DAILY_METRICS_10", connector, topic, 0))
                 .isFalse();
-        assertThat(ChannelOffsetTokens.carries("LAKESTREAM.GOLD.SALES_DAILY_METRICS_1", topic, 0))
+        assertThat(
+                        ChannelOffsetTokens.carries(
+                                "LAKESTREAM.GOLD.SALES_DAILY_METRICS_1", connector, topic, 0))
                 .isFalse();
+        // another connector's channel, and topic a_b's channel, are not topic b's
+        assertThat(
+                        ChannelOffsetTokens.carries(
+                                "OTHER-SINK_LAKESTREAM.GOLD.SALES_DAILY_METRICS_0",
+                                connector,
+                                topic,
+                                0))
+                .isFalse();
+        assertThat(ChannelOffsetTokens.carries("A_B_0", connector, "b", 0)).isFalse();
     }
 }

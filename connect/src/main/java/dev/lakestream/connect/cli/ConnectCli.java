@@ -8,11 +8,13 @@ import dev.lakestream.connect.deploy.ConnectorStates;
 import dev.lakestream.connect.replay.ChannelTokenReset;
 import dev.lakestream.connect.replay.ReplayPlan;
 import dev.lakestream.connect.replay.ReplayPlanner;
+import dev.lakestream.connect.replay.ReplayRefusedException;
 import dev.lakestream.connect.replay.ReplayTarget;
 import dev.lakestream.connect.replay.Replayer;
 import dev.lakestream.connect.replay.SnowflakeChannelTokenReset;
 import dev.lakestream.connect.rest.ConnectRestClient;
 import dev.lakestream.connect.rest.ConnectRestException;
+import dev.lakestream.snowflake.channel.ChannelOffsetTokens;
 import dev.lakestream.snowflake.connection.SettingsException;
 import dev.lakestream.snowflake.connection.SnowflakeSettings;
 import java.io.PrintStream;
@@ -33,7 +35,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /**
  * {@code deploy}, {@code status} and {@code replay} of Kafka Connect connectors through the Connect
  * REST API. Exit codes: 0 ok, 1 failure (a connector does not run, Connect or Snowflake refused a
- * step), 2 bad usage or configuration.
+ * step), 2 bad usage or configuration, or a replay its checks refused.
  */
 public final class ConnectCli {
 
@@ -50,9 +52,14 @@ public final class ConnectCli {
                     "      state of the connector and its tasks, its configuration (secrets",
                     "      masked) and its committed offsets",
                     "  replay NAME (--to-earliest | --to-timestamp INSTANT | --to-offsets T:P=O[,...])",
-                    "         [--dry-run] [--timeout 120s] [--bootstrap-servers HOST:PORT]",
+                    "         [--dry-run] [--force] [--timeout 120s] [--bootstrap-servers HOST:PORT]",
                     "      stop the connector, move its sink offsets, reset the Snowflake channel",
-                    "      offset tokens (Snowflake sink), resume; --dry-run prints the plan only",
+                    "      offset tokens (Snowflake sink), resume; --dry-run prints the plan only.",
+                    "      Snowflake sink: first logs in and lists the channels, and refuses (exit 2,",
+                    "      connector untouched) if a partition has no channel or a target is beyond",
+                    "      its channel's offset token, which would skip records; --force allows the",
+                    "      latter. A failure after the stop leaves the connector stopped (exit 1):",
+                    "      run the same replay again.",
                     "",
                     "environment:",
                     "  CONNECT_URL              Connect REST API (default http://localhost:8083)",
@@ -100,6 +107,9 @@ public final class ConnectCli {
             if (e instanceof UsageException) {
                 err.print(USAGE);
             }
+            return 2;
+        } catch (ReplayRefusedException e) {
+            err.println("refused: " + e.getMessage());
             return 2;
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
@@ -178,6 +188,7 @@ public final class ConnectCli {
         String name = args.removeFirst();
         ReplayTarget target = null;
         boolean dryRun = false;
+        boolean force = false;
         Duration timeout = Duration.ofSeconds(120);
         String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
         while (!args.isEmpty()) {
@@ -189,6 +200,7 @@ public final class ConnectCli {
                         next = ReplayTarget.timestamp(value(args, "--to-timestamp"));
                 case "--to-offsets" -> next = ReplayTarget.offsets(value(args, "--to-offsets"));
                 case "--dry-run" -> dryRun = true;
+                case "--force" -> force = true;
                 case "--timeout" -> timeout = duration(value(args, "--timeout"));
                 case "--bootstrap-servers" -> bootstrap = value(args, "--bootstrap-servers");
                 default -> throw new UsageException("replay: unknown option " + arg);
@@ -227,17 +239,28 @@ public final class ConnectCli {
         }
         ChannelTokenReset channels;
         if (plan.channelResets().isEmpty()) {
-            channels =
-                    reset -> {
-                        throw new IllegalStateException("no channels to reset");
-                    };
+            channels = NO_CHANNELS;
         } else {
-            // checked before the connector is stopped: a missing variable must not leave it so
+            // read before the connector is stopped: a missing variable must not leave it so
             SnowflakeSettings settings = SnowflakeSettings.fromEnvironment(env);
             channels = new SnowflakeChannelTokenReset(settings);
         }
-        return new Replayer(rest, channels, out).execute(plan, timeout) ? 0 : 1;
+        return new Replayer(rest, channels, out).execute(plan, timeout, force) ? 0 : 1;
     }
+
+    /** A connector other than the Snowflake sink: its plan has no channels, none are asked for. */
+    private static final ChannelTokenReset NO_CHANNELS =
+            new ChannelTokenReset() {
+                @Override
+                public List<ChannelOffsetTokens.Channel> channels(String table) {
+                    throw new IllegalStateException("not a Snowflake sink: no channels");
+                }
+
+                @Override
+                public void setOffsetToken(String table, String channel, long offsetToken) {
+                    throw new IllegalStateException("not a Snowflake sink: no channels");
+                }
+            };
 
     private static String value(Deque<String> args, String option) {
         if (args.isEmpty() || args.peekFirst().startsWith("--")) {

@@ -22,8 +22,12 @@ public record ReplayPlan(
      * The Snowflake channel of one partition and the offset token to give it. The connector resumes
      * a channel from its token + 1 whatever its consumer group says, so the token is set to the
      * offset before the first one to replay ({@code -1}: none committed).
+     *
+     * @param earliestOffset the partition's log start: records below it are gone from Kafka, so a
+     *     target cannot skip them
      */
-    public record ChannelReset(String table, String topic, int partition, long offsetToken) {}
+    public record ChannelReset(
+            String table, String topic, int partition, long offsetToken, long earliestOffset) {}
 
     public Map<String, Map<Integer, Long>> offsetsForPatch() {
         return Map.copyOf(offsets);
@@ -39,6 +43,12 @@ public record ReplayPlan(
                 .append("), target: ")
                 .append(target)
                 .append('\n');
+        if (!channelResets.isEmpty()) {
+            s.append("  0. before the connector is touched: log in to Snowflake, list the channels")
+                    .append(" of each table (SHOW CHANNELS IN TABLE) and refuse if a partition")
+                    .append(" has no channel, or if a target is beyond its channel's offset token")
+                    .append(" (unless --force)\n");
+        }
         s.append("  1. stop the connector (PUT /connectors/")
                 .append(connector)
                 .append("/stop) and wait until STOPPED\n");
@@ -59,8 +69,9 @@ public record ReplayPlan(
         if (channelResets.isEmpty()) {
             s.append("  3. no Snowflake channels to reset (not the Snowflake sink)\n");
         } else {
-            s.append("  3. reset the Snowflake channel offset tokens (")
-                    .append("SYSTEM$SNOWPIPE_STREAMING_UPDATE_CHANNEL_OFFSET_TOKEN):\n");
+            s.append("  3. list the channels again, reset their offset tokens (")
+                    .append("SYSTEM$SNOWPIPE_STREAMING_UPDATE_CHANNEL_OFFSET_TOKEN) and check")
+                    .append(" that Snowflake reports the new tokens:\n");
             for (ChannelReset reset : channelResets) {
                 s.append("       ")
                         .append(reset.table())

@@ -64,7 +64,19 @@ public final class ReplayPlanner {
         for (String topic : topicsValue.split(",")) {
             topics.add(topic.strip());
         }
-        Map<TopicPartition, Long> offsets = resolve(topics, target);
+        Map<String, TopicDescription> descriptions =
+                get(admin.describeTopics(topics).allTopicNames());
+        List<TopicPartition> topicPartitions = new ArrayList<>();
+        descriptions.forEach(
+                (topic, description) ->
+                        description
+                                .partitions()
+                                .forEach(
+                                        p ->
+                                                topicPartitions.add(
+                                                        new TopicPartition(topic, p.partition()))));
+        Map<TopicPartition, Long> earliest = list(topicPartitions, OffsetSpec.earliest());
+        Map<TopicPartition, Long> offsets = resolve(topics, topicPartitions, earliest, target);
 
         SortedMap<String, SortedMap<Integer, Long>> byTopic = new TreeMap<>();
         offsets.forEach(
@@ -83,24 +95,19 @@ public final class ReplayPlanner {
                                                             tables.getOrDefault(topic, topic),
                                                             topic,
                                                             partition,
-                                                            offset - 1))));
+                                                            offset - 1,
+                                                            earliest.get(
+                                                                    new TopicPartition(
+                                                                            topic, partition))))));
         }
         return new ReplayPlan(connector, connectorClass, describe(target), byTopic, channels);
     }
 
-    private Map<TopicPartition, Long> resolve(List<String> topics, ReplayTarget target) {
-        Map<String, TopicDescription> descriptions =
-                get(admin.describeTopics(topics).allTopicNames());
-        List<TopicPartition> partitions = new ArrayList<>();
-        descriptions.forEach(
-                (topic, description) ->
-                        description
-                                .partitions()
-                                .forEach(
-                                        p ->
-                                                partitions.add(
-                                                        new TopicPartition(topic, p.partition()))));
-        Map<TopicPartition, Long> earliest = list(partitions, OffsetSpec.earliest());
+    private Map<TopicPartition, Long> resolve(
+            List<String> topics,
+            List<TopicPartition> partitions,
+            Map<TopicPartition, Long> earliest,
+            ReplayTarget target) {
         Map<TopicPartition, Long> latest = list(partitions, OffsetSpec.latest());
         if (target instanceof ReplayTarget.Earliest) {
             return earliest;

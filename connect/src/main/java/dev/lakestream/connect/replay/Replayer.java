@@ -2,16 +2,21 @@ package dev.lakestream.connect.replay;
 
 import dev.lakestream.connect.deploy.ConnectorStates;
 import dev.lakestream.connect.rest.ConnectRestClient;
+import dev.lakestream.snowflake.channel.ChannelOffsetTokens;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Carries out a {@link ReplayPlan}: stop, move the sink offsets, reset the Snowflake channels,
- * resume.
+ * Carries out a {@link ReplayPlan}: check Snowflake, stop, move the sink offsets, reset the
+ * Snowflake channels, resume.
  *
  * <pre>
- * RUNNING --PUT stop--> STOPPED --PATCH offsets--> consumer group at the plan's offsets
- *                               --channel tokens--> Snowflake resumes from the same offsets
+ * RUNNING --login, SHOW CHANNELS--> refused? connector untouched, still RUNNING
+ *         --PUT stop--> STOPPED --PATCH offsets--> consumer group at the plan's offsets
+ *                               --channel tokens, read back--> Snowflake resumes from the same offsets
  *         &lt;--PUT resume-- (tasks start, the sink re-reads from there)
  * </pre>
  *
@@ -21,12 +26,17 @@ import java.time.Duration;
  * pause: Connect only lets a connector's offsets be changed while it is stopped (KIP-875), and a
  * stopped sink has closed its channels, so the tokens set here are not overwritten.
  *
+ * <p>Why check first: a bad credential, a wrong table or a channel named otherwise than computed
+ * must not leave the connector stopped for nothing, and a reset that sets no channel must never
+ * pass for a replay. So Snowflake is asked before anything changes ({@link ChannelCheck}); after
+ * the stop the channels are listed and checked again, reset, and read back.
+ *
  * <p>Replaying is safe to repeat: records land again in the append-only landing table, and the
  * MERGE into the business table keeps, per key, the highest version, so the business table ends up
  * the same.
  *
- * <p>If a step fails the connector stays stopped and the error says which step: nothing half-runs.
- * Running the same replay again finishes it.
+ * <p>If a step after the stop fails the connector stays stopped and the error says which step and
+ * what to do: nothing half-runs. Running the same replay again finishes it.
  */
 public final class Replayer {
 
@@ -43,10 +53,35 @@ public final class Replayer {
     }
 
     /**
-     * @return true if the connector runs again from the plan's offsets
+     * @param force go ahead even where a target is beyond a channel's offset token
+     * @return true if the connector runs again from the plan's offsets, false if it did not stop or
+     *     does not run again (the console says why)
+     * @throws ReplayRefusedException when the checks refuse the replay; nothing was changed
+     * @throws IllegalStateException when Snowflake cannot be reached before the stop (nothing was
+     *     changed), or a step after the stop fails (the connector stays stopped); the message says
+     *     which
      */
-    public boolean execute(ReplayPlan plan, Duration timeout) {
+    public boolean execute(ReplayPlan plan, Duration timeout, boolean force) {
         String name = plan.connector();
+        if (!plan.channelResets().isEmpty()) {
+            out.println("0. checking Snowflake before the connector is touched");
+            ChannelCheck.Outcome checked;
+            try {
+                checked = check(plan, force);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(
+                        e.getMessage() + ". Nothing was changed: " + name + " still runs.", e);
+            }
+            if (checked.refused()) {
+                throw new ReplayRefusedException(
+                        String.join("\n", checked.refusals())
+                                + "\nNothing was changed: "
+                                + name
+                                + " still runs.");
+            }
+            checked.targets().forEach(t -> out.printf("   %s%n", t.describe()));
+            checked.forced().forEach(f -> out.printf("   %s%n", f));
+        }
         out.printf("1. stopping %s%n", name);
         rest.stop(name);
         ConnectorStates.Outcome stopped = states.awaitStopped(name, timeout);
@@ -61,15 +96,16 @@ public final class Replayer {
             out.println("3. no Snowflake channels to reset");
         } else {
             out.println("3. resetting Snowflake channel offset tokens");
-            for (ReplayPlan.ChannelReset reset : plan.channelResets()) {
-                int updated = channels.reset(reset);
-                out.printf(
-                        "   %s-%d: %d channel(s) of %s set to token %d%n",
-                        reset.topic(),
-                        reset.partition(),
-                        updated,
-                        reset.table(),
-                        reset.offsetToken());
+            try {
+                resetChannels(plan, force);
+            } catch (IllegalStateException | ReplayRefusedException e) {
+                throw new IllegalStateException(
+                        e.getMessage()
+                                + "\n"
+                                + name
+                                + " stays STOPPED with its sink offsets moved: fix this and run"
+                                + " the same replay again.",
+                        e);
             }
         }
         out.printf("4. resuming %s%n", name);
@@ -82,5 +118,70 @@ public final class Replayer {
         }
         out.printf("   %s is running again: %s%n", name, running.summary());
         return true;
+    }
+
+    /** Lists the channels of every table of the plan, once each, and checks them. */
+    private ChannelCheck.Outcome check(ReplayPlan plan, boolean force) {
+        Map<String, List<ChannelOffsetTokens.Channel>> listed = new LinkedHashMap<>();
+        for (ReplayPlan.ChannelReset reset : plan.channelResets()) {
+            if (!listed.containsKey(reset.table())) {
+                listed.put(reset.table(), channels.channels(reset.table()));
+            }
+        }
+        return ChannelCheck.check(plan.connector(), plan.channelResets(), listed, force);
+    }
+
+    /**
+     * With the connector stopped: the channels again (one may be gone since the first check), then
+     * every token, then the tokens as Snowflake reports them back.
+     */
+    private void resetChannels(ReplayPlan plan, boolean force) {
+        ChannelCheck.Outcome checked = check(plan, force);
+        if (checked.refused()) {
+            throw new ReplayRefusedException(String.join("\n", checked.refusals()));
+        }
+        for (ChannelCheck.Target target : checked.targets()) {
+            ReplayPlan.ChannelReset reset = target.reset();
+            for (String channel : target.channels()) {
+                channels.setOffsetToken(reset.table(), channel, reset.offsetToken());
+            }
+        }
+        Map<String, List<ChannelOffsetTokens.Channel>> after = new LinkedHashMap<>();
+        for (ChannelCheck.Target target : checked.targets()) {
+            ReplayPlan.ChannelReset reset = target.reset();
+            List<ChannelOffsetTokens.Channel> listed =
+                    after.computeIfAbsent(reset.table(), channels::channels);
+            for (String channel : target.channels()) {
+                String token =
+                        listed.stream()
+                                .filter(c -> c.name().equals(channel))
+                                .findFirst()
+                                .map(c -> c.offsetToken() == null ? "(none)" : c.offsetToken())
+                                .orElse("(none: the channel is gone)");
+                if (!Long.toString(reset.offsetToken()).equals(token.strip())) {
+                    throw new IllegalStateException(
+                            "channel "
+                                    + channel
+                                    + " of "
+                                    + reset.table()
+                                    + " reports offset token "
+                                    + token
+                                    + " after it was set to "
+                                    + reset.offsetToken()
+                                    + ", so "
+                                    + reset.topic()
+                                    + "-"
+                                    + reset.partition()
+                                    + " would not be replayed");
+                }
+            }
+            out.printf(
+                    "   %s-%d: %d channel(s) of %s set to token %d%n",
+                    reset.topic(),
+                    reset.partition(),
+                    target.channels().size(),
+                    reset.table(),
+                    reset.offsetToken());
+        }
     }
 }

@@ -35,7 +35,10 @@ class ConnectCliTest {
     @Test
     void helpExits0() {
         assertThat(run(Map.of(), "--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("replay NAME");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("replay NAME")
+                .contains("[--force]")
+                .contains("refuses (exit 2,");
     }
 
     @Test
@@ -48,6 +51,12 @@ class ConnectCliTest {
         assertThat(err()).contains("give one of --to-earliest, --to-timestamp, --to-offsets");
         assertThat(run(Map.of(), "replay", "sink", "--to-earliest")).isEqualTo(2);
         assertThat(err()).contains("KAFKA_BOOTSTRAP_SERVERS is not set");
+        err.reset();
+        // --force is an option of replay, not an unknown one
+        assertThat(run(Map.of(), "replay", "sink", "--to-earliest", "--force")).isEqualTo(2);
+        assertThat(err()).contains("KAFKA_BOOTSTRAP_SERVERS is not set").doesNotContain("unknown");
+        assertThat(run(Map.of(), "replay", "sink", "--to-earliest", "--forced")).isEqualTo(2);
+        assertThat(err()).contains("replay: unknown option --forced");
         assertThat(run(Map.of(), "deploy", "--timeout", "soon", "x.json")).isEqualTo(2);
         assertThat(err()).contains("--timeout: 'soon' is not a duration");
     }

@@ -54,9 +54,10 @@ class ReplayTargetTest {
                         "com.snowflake.kafka.connector.SnowflakeSinkConnector",
                         "given offsets",
                         new TreeMap<>(Map.of("gold", partitions)),
-                        List.of(new ReplayPlan.ChannelReset("LANDING", "gold", 0, 16)));
+                        List.of(new ReplayPlan.ChannelReset("LANDING", "gold", 0, 16, 0)));
 
         assertThat(plan.describe())
+                .contains("0. before the connector is touched: log in to Snowflake")
                 .contains("1. stop the connector")
                 .contains("gold-0 -> 17")
                 .contains("LANDING channel of gold-0 -> token 16")
