@@ -126,7 +126,8 @@ class SnowflakeLiveITCase {
         records.add(record(1, 10, false, "7.00"));
         records.add(record(2, 11, false, "3.00"));
         records.add(record(2, 30, true, null));
-        records.add(record(3, 15, false, "99.99"));
+        // 16 integer digits: through a double this would become ...456.80
+        records.add(record(3, 15, false, "1234567890123456.78"));
         try (KafkaProducer<String, String> producer = stack.transactionalProducer()) {
             producer.beginTransaction();
             for (String[] r : records) {
@@ -138,7 +139,9 @@ class SnowflakeLiveITCase {
                 cli("deploy", "--timeout", "180s", "config/snowflake-sink.json");
         assertThat(deploy.exit()).as(deploy.out() + deploy.err()).isZero();
 
-        String expected = "1|20|false|12.50;2|30|true|null;3|15|false|99.99";
+        String expected =
+                "1|20|false|12.50|0.92310000|240;2|30|true|null|null|null;"
+                        + "3|15|false|1234567890123456.78|0.92310000|240";
         awaitLandingRows(5);
         awaitBusinessTable(expected);
 
@@ -176,7 +179,20 @@ class SnowflakeLiveITCase {
                                 + net
                                 + ",\"avg_order_value\":"
                                 + net
-                                + ",\"distinct_customers\":1,\"version\":"
+                                + ",\"distinct_customers\":1,\"reporting_currency\":\"EUR\","
+                                + "\"exchange_rate\":0.92310000,\"net_revenue_reporting\":"
+                                + net
+                                + ",\"visitors\":240,\"conversion_rate\":0.0042,"
+                                + "\"decimals\":{\"gross_revenue\":\""
+                                + net
+                                + "\",\"discounts\":\"0.00\",\"net_revenue\":\""
+                                + net
+                                + "\",\"avg_order_value\":\""
+                                + net
+                                + "\",\"exchange_rate\":\"0.92310000\","
+                                + "\"net_revenue_reporting\":\""
+                                + net
+                                + "\",\"conversion_rate\":\"0.0042\"},\"version\":"
                                 + version
                                 + ",\"updated_at\":\"2026-11-29T10:00:00Z\",\"deleted\":false}";
         return new String[] {key, value};
@@ -210,7 +226,9 @@ class SnowflakeLiveITCase {
                             return expected.equals(
                                     query(
                                             "SELECT LISTAGG(STORE_ID || '|' || VERSION || '|' || DELETED || '|'"
-                                                    + " || COALESCE(TO_VARCHAR(NET_REVENUE), 'null'), ';')"
+                                                    + " || COALESCE(TO_VARCHAR(NET_REVENUE), 'null')"
+                                                    + " || '|' || COALESCE(TO_VARCHAR(EXCHANGE_RATE), 'null')"
+                                                    + " || '|' || COALESCE(TO_VARCHAR(VISITORS), 'null'), ';')"
                                                     + " WITHIN GROUP (ORDER BY STORE_ID) FROM SALES_DAILY_METRICS"));
                         });
     }

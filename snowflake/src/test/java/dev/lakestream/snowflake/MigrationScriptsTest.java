@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -76,7 +78,7 @@ class MigrationScriptsTest {
 
         assertThat(pending)
                 .extracting(i -> i.getVersion().getVersion())
-                .containsExactly("1", "2", "3", "4", "5");
+                .containsExactly("1", "2", "3", "4", "5", "6");
         assertThat(pending).allMatch(i -> i.getState() == MigrationState.PENDING);
         assertThat(pending)
                 .extracting(MigrationInfo::getScript)
@@ -89,13 +91,16 @@ class MigrationScriptsTest {
 
     @Test
     void scriptsCreateExactlyTheObjectsVerifyExpects() {
-        assertThat(names("CREATE TABLE IF NOT EXISTS (\\w+)"))
+        // a later migration may re-create an object (CREATE OR REPLACE): count each name once
+        assertThat(names("CREATE TABLE IF NOT EXISTS (\\w+)").stream().distinct())
                 .containsExactlyInAnyOrderElementsOf(SnowflakeObjects.TABLES);
-        assertThat(names("CREATE STREAM IF NOT EXISTS (\\w+)"))
+        assertThat(names("CREATE STREAM IF NOT EXISTS (\\w+)").stream().distinct())
                 .containsExactlyInAnyOrderElementsOf(SnowflakeObjects.STREAMS);
-        assertThat(names("CREATE (?:OR REPLACE )?TASK (?:IF NOT EXISTS )?(\\w+)"))
+        assertThat(
+                        names("CREATE (?:OR REPLACE )?TASK (?:IF NOT EXISTS )?(\\w+)").stream()
+                                .distinct())
                 .containsExactlyInAnyOrderElementsOf(SnowflakeObjects.TASKS);
-        assertThat(names("CREATE OR REPLACE VIEW (\\w+)"))
+        assertThat(names("CREATE OR REPLACE VIEW (\\w+)").stream().distinct())
                 .containsExactlyInAnyOrderElementsOf(SnowflakeObjects.VIEWS);
     }
 
@@ -180,7 +185,9 @@ class MigrationScriptsTest {
             assertThat(last).contains("ALTER TASK IF EXISTS " + task + " RESUME;");
             assertThat(tasks().get(task))
                     .as(task + " is serverless")
-                    .contains("USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE")
+                    .containsAnyOf(
+                            "USER_TASK_MANAGED_INITIAL_WAREHOUSE_SIZE",
+                            "TARGET_COMPLETION_INTERVAL")
                     .doesNotContainPattern("(?i)\\bWAREHOUSE\\s*=");
         }
         assertThat(last.split(";"))
@@ -200,7 +207,163 @@ class MigrationScriptsTest {
         }
     }
 
-    /** Task name -> its CREATE TASK statement. */
+    @Test
+    void aMigrationThatReCreatesATaskSuspendsItFirst() {
+        Pattern create = Pattern.compile("CREATE OR REPLACE TASK (\\w+)");
+        int recreated = 0;
+        for (String name : versioned()) {
+            String sql = scripts.get(name);
+            Matcher m = create.matcher(sql);
+            while (m.find()) {
+                recreated++;
+                String suspend = "ALTER TASK IF EXISTS " + m.group(1) + " SUSPEND;";
+                assertThat(sql).as(name).contains(suspend);
+                assertThat(sql.indexOf(suspend)).as(name).isLessThan(m.start());
+            }
+        }
+        assertThat(recreated).as("V6 re-creates the MERGE task").isPositive();
+    }
+
+    @Test
+    void theMergeIsTriggeredByItsStreamNotScheduled() {
+        String merge = tasks().get(SnowflakeObjects.MERGE_TASK);
+        assertThat(merge)
+                .doesNotContain("SCHEDULE")
+                .contains("WHEN SYSTEM$STREAM_HAS_DATA('" + SnowflakeObjects.LANDING_STREAM + "')")
+                // what Snowflake requires of a serverless triggered task
+                .containsPattern("TARGET_COMPLETION_INTERVAL = '\\d+ (SECONDS|MINUTES|HOURS)'");
+    }
+
+    /** Scale > 0: money, rates. Every such cast must read the exact text, never the number. */
+    static final Pattern DECIMAL_CAST =
+            Pattern.compile("(\\w+):(\\w+)::NUMBER\\(\\d+, ?[1-9]\\d*\\)");
+
+    static final String EXACT =
+            "IFF(IS_OBJECT(RECORD_CONTENT:decimals), RECORD_CONTENT:decimals, RECORD_CONTENT) AS"
+                    + " EXACT";
+
+    @Test
+    void theMergeAndTheBackfillReadDecimalsOnlyFromTheirExactText() {
+        String merge = tasks().get(SnowflakeObjects.MERGE_TASK);
+        String backfill = backfill();
+        for (String sql : List.of(merge, backfill)) {
+            assertThat(sql).contains(EXACT);
+            List<String> sources =
+                    DECIMAL_CAST.matcher(sql).results().map(r -> r.group(1)).distinct().toList();
+            assertThat(sources).containsExactly("EXACT");
+        }
+        TreeSet<String> decimals =
+                DECIMAL_CAST
+                        .matcher(merge)
+                        .results()
+                        .map(r -> r.group(2))
+                        .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(decimals)
+                .containsExactly(
+                        "avg_order_value",
+                        "conversion_rate",
+                        "discounts",
+                        "exchange_rate",
+                        "gross_revenue",
+                        "net_revenue",
+                        "net_revenue_reporting");
+    }
+
+    @Test
+    void theDecimalCheckCatchesAMoneyCastFromTheNumber() {
+        String merge = tasks().get(SnowflakeObjects.MERGE_TASK);
+        String broken =
+                merge.replace(
+                        "EXACT:net_revenue::NUMBER(18, 2)",
+                        "RECORD_CONTENT:net_revenue::NUMBER(18, 2)");
+        assertThat(broken).isNotEqualTo(merge);
+        assertThat(DECIMAL_CAST.matcher(broken).results().map(r -> r.group(1)).distinct())
+                .contains("RECORD_CONTENT");
+    }
+
+    @Test
+    void theBackfillTakesEachRowsFieldsFromTheRecordItWasMergedFrom() {
+        String backfill = backfill();
+        assertThat(backfill)
+                .startsWith("UPDATE SALES_DAILY_METRICS AS t SET")
+                .contains(" FROM SALES_DAILY_METRICS_LANDING ")
+                .doesNotContain("_STREAM")
+                .contains(
+                        "WHERE t.KAFKA_PARTITION = s.KAFKA_PARTITION"
+                                + " AND t.KAFKA_OFFSET = s.KAFKA_OFFSET"
+                                + " AND t.SALE_DATE = s.SALE_DATE"
+                                + " AND t.STORE_ID = s.STORE_ID"
+                                + " AND t.VERSION = s.VERSION")
+                // at most one source row per target row
+                .contains(
+                        "PARTITION BY KAFKA_PARTITION, KAFKA_OFFSET, SALE_DATE, STORE_ID, VERSION"
+                                + " ORDER BY KAFKA_OFFSET) = 1");
+        for (String column :
+                List.of(
+                        "REPORTING_CURRENCY",
+                        "EXCHANGE_RATE",
+                        "NET_REVENUE_REPORTING",
+                        "VISITORS",
+                        "CONVERSION_RATE")) {
+            assertThat(backfill).contains(column + " = s." + column);
+        }
+        String v6 = scripts.get(v6());
+        assertThat(v6.indexOf("ALTER TASK IF EXISTS MERGE_SALES_DAILY_METRICS SUSPEND;"))
+                .as("the task is stopped before the backfill")
+                .isLessThan(v6.indexOf(backfill));
+    }
+
+    @Test
+    void viewsUseIsoWeeksWhateverWeekStartSays() {
+        // the latest definition of each view: what a migrated schema has
+        Map<String, String> views = views();
+        assertThat(views.keySet()).containsExactlyInAnyOrderElementsOf(SnowflakeObjects.VIEWS);
+        Pattern weekStartDependent =
+                Pattern.compile(
+                        "(?i)DATE_TRUNC\\(\\s*'?WEEK|DATE_PART\\(\\s*'?WEEK"
+                                + "|\\b(WEEK|WEEKOFYEAR|DAYOFWEEK|YEAROFWEEK)\\s*\\("
+                                + "|LAST_DAY\\([^)]*WEEK|\\b(NEXT|PREVIOUS)_DAY\\(");
+        views.forEach(
+                (name, sql) -> assertThat(sql).as(name).doesNotContainPattern(weekStartDependent));
+        assertThat(views.get("KPI_STORE_PERIOD_TO_DATE"))
+                .contains(
+                        "DATEADD('DAY', 1 - DAYOFWEEKISO(m.SALE_DATE), m.SALE_DATE) AS WEEK_START")
+                .contains("YEAROFWEEKISO(m.SALE_DATE), WEEKISO(m.SALE_DATE) ORDER BY");
+        assertThat("DATE_TRUNC('WEEK', m.SALE_DATE)").containsPattern(weekStartDependent);
+    }
+
+    @Test
+    void theFreshnessViewIsNowMinusTheNewestUpdatePerStore() {
+        assertThat(views().get("STORE_FRESHNESS"))
+                .contains("DATEDIFF('SECOND', MAX(m.UPDATED_AT), CURRENT_TIMESTAMP())")
+                .contains("GROUP BY m.STORE_ID")
+                .doesNotContain("NOT m.DELETED");
+    }
+
+    static String v6() {
+        return versioned().stream().filter(n -> n.startsWith("V6__")).findFirst().orElseThrow();
+    }
+
+    static String backfill() {
+        Matcher m = Pattern.compile("UPDATE SALES_DAILY_METRICS [^;]*;").matcher(scripts.get(v6()));
+        assertThat(m.find()).as("V6 backfills SALES_DAILY_METRICS").isTrue();
+        return m.group();
+    }
+
+    /** View name -> its latest CREATE OR REPLACE VIEW statement. */
+    static Map<String, String> views() {
+        Map<String, String> views = new LinkedHashMap<>();
+        Pattern create = Pattern.compile("CREATE OR REPLACE VIEW (\\w+)[^;]*;");
+        for (String name : versioned()) {
+            Matcher m = create.matcher(scripts.get(name));
+            while (m.find()) {
+                views.put(m.group(1), m.group());
+            }
+        }
+        return views;
+    }
+
+    /** Task name -> its latest CREATE TASK statement (a later migration may re-create it). */
     static Map<String, String> tasks() {
         Map<String, String> tasks = new LinkedHashMap<>();
         Pattern create =

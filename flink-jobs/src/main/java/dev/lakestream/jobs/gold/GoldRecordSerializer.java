@@ -85,6 +85,23 @@ public final class GoldRecordSerializer
                             json.writeNumber(m.visitors);
                         }
                         number(json, "conversion_rate", m.conversionRate);
+                        // The decimals above once more, as their exact text. Kafka Connect's
+                        // schemaless JsonConverter (in front of the Snowflake sink) turns every
+                        // JSON number with a fraction into a double: 0.10 arrives as 0.1,
+                        // 9999999999995.37 as 9.99999999999537E12, which Snowflake stores as a
+                        // DOUBLE. Strings pass intact; readers that need exact money read these.
+                        java.util.function.Function<BigDecimal, String> text =
+                                d -> d == null ? null : d.toPlainString();
+                        json.writeObjectFieldStart("decimals");
+                        json.writeStringField("gross_revenue", text.apply(m.grossRevenue));
+                        json.writeStringField("discounts", text.apply(m.discounts));
+                        json.writeStringField("net_revenue", text.apply(m.netRevenue));
+                        json.writeStringField("avg_order_value", text.apply(m.avgOrderValue));
+                        json.writeStringField("exchange_rate", text.apply(m.exchangeRate));
+                        json.writeStringField(
+                                "net_revenue_reporting", text.apply(m.netRevenueReporting));
+                        json.writeStringField("conversion_rate", text.apply(m.conversionRate));
+                        json.writeEndObject();
                     }
                     json.writeNumberField("version", m.version);
                     json.writeStringField("updated_at", m.updatedAt);

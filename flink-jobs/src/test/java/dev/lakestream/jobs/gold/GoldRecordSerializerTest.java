@@ -26,7 +26,12 @@ class GoldRecordSerializerTest {
                                 + "\"avg_order_value\":500.25,\"distinct_customers\":2,"
                                 + "\"reporting_currency\":\"EUR\",\"exchange_rate\":0.00615385,"
                                 + "\"net_revenue_reporting\":6.16,\"visitors\":40,"
-                                + "\"conversion_rate\":0.0500,\"version\":77,"
+                                + "\"conversion_rate\":0.0500,"
+                                + "\"decimals\":{\"gross_revenue\":\"1000.50\",\"discounts\":\"0.00\","
+                                + "\"net_revenue\":\"1000.50\",\"avg_order_value\":\"500.25\","
+                                + "\"exchange_rate\":\"0.00615385\",\"net_revenue_reporting\":\"6.16\","
+                                + "\"conversion_rate\":\"0.0500\"},"
+                                + "\"version\":77,"
                                 + "\"updated_at\":\"2026-11-29T10:00:00Z\",\"deleted\":false}");
     }
 
@@ -42,7 +47,10 @@ class GoldRecordSerializerTest {
                 .contains(
                         "\"reporting_currency\":\"EUR\",\"exchange_rate\":null,"
                                 + "\"net_revenue_reporting\":null,\"visitors\":null,"
-                                + "\"conversion_rate\":null,");
+                                + "\"conversion_rate\":null,")
+                .contains(
+                        "\"exchange_rate\":null,\"net_revenue_reporting\":null,"
+                                + "\"conversion_rate\":null}");
     }
 
     @Test

@@ -24,5 +24,7 @@ public final class SnowflakeObjects {
                     "KPI_STORE_DAILY",
                     "KPI_REGION_DAILY",
                     "KPI_STORE_PERIOD_TO_DATE",
-                    "KPI_STORE_SAME_DAY_LAST_WEEK");
+                    "KPI_STORE_SAME_DAY_LAST_WEEK",
+                    "KPI_REPORTING_CURRENCY_DAILY",
+                    "STORE_FRESHNESS");
 }
