@@ -49,7 +49,7 @@ class GoldEnrichmentTest {
     }
 
     @Test
-    void anHourCountsOnTheStoresLocalDateAndACorrectionRetractsTheOldCount() throws Exception {
+    void anHourCountsOnTheStoresLocalDateAndACorrectionAddsTheDifference() throws Exception {
         var h = visitDates();
         // 07:00 UTC on the 30th is 23:00 on the 29th in Los Angeles
         h.processElement2(
@@ -65,10 +65,68 @@ class GoldEnrichmentTest {
         assertThat(h.extractOutputValues())
                 .extracting(VisitorCount::toString)
                 .containsExactly(
-                        "2026-11-29 store 3 visitors +40",
-                        "2026-11-29 store 3 visitors -40",
-                        "2026-11-29 store 3 visitors +45");
+                        "2026-11-29 store 3 visitors +40", "2026-11-29 store 3 visitors +5");
         h.close();
+    }
+
+    @Test
+    void aRetractionTakesBackWhatWasCountedNotItsImage() throws Exception {
+        var h = visitDates();
+        h.processElement1(
+                new StreamRecord<>(store(RowKind.INSERT, 1, 3, "America/Los_Angeles", "USD")));
+        // silver's rules refused the -5 (so no +I reached gold), then a later file corrected it:
+        // the applier retracts the refused image it holds
+        h.processElement2(
+                new StreamRecord<>(hour(RowKind.UPDATE_BEFORE, 11, 3, "2026-11-30T07:00:00Z", -5)));
+        h.processElement2(
+                new StreamRecord<>(hour(RowKind.UPDATE_AFTER, 11, 3, "2026-11-30T07:00:00Z", 45)));
+        // a later line refused again: only its retraction of the 45 arrives, silver keeps 45
+        h.processElement2(
+                new StreamRecord<>(hour(RowKind.UPDATE_BEFORE, 12, 3, "2026-11-30T07:00:00Z", 45)));
+        // and a delete of an hour never counted takes nothing back
+        h.processElement2(
+                new StreamRecord<>(hour(RowKind.DELETE, 13, 3, "2026-11-30T08:00:00Z", 9)));
+
+        assertThat(h.extractOutputValues())
+                .extracting(VisitorCount::toString)
+                .containsExactly("2026-11-29 store 3 visitors +45");
+        h.close();
+    }
+
+    @Test
+    void hoursMoveToTheirNewDatesWhenTheStoreMovesTimeZoneAndSurviveARestore() throws Exception {
+        var h = visitDates();
+        h.processElement2(
+                new StreamRecord<>(hour(RowKind.INSERT, 10, 3, "2026-11-30T07:00:00Z", 40)));
+        h.processElement2(
+                new StreamRecord<>(hour(RowKind.INSERT, 11, 3, "2026-11-30T09:00:00Z", 2)));
+        OperatorSubtaskState snapshot = h.snapshot(1, 1);
+        h.close();
+        var restored =
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        new KeyedCoProcessOperator<>(new LocalVisitDate()),
+                        (RowChange s) -> Long.parseLong(s.values.get("store_id")),
+                        (RowChange f) -> Long.parseLong(f.values.get("store_id")),
+                        Types.LONG);
+        restored.initializeState(snapshot);
+        restored.open();
+        restored.processElement1(
+                new StreamRecord<>(store(RowKind.INSERT, 1, 3, "America/Los_Angeles", "USD")));
+        // 07:00 UTC is the 29th in Los Angeles, the 30th in Paris; 09:00 is the 30th in both
+        restored.processElement1(
+                new StreamRecord<>(
+                        store(RowKind.UPDATE_BEFORE, 2, 3, "America/Los_Angeles", "USD")));
+        restored.processElement1(
+                new StreamRecord<>(store(RowKind.UPDATE_AFTER, 2, 3, "Europe/Paris", "USD")));
+
+        assertThat(restored.extractOutputValues())
+                .extracting(VisitorCount::toString)
+                .containsExactly(
+                        "2026-11-29 store 3 visitors +40",
+                        "2026-11-30 store 3 visitors +2",
+                        "2026-11-29 store 3 visitors -40",
+                        "2026-11-30 store 3 visitors +40");
+        restored.close();
     }
 
     // --- DailyVisitors ---------------------------------------------------------------------

@@ -413,7 +413,9 @@ class TransformationITCase {
                             counts,
                             day % 2 == 0);
         }
-        // a header-only file, and a file with a bad line among good ones
+        // a header-only file, and a file with a bad line among good ones: one refused by
+        // ingestion, and an hour that silver refuses (negative) and the next line corrects
+        Instant midnight = today.atStartOfDay().toInstant(ZoneOffset.UTC);
         putObject(s3, prefix + "empty.csv", "store_id,hour_start,visitors\n");
         putObject(
                 s3,
@@ -421,21 +423,30 @@ class TransformationITCase {
                 "store_id,hour_start,visitors\n"
                         + stores.get(0)
                         + ","
-                        + today.atStartOfDay().toInstant(ZoneOffset.UTC)
+                        + midnight
                         + ",17\n"
-                        + "not,a,valid,row\n");
+                        + "not,a,valid,row\n"
+                        + stores.get(1)
+                        + ","
+                        + midnight
+                        + ",-5\n"
+                        + stores.get(1)
+                        + ","
+                        + midnight
+                        + ",23\n");
         try (Connection c = stack.postgres.connect(db)) {
             FootTrafficFeed.record(
                     c,
                     prefix + "with-bad-line.csv",
                     2,
-                    List.of(
-                            new FootTrafficFeed.Count(
-                                    stores.get(0),
-                                    today.atStartOfDay().toInstant(ZoneOffset.UTC),
-                                    17)));
+                    List.of(new FootTrafficFeed.Count(stores.get(0), midnight, 17)));
+            FootTrafficFeed.record(
+                    c,
+                    prefix + "with-bad-line.csv",
+                    5,
+                    List.of(new FootTrafficFeed.Count(stores.get(1), midnight, 23)));
         }
-        goodLines += 1;
+        goodLines += 3; // the -5 reaches bronze; silver refuses it
 
         try (ExchangeRateApi api =
                 ExchangeRateApi.start(0, () -> stack.postgres.connect(db), "it-token")) {
