@@ -92,14 +92,19 @@ public final class GoldReconciliation {
                     BigDecimal direct = feeds ? rs.getBigDecimal("direct_rate") : null;
                     BigDecimal inverse = feeds ? rs.getBigDecimal("inverse_rate") : null;
                     BigDecimal converted;
+                    BigDecimal rate;
                     if (currency.equals(reportingCurrency)) {
                         converted = net;
+                        rate = BigDecimal.ONE.setScale(8);
                     } else if (direct != null) {
                         converted = net.multiply(direct).setScale(2, RoundingMode.HALF_UP);
+                        rate = direct.setScale(8, RoundingMode.HALF_UP);
                     } else if (inverse != null) {
                         converted = net.divide(inverse, 2, RoundingMode.HALF_UP);
+                        rate = BigDecimal.ONE.divide(inverse, 8, RoundingMode.HALF_UP);
                     } else {
                         converted = null;
+                        rate = null;
                     }
                     rows.put(
                             rs.getDate("sale_date").toLocalDate() + "|" + rs.getLong("store_id"),
@@ -119,6 +124,8 @@ public final class GoldReconciliation {
                                                             RoundingMode.HALF_UP)
                                                     .toPlainString(),
                                     rs.getLong("distinct_customers"),
+                                    reportingCurrency,
+                                    plain(rate),
                                     plain(converted),
                                     visitors == null ? "null" : visitors.toString(),
                                     plain(DailyVisitors.conversionRate(orders, visitors))));
@@ -163,6 +170,8 @@ public final class GoldReconciliation {
                         ? "null"
                         : v.get("avg_order_value").decimalValue().toPlainString(),
                 v.get("distinct_customers").asLong(),
+                v.get("reporting_currency").asText(),
+                decimal(v, "exchange_rate"),
                 decimal(v, "net_revenue_reporting"),
                 v.path("visitors").isMissingNode() || v.get("visitors").isNull()
                         ? "null"
@@ -180,6 +189,8 @@ public final class GoldReconciliation {
             String net,
             String aov,
             long customers,
+            String reportingCurrency,
+            String rate,
             String netReporting,
             String visitors,
             String conversion) {
@@ -200,6 +211,10 @@ public final class GoldReconciliation {
                 + aov
                 + " customers="
                 + customers
+                + " "
+                + reportingCurrency
+                + " at "
+                + rate
                 + " net_reporting="
                 + netReporting
                 + " visitors="

@@ -19,6 +19,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *         "net_revenue":400.50,"avg_order_value":33.38,"distinct_customers":9,
  *         "reporting_currency":"EUR","exchange_rate":0.92310000,"net_revenue_reporting":369.70,
  *         "visitors":240,"conversion_rate":0.0500,
+ *         "decimals":{"gross_revenue":"412.50","discounts":"12.00","net_revenue":"400.50",
+ *                     "avg_order_value":"33.38","exchange_rate":"0.92310000",
+ *                     "net_revenue_reporting":"369.70","conversion_rate":"0.0500"},
  *         "version":123456,"updated_at":"2026-11-29T10:15:30.123Z","deleted":false}
  * </pre>
  *
@@ -27,9 +30,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * sale date's rate is missing, {@code visitors} is null without door-counter data for the day, and
  * {@code conversion_rate} (order_count / visitors) is null without visitors.
  *
- * <p>Money is a JSON number with its exact scale (never a double). {@code version} only grows per
- * key. A group that no longer has any order is published as a value with {@code "deleted":true}
- * (and no metrics); readers treat it as absent. New fields may be added; none are ever renamed.
+ * <p>Money is a JSON number with its exact scale (never a double), and once more as exact text
+ * under {@code decimals}, for readers such as Kafka Connect's schemaless {@code JsonConverter} that
+ * turn JSON numbers into doubles. Per key there is at most one record per checkpoint, and {@code
+ * version} strictly grows from record to record ({@link SourceProgress}). A group that no longer
+ * has any order is published as a value with {@code "deleted":true} (and no metrics); readers treat
+ * it as absent. New fields may be added; none are ever renamed.
  */
 public final class GoldRecordSerializer
         implements KafkaRecordSerializationSchema<SalesDailyMetrics> {

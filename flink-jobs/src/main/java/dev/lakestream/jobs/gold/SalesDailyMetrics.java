@@ -9,8 +9,9 @@ import org.apache.flink.api.common.typeinfo.Types;
 
 /**
  * One row of gold {@code sales_daily_metrics}: a store's day, in the store's time zone and
- * currency. {@link #version} only grows per key (the highest source LSN folded in); {@link
- * #deleted} marks a group that has no orders any more.
+ * currency. {@link #version} strictly grows with every record of a key and is a function of the
+ * source changes folded in ({@link SourceProgress}); {@link #deleted} marks a group that has no
+ * orders any more.
  *
  * <p>Definitions (the oracle computes the same in SQL): cancelled orders count only in {@link
  * #cancelledOrderCount}; every other metric covers the orders that are not cancelled. Gross revenue
