@@ -131,7 +131,12 @@ public final class KafkaBroker implements AutoCloseable {
 
             String classpath = ChildProcesses.classpath(CLASSPATH_RESOURCE);
             int actualPort = port > 0 ? port : ChildProcesses.freePort();
+            // a requested port is free now (that is why it was asked for), so the OS may hand
+            // the same number out again: the two listeners must not share it
             int controllerPort = ChildProcesses.freePort();
+            while (controllerPort == actualPort) {
+                controllerPort = ChildProcesses.freePort();
+            }
             Path logs = state.resolve("logs");
             writeServerProperties(serverProperties, logs, actualPort, controllerPort);
             Path log = state.resolve("kafka.log");

@@ -47,7 +47,10 @@ public record LocalOptions(
                             + " cleanly",
                     "  verify          compare bronze (read back from Iceberg) with every change"
                             + " PostgreSQL committed,",
-                    "                  and gold on Kafka with the same KPIs computed in SQL",
+                    "                  gold on Kafka with the same KPIs computed in SQL, and"
+                            + " the gold topic",
+                    "                  read from the start as a consumer reads it (versions,"
+                            + " Snowflake's MERGE rule)",
                     "  gold            print the current gold sales_daily_metrics from Kafka"
                             + " (read_committed)",
                     "",
