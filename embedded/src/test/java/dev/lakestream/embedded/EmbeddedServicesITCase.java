@@ -291,6 +291,9 @@ class EmbeddedServicesITCase {
             assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
             assertThat(read.body()).isEqualTo("hello, lake");
         }
+        assertThat(Files.readAllLines(state.resolve("s3proxy.log")))
+                .as("S3Proxy logs warnings, not a DEBUG line per request")
+                .noneMatch(line -> line.contains(" DEBUG ") || line.contains(" INFO "));
 
         // another folder is another store, with a secret of its own
         try (S3ProxyServer other = S3ProxyServer.start(dir.resolve("s3-other"), 0)) {
