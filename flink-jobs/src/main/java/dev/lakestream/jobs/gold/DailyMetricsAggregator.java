@@ -16,10 +16,10 @@ import org.apache.flink.util.Collector;
  * Folds dated order contributions into {@link SalesDailyMetrics}, keyed by (sale date, store):
  * additions add, retractions subtract, distinct customers are counted with a per-customer order
  * count so that a customer disappears exactly when their last order of the day does. A group with
- * no order left is emitted as deleted. The version is the highest LSN seen for the key plus the
- * number of contributions folded in ({@link SourceProgress}), so every record of a key has a higher
- * version than the one before it, even across a delete and a later reappearance, and a retraction
- * and the addition that follows it (one source change, one LSN) never share a version.
+ * no order left is emitted as deleted. The version is the contribution's LSN, or one above the
+ * version before when that LSN is not higher ({@link SourceProgress}), so every record of a key has
+ * a higher version than the one before it, even across a delete and a later reappearance, and a
+ * retraction and the addition that follows it (one source change, one LSN) never share a version.
  */
 public class DailyMetricsAggregator
         extends KeyedProcessFunction<String, OrderContribution, SalesDailyMetrics> {
@@ -29,7 +29,6 @@ public class DailyMetricsAggregator
     private transient ValueState<SalesDailyMetrics> metrics;
     private transient MapState<Long, Integer> ordersPerCustomer;
     private transient ValueState<Long> version;
-    private transient ValueState<Long> inputs;
 
     @Override
     public void open(OpenContext openContext) {
@@ -41,11 +40,7 @@ public class DailyMetricsAggregator
                         .getMapState(
                                 new MapStateDescriptor<>(
                                         "orders-per-customer", Types.LONG, Types.INT));
-        // "version" keeps the highest LSN (its name predates the input count beside it)
         version = getRuntimeContext().getState(new ValueStateDescriptor<>("version", Types.LONG));
-        inputs =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("version-inputs", Types.LONG));
     }
 
     /** The key of a dated contribution. */
@@ -88,11 +83,9 @@ public class DailyMetricsAggregator
                 }
             }
         }
-        SourceProgress progress = SourceProgress.of(version.value(), inputs.value());
-        progress.fold(c.lsn);
-        version.update(progress.highestPosition());
-        inputs.update(progress.inputs());
-        m.version = progress.versionPart();
+        long v = SourceProgress.next(version.value(), c.lsn);
+        version.update(v);
+        m.version = v;
         m.updatedAt = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()).toString();
         // money always at cents, also for a day whose orders have no lines yet
         m.grossRevenue = m.grossRevenue.setScale(2, RoundingMode.UNNECESSARY);

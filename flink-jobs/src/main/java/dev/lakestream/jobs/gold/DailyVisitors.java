@@ -22,8 +22,8 @@ import org.apache.flink.util.Collector;
  * Either side may come first: visitors of a day without orders wait in state, and a late counter
  * file re-publishes the day's row. A day's row exists only while it has orders (as before): a store
  * with visitors and no order has no row. The version of what leaves is the metrics' version plus
- * the foot-traffic part ({@link SourceProgress}: the highest sequence plus the number of counts
- * folded in), so it grows with every input of either side.
+ * the foot-traffic part ({@link SourceProgress}: each count's sequence, or one above the part
+ * before when that is not higher), so it grows with every input of either side.
  */
 public class DailyVisitors
         extends KeyedCoProcessFunction<String, SalesDailyMetrics, VisitorCount, SalesDailyMetrics> {
@@ -33,7 +33,6 @@ public class DailyVisitors
     private transient ValueState<SalesDailyMetrics> latest;
     private transient ValueState<Long> visitors;
     private transient ValueState<Long> visitorsVersion;
-    private transient ValueState<Long> visitorInputs;
 
     @Override
     public void open(OpenContext openContext) {
@@ -44,9 +43,6 @@ public class DailyVisitors
         visitorsVersion =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("visitors-version", Types.LONG));
-        visitorInputs =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("visitors-inputs", Types.LONG));
     }
 
     @Override
@@ -65,10 +61,7 @@ public class DailyVisitors
             throws Exception {
         Long current = visitors.value();
         visitors.update((current == null ? 0L : current) + v.delta);
-        SourceProgress progress = SourceProgress.of(visitorsVersion.value(), visitorInputs.value());
-        progress.fold(v.sequence);
-        visitorsVersion.update(progress.highestPosition());
-        visitorInputs.update(progress.inputs());
+        visitorsVersion.update(SourceProgress.next(visitorsVersion.value(), v.sequence));
         SalesDailyMetrics m = latest.value();
         if (m != null) {
             out.collect(
@@ -84,11 +77,7 @@ public class DailyVisitors
         Long count = visitors.value();
         e.visitors = e.deleted ? null : count;
         e.conversionRate = e.deleted ? null : conversionRate(m.orderCount, count);
-        e.version =
-                SourceProgress.plus(
-                        m.version,
-                        SourceProgress.of(visitorsVersion.value(), visitorInputs.value())
-                                .versionPart());
+        e.version = SourceProgress.plus(m.version, SourceProgress.of(visitorsVersion.value()));
         e.updatedAt = updatedAt;
         return e;
     }

@@ -31,8 +31,8 @@ import org.apache.flink.util.Collector;
  * A store already in the reporting currency converts at 1.
  *
  * <p>The version of what leaves is the incoming version plus the rates' part ({@link
- * SourceProgress}: the highest rate sequence plus the number of rates folded in for the key), so a
- * rate correction publishes a higher version.
+ * SourceProgress}: each rate's sequence, or one above the part before when that is not higher), so
+ * a rate correction publishes a higher version.
  */
 public class ReportingCurrency
         extends KeyedCoProcessFunction<String, SalesDailyMetrics, RateUpdate, SalesDailyMetrics> {
@@ -43,7 +43,6 @@ public class ReportingCurrency
     private transient ValueState<BigDecimal> direct;
     private transient ValueState<BigDecimal> inverse;
     private transient ValueState<Long> rateVersion;
-    private transient ValueState<Long> rateInputs;
     private transient MapState<Long, SalesDailyMetrics> stores;
 
     public ReportingCurrency(String reportingCurrency) {
@@ -63,8 +62,6 @@ public class ReportingCurrency
         rateVersion =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("rate-version", Types.LONG));
-        rateInputs =
-                getRuntimeContext().getState(new ValueStateDescriptor<>("rate-inputs", Types.LONG));
         stores =
                 getRuntimeContext()
                         .getMapState(
@@ -87,10 +84,7 @@ public class ReportingCurrency
     public void processElement2(RateUpdate rate, Context ctx, Collector<SalesDailyMetrics> out)
             throws Exception {
         (rate.inverse ? inverse : direct).update(rate.rate);
-        SourceProgress progress = SourceProgress.of(rateVersion.value(), rateInputs.value());
-        progress.fold(rate.sequence);
-        rateVersion.update(progress.highestPosition());
-        rateInputs.update(progress.inputs());
+        rateVersion.update(SourceProgress.next(rateVersion.value(), rate.sequence));
         String now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()).toString();
         for (Map.Entry<Long, SalesDailyMetrics> store : stores.entries()) {
             out.collect(converted(store.getValue(), now));
@@ -99,10 +93,7 @@ public class ReportingCurrency
 
     private SalesDailyMetrics converted(SalesDailyMetrics m, String updatedAt) throws Exception {
         SalesDailyMetrics c = m.copy();
-        c.version =
-                SourceProgress.plus(
-                        m.version,
-                        SourceProgress.of(rateVersion.value(), rateInputs.value()).versionPart());
+        c.version = SourceProgress.plus(m.version, SourceProgress.of(rateVersion.value()));
         c.updatedAt = updatedAt;
         if (c.deleted) {
             return c;

@@ -169,7 +169,7 @@ class GoldEnrichmentTest {
         SalesDailyMetrics first = h.extractOutputValues().get(0);
         assertThat(first.visitors).isEqualTo(120L);
         assertThat(first.conversionRate).isEqualTo(new BigDecimal("0.0500"));
-        assertThat(first.version).as("50 + sequence 1000 + 1 count").isEqualTo(1_051);
+        assertThat(first.version).isEqualTo(1_050);
 
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
         h.close();
@@ -186,9 +186,7 @@ class GoldEnrichmentTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).visitors).isEqualTo(150L);
         assertThat(out.get(0).conversionRate).isEqualTo(new BigDecimal("0.0400"));
-        assertThat(out.get(0).version)
-                .as("grows with the counter's sequence and count")
-                .isEqualTo(2_052);
+        assertThat(out.get(0).version).as("grows with the counter's sequence").isEqualTo(2_050);
         restored.close();
     }
 
@@ -248,7 +246,7 @@ class GoldEnrichmentTest {
         List<SalesDailyMetrics> out = restored.extractOutputValues();
         assertThat(out)
                 .extracting(m -> m.storeId + " " + m.netRevenueReporting + " v" + m.version)
-                .containsExactlyInAnyOrder("3 100.00 v511", "5 20.00 v512");
+                .containsExactlyInAnyOrder("3 100.00 v510", "5 20.00 v511");
         assertThat(out.get(0).exchangeRate).isEqualTo(new BigDecimal("0.91996320"));
 
         // a correction, now as a multiplier, wins over nothing: direct rates come first
@@ -258,7 +256,7 @@ class GoldEnrichmentTest {
         List<SalesDailyMetrics> corrected = restored.extractOutputValues().subList(2, 4);
         assertThat(corrected)
                 .extracting(m -> m.storeId + " " + m.netRevenueReporting + " v" + m.version)
-                .containsExactlyInAnyOrder("3 100.00 v612", "5 20.00 v613");
+                .containsExactlyInAnyOrder("3 100.00 v610", "5 20.00 v611");
         restored.close();
     }
 

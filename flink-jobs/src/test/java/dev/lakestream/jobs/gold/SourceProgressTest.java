@@ -9,39 +9,55 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The gold version's parts: order-independent, always growing, never wrapping. */
+/** A gold version part: always growing, the highest position otherwise, never wrapping. */
 class SourceProgressTest {
 
-    @Test
-    void theVersionPartDependsOnTheSetOfInputsNotTheirOrder() {
-        List<Long> positions = new ArrayList<>();
-        Random random = new Random(7);
-        for (int i = 0; i < 50; i++) {
-            positions.add((long) random.nextInt(1_000));
+    private static long fold(List<Long> positions) {
+        Long part = null;
+        for (long p : positions) {
+            long next = SourceProgress.next(part, p);
+            if (part != null) {
+                assertThat(next).as("grows with every input").isGreaterThan(part);
+            }
+            part = next;
         }
-        SourceProgress inOrder = SourceProgress.none();
-        positions.stream().sorted().forEach(inOrder::fold);
+        return part;
+    }
+
+    @Test
+    void inOrderThePartIsTheHighestPosition() {
+        assertThat(fold(List.of(10L, 20L, 35L))).isEqualTo(35);
+    }
+
+    @Test
+    void inputsAtOrBelowTheHighestPositionStepOneUpAndTheNextHigherPositionAbsorbsThem() {
+        // a retraction and its addition share LSN 20; snapshot rows all carry LSN 0
+        assertThat(fold(List.of(0L, 0L, 0L))).isEqualTo(2);
+        assertThat(fold(List.of(10L, 20L, 20L))).isEqualTo(21);
+        assertThat(fold(List.of(10L, 20L, 20L, 15L, 300L))).isEqualTo(300);
+    }
+
+    @Test
+    void anyOrderOfSparsePositionsEndsAtTheHighestOnceItArrivesLast() {
+        // LSNs are far apart (bytes of WAL), so out-of-order steps are absorbed
+        Random random = new Random(7);
+        List<Long> positions = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            positions.add(1_000L * (i + 1) + random.nextInt(500));
+        }
+        long highest = Collections.max(positions);
         for (int round = 0; round < 20; round++) {
             Collections.shuffle(positions, random);
-            SourceProgress shuffled = SourceProgress.none();
-            long before = shuffled.versionPart();
-            for (long p : positions) {
-                shuffled.fold(p);
-                assertThat(shuffled.versionPart())
-                        .as("grows with every input")
-                        .isGreaterThan(before);
-                before = shuffled.versionPart();
-            }
-            assertThat(shuffled.versionPart()).isEqualTo(inOrder.versionPart());
+            positions.remove(highest);
+            positions.add(highest);
+            assertThat(fold(positions)).isEqualTo(highest);
         }
     }
 
     @Test
-    void stateFromBeforeInputsWereCountedCountsOnFromThere() {
-        SourceProgress restored = SourceProgress.of(1_000L, null);
-        assertThat(restored.versionPart()).isEqualTo(1_000);
-        restored.fold(999);
-        assertThat(restored.versionPart()).isEqualTo(1_001);
+    void stateKeptAsTheHighestPositionAloneContinues() {
+        assertThat(SourceProgress.next(1_000L, 999)).isEqualTo(1_001);
+        assertThat(SourceProgress.of(null)).isZero();
     }
 
     @Test
