@@ -36,8 +36,23 @@ public final class LandedFiles {
     public List<SourceRecord> read(String name, String text, long lastModifiedMillis)
             throws Exception {
         LandingFile file = store.put(PREFIX + name, text, lastModifiedMillis);
-        LandingFileSplit split = LandingFileSplit.unread(file);
         List<SourceRecord> out = new ArrayList<>();
+        drain(settings, store, LandingFileSplit.unread(file), Long.MAX_VALUE, out);
+        return out;
+    }
+
+    /**
+     * Reads a split as the source reader would: each line through the emitter into a split state.
+     * Stops after {@code limit} emitted records and returns the split to checkpoint, or {@code
+     * null} when the file was read to its end.
+     */
+    static LandingFileSplit drain(
+            FileSourceSettings settings,
+            LandingObjectStore store,
+            LandingFileSplit split,
+            long limit,
+            List<SourceRecord> out)
+            throws Exception {
         LandingFileSplitState state = new LandingFileSplitState(split);
         LandingRecordEmitter emitter = new LandingRecordEmitter();
         var output = new CollectingReaderOutput(out);
@@ -45,14 +60,18 @@ public final class LandedFiles {
             reader.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
             while (true) {
                 RecordsWithSplitIds<LandingLine> batch = reader.fetch();
-                if (batch.nextSplit() != null) {
+                String id = batch.nextSplit();
+                if (id != null) {
                     LandingLine line;
                     while ((line = batch.nextRecordFromSplit()) != null) {
+                        if (out.size() >= limit && line.record() != null) {
+                            return state.toSplit();
+                        }
                         emitter.emitRecord(line, output, state);
                     }
                 }
                 if (batch.finishedSplits().contains(split.splitId())) {
-                    return out;
+                    return null;
                 }
             }
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakestream.jobs.config.JobSettings;
-import dev.lakestream.jobs.source.CollectingReaderOutput;
 import dev.lakestream.jobs.source.SourceRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,8 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
-import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -51,36 +48,10 @@ class LandingFileReadingTest {
         return out;
     }
 
-    /**
-     * Reads a split as the source reader would: each line through the emitter into a split state.
-     * Stops after {@code limit} emitted records and returns the split to checkpoint, or {@code
-     * null} when the file was read to its end.
-     */
     private LandingFileSplit drain(
             FileSourceSettings settings, LandingFileSplit split, long limit, List<SourceRecord> out)
             throws Exception {
-        LandingFileSplitState state = new LandingFileSplitState(split);
-        LandingRecordEmitter emitter = new LandingRecordEmitter();
-        var output = new CollectingReaderOutput(out);
-        try (LandingFileSplitReader reader = new LandingFileSplitReader(settings, store)) {
-            reader.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
-            while (true) {
-                RecordsWithSplitIds<LandingLine> batch = reader.fetch();
-                String id = batch.nextSplit();
-                if (id != null) {
-                    LandingLine line;
-                    while ((line = batch.nextRecordFromSplit()) != null) {
-                        if (out.size() >= limit && line.record() != null) {
-                            return state.toSplit();
-                        }
-                        emitter.emitRecord(line, output, state);
-                    }
-                }
-                if (batch.finishedSplits().contains(split.splitId())) {
-                    return null;
-                }
-            }
-        }
+        return LandedFiles.drain(settings, store, split, limit, out);
     }
 
     @Test
