@@ -11,8 +11,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 import org.apache.flink.util.TimeUtils;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Snapshot;
@@ -468,27 +470,32 @@ public final class SoakBenchmark {
 
     private void disk(Map<String, Double> row, StringBuilder text) throws IOException {
         Map<String, Long> folders = new TreeMap<>();
-        long logBytes = 0;
-        int logFiles = 0;
-        try (Stream<Path> all = Files.walk(data)) {
-            for (Path p : (Iterable<Path>) all.filter(Files::isRegularFile)::iterator) {
-                long size;
-                try {
-                    size = Files.size(p);
-                } catch (IOException gone) {
-                    continue; // deleted while we walked (a rolled log, an expired checkpoint)
-                }
-                Path relative = data.relativize(p);
-                String top = relative.getNameCount() > 1 ? relative.getName(0).toString() : ".";
-                folders.merge(top, size, Long::sum);
-                if (isLog(relative)) {
-                    logBytes += size;
-                    logFiles++;
-                }
-            }
-        } catch (java.io.UncheckedIOException raced) {
-            // a folder vanished under the walk; the next interval counts again
-        }
+        long[] logs = new long[2]; // bytes, files
+        // files come and go while we count (rolled logs, expired checkpoints): skip those, count
+        // the rest; Files.walk would give up at the first one
+        Files.walkFileTree(
+                data,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path p, BasicFileAttributes attributes) {
+                        Path relative = data.relativize(p);
+                        String top =
+                                relative.getNameCount() > 1 ? relative.getName(0).toString() : ".";
+                        folders.merge(top, attributes.size(), Long::sum);
+                        if (isLog(relative)) {
+                            logs[0] += attributes.size();
+                            logs[1]++;
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path p, IOException gone) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+        long logBytes = logs[0];
+        long logFiles = logs[1];
         long total = folders.values().stream().mapToLong(Long::longValue).sum();
         row.put("disk.total_bytes", (double) total);
         StringBuilder parts = new StringBuilder();
