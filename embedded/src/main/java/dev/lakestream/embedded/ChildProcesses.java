@@ -81,6 +81,26 @@ final class ChildProcesses {
         }
     }
 
+    /**
+     * Moves {@code file} aside to {@code file.1} (replacing an older one) when it has grown past
+     * {@code maxBytes}; called before a child appends to it again. For the files a logging
+     * framework does not write: a child's stdout and stderr (only what the JVM prints before or
+     * beside its logging, such as a crash) and the tools' output, which grow with each start, not
+     * with load. Rotating at start keeps each to at most twice {@code maxBytes} over any number of
+     * restarts, with the newest text always in {@code file}.
+     */
+    static void rotateIfLarger(Path file, long maxBytes) throws IOException {
+        if (Files.exists(file) && Files.size(file) > maxBytes) {
+            Files.move(
+                    file,
+                    file.resolveSibling(file.getFileName() + ".1"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Cap of the files {@link #rotateIfLarger} bounds. */
+    static final long OUTPUT_FILE_CAP = 10L * 1024 * 1024;
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);

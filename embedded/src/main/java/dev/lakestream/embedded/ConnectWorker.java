@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * connect-distributed.properties  written on every start
  * connect-log4j.properties        logging set-up of the worker
  * connect.log                     the worker's own log (log4j, rolled at 10 MB)
- * connect.out                     the worker JVM's stdout and stderr
+ * connect.out                     the worker JVM's stdout and stderr, moved to connect.out.1
+ *                                 at start once past 10 MB
  * </pre>
  *
  * <p>A worker keeps no state on disk: connector configurations, offsets and statuses live in the
@@ -105,12 +106,12 @@ public final class ConnectWorker implements AutoCloseable {
             command.add("-Dlog4j.configuration=" + logging.toUri());
             command.add(WORKER_MAIN);
             command.add(properties.toString());
+            Path out = state.resolve("connect.out");
+            ChildProcesses.rotateIfLarger(out, ChildProcesses.OUTPUT_FILE_CAP);
             ProcessBuilder builder =
                     new ProcessBuilder(ChildProcesses.inOwnSession(command))
                             .redirectErrorStream(true)
-                            .redirectOutput(
-                                    ProcessBuilder.Redirect.appendTo(
-                                            state.resolve("connect.out").toFile()));
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
             // CLASSPATH rather than -cp: the command line stays readable in ps
             builder.environment().put("CLASSPATH", ChildProcesses.classpath(CLASSPATH_RESOURCE));
             builder.environment().putAll(environment);

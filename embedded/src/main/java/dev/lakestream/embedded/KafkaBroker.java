@@ -59,8 +59,10 @@ import org.slf4j.LoggerFactory;
  * logs/                        log.dirs: meta.properties, the KRaft metadata log
  *                              (__cluster_metadata-0) and one folder per topic partition
  * kafka.log                    the broker's own log (log4j, rolled at 10 MB)
- * kafka.out                    the broker JVM's stdout and stderr (e.g. a crash before logging)
- * kafka-tools.log              output of the storage format and kafka-topics runs
+ * kafka.out                    the broker JVM's stdout and stderr (e.g. a crash before logging),
+ *                              moved to kafka.out.1 at start once past 10 MB
+ * kafka-tools.log              output of the storage format and kafka-topics runs, moved to
+ *                              kafka-tools.log.1 at start once past 10 MB
  * kafka-log4j.properties       logging set-up of the broker
  * kafka-tools-log4j.properties logging set-up of the tools
  * kafka.pid                    pid of the running broker, removed by close()
@@ -142,6 +144,8 @@ public final class KafkaBroker implements AutoCloseable {
             Path log = state.resolve("kafka.log");
             writeBrokerLogging(state.resolve("kafka-log4j.properties"), log);
             writeToolsLogging(state.resolve("kafka-tools-log4j.properties"));
+            ChildProcesses.rotateIfLarger(
+                    state.resolve("kafka-tools.log"), ChildProcesses.OUTPUT_FILE_CAP);
 
             String clusterId = clusterId(state, logs);
             if (!Files.exists(logs.resolve("meta.properties"))) {
@@ -166,12 +170,12 @@ public final class KafkaBroker implements AutoCloseable {
             command.add(serverProperties.toString());
             // in a session of its own: a terminal's Ctrl-C must not stop the broker under a job
             // that is still committing transactions to it; whoever started it stops it with close()
+            Path out = state.resolve("kafka.out");
+            ChildProcesses.rotateIfLarger(out, ChildProcesses.OUTPUT_FILE_CAP);
             ProcessBuilder builder =
                     new ProcessBuilder(ChildProcesses.inOwnSession(command))
                             .redirectErrorStream(true)
-                            .redirectOutput(
-                                    ProcessBuilder.Redirect.appendTo(
-                                            state.resolve("kafka.out").toFile()));
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
             onClasspath(builder, classpath);
             Process process = builder.start();
             Files.writeString(pidFile, Long.toString(process.pid()));

@@ -87,18 +87,12 @@ public final class S3ProxyServer implements AutoCloseable {
             }
 
             // Without a configuration logback logs everything at DEBUG: about 150 MB a minute
-            // under the local stack's load, and a quarter of a 2-core machine's CPU.
+            // under the local stack's load, and a quarter of a 2-core machine's CPU. At WARN it
+            // says little, but a store failing every request for hours would still fill a disk
+            // through an unbounded file: s3proxy.log rolls at 10 MB and keeps three old files.
+            Path log = stateDirectory.resolve("s3proxy.log").toAbsolutePath();
             Path logging = stateDirectory.resolve("s3proxy-logback.xml");
-            Files.writeString(
-                    logging,
-                    "<configuration>\n"
-                            + "  <appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">\n"
-                            + "    <encoder><pattern>%d{ISO8601} %-5level %logger{36} - %msg%n"
-                            + "</pattern></encoder>\n"
-                            + "  </appender>\n"
-                            + "  <root level=\"WARN\"><appender-ref ref=\"out\"/></root>\n"
-                            + "</configuration>\n");
-
+            Files.writeString(logging, logbackConfiguration(log));
             List<String> command = new ArrayList<>();
             command.add(ChildProcesses.java());
             command.add("-Xmx256m");
@@ -108,22 +102,50 @@ public final class S3ProxyServer implements AutoCloseable {
             command.add("org.gaul.s3proxy.Main");
             command.add("--properties");
             command.add(propsFile.toAbsolutePath().toString());
-            Path log = stateDirectory.resolve("s3proxy.log");
+            // stdout and stderr: only what the JVM prints beside logback (e.g. a crash)
+            Path out = stateDirectory.resolve("s3proxy.out");
+            ChildProcesses.rotateIfLarger(out, ChildProcesses.OUTPUT_FILE_CAP);
             // in a session of its own: a terminal's Ctrl-C must not stop the object store under a
             // job that is still committing to it; whoever started it stops it with close()
             Process process =
                     new ProcessBuilder(ChildProcesses.inOwnSession(command))
                             .redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                             .start();
             Files.writeString(pidFile, Long.toString(process.pid()));
             S3ProxyServer server = new S3ProxyServer(process, actualPort, blobs, secret, pidFile);
-            server.awaitListening(Duration.ofSeconds(60), log);
+            server.awaitListening(Duration.ofSeconds(60), out);
             LOG.info("S3Proxy listening on {} (data in {})", server.endpoint(), blobs);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("S3Proxy did not start", e);
         }
+    }
+
+    /** Logback set-up of the child: WARN and above, into a file that rolls at 10 MB, 3 kept. */
+    static String logbackConfiguration(Path log) {
+        return "<configuration>\n"
+                + "  <appender name=\"file\""
+                + " class=\"ch.qos.logback.core.rolling.RollingFileAppender\">\n"
+                + "    <file>"
+                + log
+                + "</file>\n"
+                + "    <rollingPolicy"
+                + " class=\"ch.qos.logback.core.rolling.FixedWindowRollingPolicy\">\n"
+                + "      <fileNamePattern>"
+                + log
+                + ".%i</fileNamePattern>\n"
+                + "      <minIndex>1</minIndex><maxIndex>3</maxIndex>\n"
+                + "    </rollingPolicy>\n"
+                + "    <triggeringPolicy"
+                + " class=\"ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy\">\n"
+                + "      <maxFileSize>10MB</maxFileSize>\n"
+                + "    </triggeringPolicy>\n"
+                + "    <encoder><pattern>%d{ISO8601} %-5level %logger{36} - %msg%n"
+                + "</pattern></encoder>\n"
+                + "  </appender>\n"
+                + "  <root level=\"WARN\"><appender-ref ref=\"file\"/></root>\n"
+                + "</configuration>\n";
     }
 
     private static String secretFor(Path stateDirectory) throws IOException {

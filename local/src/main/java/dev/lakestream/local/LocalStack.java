@@ -603,6 +603,16 @@ public final class LocalStack implements AutoCloseable {
         return postgres.connect(SHOP_DB);
     }
 
+    /** The MiniCluster's REST API (the web UI's), e.g. for checkpoint statistics. */
+    java.net.URI flinkRestAddress() {
+        return flink.restAddress();
+    }
+
+    /** The Iceberg catalog the jobs write to; set once {@link #run()} has loaded it. */
+    Catalog catalog() {
+        return catalog;
+    }
+
     GoldLatencyBenchmark.WorkloadStatsView generatedSoFar() {
         long seconds = Math.max(1, Duration.between(generatorStartedAt, Instant.now()).toSeconds());
         WorkloadStats stats = generator.stats();
