@@ -40,7 +40,10 @@ public class OrderContributions extends KeyedProcessFunction<Long, RowChange, Or
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(new ValueStateDescriptor<>("order", OrderState.TYPE));
+        state =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>("order", OrderStateSerializer.INSTANCE));
     }
 
     /** The key both tables share. */

@@ -11,6 +11,9 @@ import org.apache.flink.api.common.typeinfo.Types;
  * not), its creation time as epoch microseconds (PostgreSQL's {@code timestamptz} precision), its
  * lines by line number.
  *
+ * <p>Kept with {@link OrderStateSerializer} (variable-length integers); {@link #TYPE}, the POJO
+ * form, is what the same class costs with Flink's POJO serializer, for comparison.
+ *
  * <p>The state lives exactly as long as the order or one of its lines exists in silver: {@link
  * OrderContributions} clears it when the order row and its last line are gone, so its size is
  * bounded by live orders, however old their day is.
