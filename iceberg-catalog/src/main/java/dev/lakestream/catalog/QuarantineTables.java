@@ -1,6 +1,8 @@
 package dev.lakestream.catalog;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.TableProperties;
@@ -24,10 +26,15 @@ import org.apache.iceberg.types.Types;
  *  rejected_at     timestamptz   when silver rejected it
  * </pre>
  *
- * <p>A reject is evidence, not state: rows are only ever appended, so the table needs no identifier
- * fields and no upserts. It is partitioned by day of rejection, because it is read by recency (what
- * broke today?) and expired by age. {@code raw} keeps the image exactly as bronze wrote it, so a
- * fixed rule can replay the change.
+ * <p>Each reject has a deterministic key, the table's identifier fields, and is written as an
+ * upsert on it: re-reading bronze, or replaying from a checkpoint, refuses the same change for the
+ * same rule again and so rewrites the same row instead of adding one. The key of a silver reject is
+ * (source_table, key, lsn, rule): one change refused by one rule. The key of an ingestion reject is
+ * (source, origin, position): one record of one read. {@code rejected_at} then tells when it was
+ * last refused. The tables are unpartitioned: Iceberg's upserts need the partition source columns
+ * inside the key, and a day of rejection is not (a replay refuses on another day); rejects are rare
+ * and small. {@code raw} keeps the image exactly as bronze wrote it, so a fixed rule can replay the
+ * change.
  */
 public final class QuarantineTables {
 
@@ -36,14 +43,17 @@ public final class QuarantineTables {
 
     public static final Schema SILVER_REJECTS_SCHEMA =
             new Schema(
-                    Types.NestedField.required(1, "source_table", Types.StringType.get()),
-                    Types.NestedField.required(2, "key", Types.StringType.get()),
-                    Types.NestedField.required(3, "lsn", Types.LongType.get()),
-                    Types.NestedField.required(4, "kind", Types.StringType.get()),
-                    Types.NestedField.required(5, "rule", Types.StringType.get()),
-                    Types.NestedField.required(6, "reason", Types.StringType.get()),
-                    Types.NestedField.required(7, "raw", Types.StringType.get()),
-                    Types.NestedField.required(8, "rejected_at", Types.TimestampType.withZone()));
+                    List.of(
+                            Types.NestedField.required(1, "source_table", Types.StringType.get()),
+                            Types.NestedField.required(2, "key", Types.StringType.get()),
+                            Types.NestedField.required(3, "lsn", Types.LongType.get()),
+                            Types.NestedField.required(4, "kind", Types.StringType.get()),
+                            Types.NestedField.required(5, "rule", Types.StringType.get()),
+                            Types.NestedField.required(6, "reason", Types.StringType.get()),
+                            Types.NestedField.required(7, "raw", Types.StringType.get()),
+                            Types.NestedField.required(
+                                    8, "rejected_at", Types.TimestampType.withZone())),
+                    Set.of(1, 2, 3, 5));
 
     public static final String INGESTION_REJECTS = "ingestion_rejects";
 
@@ -63,13 +73,16 @@ public final class QuarantineTables {
      */
     public static final Schema INGESTION_REJECTS_SCHEMA =
             new Schema(
-                    Types.NestedField.required(1, "source", Types.StringType.get()),
-                    Types.NestedField.required(2, "dataset", Types.StringType.get()),
-                    Types.NestedField.required(3, "origin", Types.StringType.get()),
-                    Types.NestedField.required(4, "position", Types.LongType.get()),
-                    Types.NestedField.required(5, "reason", Types.StringType.get()),
-                    Types.NestedField.optional(6, "raw", Types.StringType.get()),
-                    Types.NestedField.required(7, "rejected_at", Types.TimestampType.withZone()));
+                    List.of(
+                            Types.NestedField.required(1, "source", Types.StringType.get()),
+                            Types.NestedField.required(2, "dataset", Types.StringType.get()),
+                            Types.NestedField.required(3, "origin", Types.StringType.get()),
+                            Types.NestedField.required(4, "position", Types.LongType.get()),
+                            Types.NestedField.required(5, "reason", Types.StringType.get()),
+                            Types.NestedField.optional(6, "raw", Types.StringType.get()),
+                            Types.NestedField.required(
+                                    7, "rejected_at", Types.TimestampType.withZone())),
+                    Set.of(1, 3, 4));
 
     private QuarantineTables() {}
 
@@ -80,23 +93,22 @@ public final class QuarantineTables {
 
     /** {@code <namespace>.silver_rejects}. */
     public static TableDefinition silverRejects(String namespace) {
-        return appendOnly(namespace, SILVER_REJECTS, SILVER_REJECTS_SCHEMA);
+        return keyed(namespace, SILVER_REJECTS, SILVER_REJECTS_SCHEMA);
     }
 
     /** {@code <namespace>.ingestion_rejects}. */
     public static TableDefinition ingestionRejects(String namespace) {
-        return appendOnly(namespace, INGESTION_REJECTS, INGESTION_REJECTS_SCHEMA);
+        return keyed(namespace, INGESTION_REJECTS, INGESTION_REJECTS_SCHEMA);
     }
 
-    /** An append-only reject table, partitioned by day of {@code rejected_at}. */
-    private static TableDefinition appendOnly(String namespace, String name, Schema schema) {
+    /** A reject table upserted on its identifier fields, unpartitioned. */
+    private static TableDefinition keyed(String namespace, String name, Schema schema) {
         Map<String, String> props = TableDefinition.commonProperties("quarantine");
-        // rejects are rare and tiny: no shuffle in front of the writer
-        props.put(TableProperties.WRITE_DISTRIBUTION_MODE, "none");
+        props.put(TableProperties.UPSERT_ENABLED, "true");
         return new TableDefinition(
                 TableIdentifier.of(Namespace.of(namespace), name),
                 schema,
-                PartitionSpec.builderFor(schema).day("rejected_at").build(),
+                PartitionSpec.unpartitioned(),
                 props);
     }
 

@@ -2,9 +2,13 @@ package dev.lakestream.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdatePartitionSpec;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SupportsNamespaces;
@@ -18,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates tables from their {@link TableDefinition} idempotently, and evolves existing ones only in
  * ways that cannot break readers or writers: adding optional columns the definition has and the
- * table lacks. Anything else (a column changed type, a required column missing) stops with a
- * message naming the table and column, because guessing would corrupt data.
+ * table lacks, and keying an append-only table whose definition has become keyed. Anything else (a
+ * column changed type, a required column missing) stops with a message naming the table and column,
+ * because guessing would corrupt data.
  */
 public final class TableBootstrap {
 
@@ -95,6 +100,57 @@ public final class TableBootstrap {
             update.commit();
             LOG.info("Added columns {} to {}", toAdd, definition.identifier());
         }
+        evolveKey(table, definition);
+    }
+
+    /**
+     * Gives an append-only table the key its definition now has (the quarantine tables became
+     * keyed): sets the identifier fields and drops partition fields on columns outside the key,
+     * which Iceberg's upserts do not allow. Rows written before stay as they are; only new writes
+     * are upserts. A table keyed on other columns is refused: its rows were written for that key.
+     */
+    private void evolveKey(Table table, TableDefinition definition) {
+        Set<String> wanted = columnNames(definition.schema());
+        Set<String> current = columnNames(table.schema());
+        if (wanted.isEmpty() || wanted.equals(current)) {
+            return;
+        }
+        if (!current.isEmpty()) {
+            throw new IllegalStateException(
+                    "Table "
+                            + definition.identifier()
+                            + " is keyed on "
+                            + current
+                            + " but lakestream expects "
+                            + wanted
+                            + "; a key cannot be changed in place. Migrate the table or point"
+                            + " lakestream at a new namespace.");
+        }
+        List<PartitionField> outsideKey = new ArrayList<>();
+        for (PartitionField field : table.spec().fields()) {
+            if (!wanted.contains(table.schema().findColumnName(field.sourceId()))) {
+                outsideKey.add(field);
+            }
+        }
+        if (!outsideKey.isEmpty()) {
+            UpdatePartitionSpec spec = table.updateSpec();
+            outsideKey.forEach(field -> spec.removeField(field.name()));
+            spec.commit();
+        }
+        table.updateSchema().setIdentifierFields(wanted).commit();
+        LOG.info(
+                "Keyed {} on {} (partition fields dropped: {})",
+                definition.identifier(),
+                wanted,
+                outsideKey);
+    }
+
+    private static Set<String> columnNames(Schema schema) {
+        Set<String> names = new TreeSet<>();
+        for (int id : schema.identifierFieldIds()) {
+            names.add(schema.findColumnName(id));
+        }
+        return names;
     }
 
     /**

@@ -1,11 +1,14 @@
 package dev.lakestream.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.iceberg.CatalogProperties;
-import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.inmemory.InMemoryCatalog;
 import org.junit.jupiter.api.Test;
@@ -13,18 +16,21 @@ import org.junit.jupiter.api.Test;
 class QuarantineTablesTest {
 
     @Test
-    void silverRejectsIsAnAppendOnlyV2TableInTheQuarantineNamespace() {
+    void silverRejectsIsAV2TableKeyedPerRefusalInTheQuarantineNamespace() {
         TableDefinition d = QuarantineTables.silverRejects();
 
         assertThat(d.identifier().toString()).isEqualTo("quarantine.silver_rejects");
         assertThat(QuarantineTables.silverRejects("q2").identifier().toString())
                 .isEqualTo("q2.silver_rejects");
-        assertThat(d.schema().identifierFieldIds()).isEmpty();
+        assertThat(d.schema().identifierFieldNames())
+                .containsExactlyInAnyOrder("source_table", "key", "lsn", "rule");
+        assertThat(QuarantineTables.ingestionRejects().schema().identifierFieldNames())
+                .containsExactlyInAnyOrder("source", "origin", "position");
         assertThat(d.properties())
                 .containsEntry("format-version", "2")
                 .containsEntry("write.parquet.compression-codec", "zstd")
                 .containsEntry("lakestream.layer", "quarantine")
-                .doesNotContainKey("write.upsert.enabled");
+                .containsEntry("write.upsert.enabled", "true");
     }
 
     @Test
@@ -43,13 +49,58 @@ class QuarantineTablesTest {
     }
 
     @Test
-    void partitionedByDayOfRejection() {
-        TableDefinition d = QuarantineTables.silverRejects();
+    void unpartitionedBecauseUpsertsNeedThePartitionColumnsInTheKey() {
+        assertThat(QuarantineTables.silverRejects().partitionSpec().isUnpartitioned()).isTrue();
+        assertThat(QuarantineTables.ingestionRejects().partitionSpec().isUnpartitioned()).isTrue();
+    }
 
-        assertThat(d.partitionSpec().fields()).hasSize(1);
-        PartitionField day = d.partitionSpec().fields().get(0);
-        assertThat(day.transform().toString()).isEqualTo("day");
-        assertThat(d.schema().findColumnName(day.sourceId())).isEqualTo("rejected_at");
+    @Test
+    void anAppendOnlyRejectTableOfAnEarlierVersionIsKeyedInPlace() throws Exception {
+        try (InMemoryCatalog catalog = catalog()) {
+            TableDefinition now = QuarantineTables.silverRejects();
+            Schema unkeyed = new Schema(now.schema().columns());
+            // as lakestream created it before: no key, partitioned by day of rejection
+            catalog.createNamespace(now.identifier().namespace());
+            catalog.createTable(
+                    now.identifier(),
+                    unkeyed,
+                    PartitionSpec.builderFor(unkeyed).day("rejected_at").build(),
+                    now.properties());
+
+            Table table = new TableBootstrap(catalog).ensure(now);
+
+            assertThat(table.schema().identifierFieldNames())
+                    .containsExactlyInAnyOrder("source_table", "key", "lsn", "rule");
+            assertThat(table.spec().isUnpartitioned()).isTrue();
+            Table again = new TableBootstrap(catalog).ensure(now);
+            assertThat(again.schema().schemaId()).isEqualTo(table.schema().schemaId());
+        }
+    }
+
+    @Test
+    void aRejectTableKeyedOnOtherColumnsIsRefused() throws Exception {
+        try (InMemoryCatalog catalog = catalog()) {
+            TableDefinition now = QuarantineTables.ingestionRejects();
+            Schema otherKey = new Schema(now.schema().columns(), Set.of(1));
+            catalog.createNamespace(now.identifier().namespace());
+            catalog.createTable(
+                    now.identifier(), otherKey, PartitionSpec.unpartitioned(), now.properties());
+
+            assertThatThrownBy(() -> new TableBootstrap(catalog).ensure(now))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("quarantine.ingestion_rejects is keyed on [source]")
+                    .hasMessageContaining("[origin, position, source]");
+        }
+    }
+
+    private static InMemoryCatalog catalog() {
+        InMemoryCatalog catalog = new InMemoryCatalog();
+        catalog.initialize(
+                "quarantine-test",
+                Map.of(
+                        CatalogProperties.WAREHOUSE_LOCATION,
+                        "/quarantine-test/" + UUID.randomUUID()));
+        return catalog;
     }
 
     @Test
@@ -62,7 +113,7 @@ class QuarantineTablesTest {
                             "/quarantine-test/" + UUID.randomUUID()));
             Table table = new TableBootstrap(catalog).ensure(QuarantineTables.silverRejects());
 
-            assertThat(table.spec().isPartitioned()).isTrue();
+            assertThat(table.spec().isPartitioned()).isFalse();
             assertThat(table.schema().columns()).hasSize(8);
         }
     }

@@ -278,6 +278,7 @@ public final class LocalStack implements AutoCloseable {
                 EmbeddedFlinkCluster.latestRestorePoint(
                         data.resolve("checkpoints-transformation"),
                         data.resolve("savepoints-transformation"));
+        TransformationStateLayout.check(data, transformationRestore);
         step(
                 "TransformationJob (silver, gold, Kafka) "
                         + transformationRestore
@@ -561,6 +562,10 @@ public final class LocalStack implements AutoCloseable {
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "RETAIN_ON_CANCELLATION");
         s.put("execution.checkpointing.num-retained", "3");
+        // as in production: state on disk in RocksDB (inside the 128m of managed memory),
+        // checkpoints upload only the files that changed
+        s.put("state.backend.type", "rocksdb");
+        s.put("execution.checkpointing.incremental", "true");
         s.put("state.checkpoints.dir", data.resolve("checkpoints").toUri().toString());
         s.put("state.savepoints.dir", data.resolve("savepoints").toUri().toString());
         s.put("restart-strategy.type", "exponential-delay");

@@ -1,7 +1,9 @@
 package dev.lakestream.jobs.gold;
 
+import dev.lakestream.jobs.state.Tombstones;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -20,6 +22,12 @@ import org.apache.flink.util.Collector;
  * version before when that LSN is not higher ({@link SourceProgress}), so every record of a key has
  * a higher version than the one before it, even across a delete and a later reappearance, and a
  * retraction and the addition that follows it (one source change, one LSN) never share a version.
+ *
+ * <p>State is bounded by live groups: a live group's version is the one in its metrics; a deleted
+ * group keeps only its last version, in a tombstone that expires after the retention horizon
+ * ({@link Tombstones}). A group that comes back within the horizon continues above that version;
+ * one that comes back later starts at its contribution's LSN, which by then is far above any
+ * version of the old group (LSNs grow with the WAL, by many bytes per change).
  */
 public class DailyMetricsAggregator
         extends KeyedProcessFunction<String, OrderContribution, SalesDailyMetrics> {
@@ -28,7 +36,19 @@ public class DailyMetricsAggregator
 
     private transient ValueState<SalesDailyMetrics> metrics;
     private transient MapState<Long, Integer> ordersPerCustomer;
-    private transient ValueState<Long> version;
+    private final Duration tombstoneRetention;
+    private transient ValueState<Long> deletedVersion;
+
+    public DailyMetricsAggregator() {
+        this(Tombstones.DEFAULT_RETENTION);
+    }
+
+    /**
+     * @param tombstoneRetention how long a deleted group's last version is kept
+     */
+    public DailyMetricsAggregator(Duration tombstoneRetention) {
+        this.tombstoneRetention = tombstoneRetention;
+    }
 
     @Override
     public void open(OpenContext openContext) {
@@ -40,7 +60,11 @@ public class DailyMetricsAggregator
                         .getMapState(
                                 new MapStateDescriptor<>(
                                         "orders-per-customer", Types.LONG, Types.INT));
-        version = getRuntimeContext().getState(new ValueStateDescriptor<>("version", Types.LONG));
+        deletedVersion =
+                getRuntimeContext()
+                        .getState(
+                                Tombstones.descriptor(
+                                        "deleted-version", Types.LONG, tombstoneRetention));
     }
 
     /** The key of a dated contribution. */
@@ -52,6 +76,7 @@ public class DailyMetricsAggregator
     public void processElement(OrderContribution c, Context ctx, Collector<SalesDailyMetrics> out)
             throws Exception {
         SalesDailyMetrics m = metrics.value();
+        Long previousVersion = m != null ? Long.valueOf(m.version) : deletedVersion.value();
         if (m == null) {
             m = new SalesDailyMetrics();
             m.saleDate = c.saleDate;
@@ -83,8 +108,7 @@ public class DailyMetricsAggregator
                 }
             }
         }
-        long v = SourceProgress.next(version.value(), c.lsn);
-        version.update(v);
+        long v = SourceProgress.next(previousVersion, c.lsn);
         m.version = v;
         m.updatedAt = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()).toString();
         // money always at cents, also for a day whose orders have no lines yet
@@ -100,8 +124,10 @@ public class DailyMetricsAggregator
         if (m.deleted) {
             metrics.clear();
             ordersPerCustomer.clear();
+            deletedVersion.update(v);
         } else {
             metrics.update(m);
+            deletedVersion.clear();
         }
         out.collect(m);
     }

@@ -1,9 +1,12 @@
 package dev.lakestream.jobs.gold;
 
+import dev.lakestream.jobs.state.Tombstones;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -45,6 +48,12 @@ import org.slf4j.LoggerFactory;
  *       not, the record is published one above the last version and counted in the {@code
  *       versionsRaised} metric, so the contract holds whatever happens upstream.
  * </ul>
+ *
+ * <p>State is bounded by live groups: the last record published is kept while the group lives; of a
+ * published delete only its version is kept, in a tombstone that expires after the retention
+ * horizon ({@link Tombstones}). After that a late delete of the group publishes nothing (there is
+ * nothing alive to delete) and a group that comes back publishes at its own version, which by then
+ * is far above the deleted one (it grows with the source positions).
  */
 public class FinalStatePerCheckpoint extends AbstractStreamOperator<SalesDailyMetrics>
         implements OneInputStreamOperator<SalesDailyMetrics, SalesDailyMetrics>, BoundedOneInput {
@@ -53,12 +62,22 @@ public class FinalStatePerCheckpoint extends AbstractStreamOperator<SalesDailyMe
     private static final Logger LOG = LoggerFactory.getLogger(FinalStatePerCheckpoint.class);
 
     private transient Map<String, SalesDailyMetrics> pending;
+    private final Duration tombstoneRetention;
     private transient ValueState<SalesDailyMetrics> published;
+    private transient ValueState<Long> deletedVersion;
     private transient Counter collapsed;
     private transient Counter unchanged;
     private transient Counter versionsRaised;
 
     public FinalStatePerCheckpoint() {
+        this(Tombstones.DEFAULT_RETENTION);
+    }
+
+    /**
+     * @param tombstoneRetention how long the version of a published delete is kept
+     */
+    public FinalStatePerCheckpoint(Duration tombstoneRetention) {
+        this.tombstoneRetention = tombstoneRetention;
         // chained to the sinks that follow it: records leave in the same task, before the barrier
         setChainingStrategy(ChainingStrategy.ALWAYS);
     }
@@ -69,6 +88,13 @@ public class FinalStatePerCheckpoint extends AbstractStreamOperator<SalesDailyMe
         published =
                 context.getKeyedStateStore()
                         .getState(new ValueStateDescriptor<>("published", SalesDailyMetrics.TYPE));
+        deletedVersion =
+                context.getKeyedStateStore()
+                        .getState(
+                                Tombstones.descriptor(
+                                        "published-delete-version",
+                                        Types.LONG,
+                                        tombstoneRetention));
     }
 
     @Override
@@ -108,31 +134,28 @@ public class FinalStatePerCheckpoint extends AbstractStreamOperator<SalesDailyMe
                 unchanged.inc();
                 continue;
             }
-            if (last != null && next.version <= last.version) {
+            Long lastVersion = last != null ? Long.valueOf(last.version) : deletedVersion.value();
+            if (lastVersion != null && next.version <= lastVersion) {
                 LOG.warn(
                         "gold {}: version {} does not exceed the published {}; publishing {}",
                         e.getKey(),
                         next.version,
-                        last.version,
-                        last.version + 1);
+                        lastVersion,
+                        lastVersion + 1);
                 next = next.copy();
-                next.version = last.version + 1;
+                next.version = lastVersion + 1;
                 versionsRaised.inc();
             }
-            published.update(next.deleted ? tombstone(next) : next);
+            if (next.deleted) {
+                published.clear();
+                deletedVersion.update(next.version);
+            } else {
+                published.update(next);
+                deletedVersion.clear();
+            }
             output.collect(new StreamRecord<>(next));
         }
         pending.clear();
-    }
-
-    /** What is kept of a published delete: the key, the version and the flag. */
-    private static SalesDailyMetrics tombstone(SalesDailyMetrics m) {
-        SalesDailyMetrics t = new SalesDailyMetrics();
-        t.saleDate = m.saleDate;
-        t.storeId = m.storeId;
-        t.version = m.version;
-        t.deleted = true;
-        return t;
     }
 
     /** Equal in everything a consumer reads as the metrics: all but version and updated_at. */

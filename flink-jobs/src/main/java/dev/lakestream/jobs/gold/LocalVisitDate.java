@@ -45,6 +45,12 @@ import org.apache.flink.util.Collector;
  *
  * An hour re-emitted with the same visitors changes nothing and emits nothing; a new hour emits
  * even with 0 visitors, so the day shows 0 rather than "no counter data".
+ *
+ * <p>The hours are kept as epoch seconds to counts (16 bytes an hour), and only while silver has
+ * them: a deleted hour leaves the map. They do not expire with age, on purpose: an hour of a past
+ * day can still be corrected by a later counter file, or re-dated by a zone change, and both need
+ * what was counted for it; forgetting it would count the correction twice. The map therefore grows
+ * exactly as silver's {@code store_foot_traffic} does, which is live data.
  */
 public class LocalVisitDate
         extends KeyedCoProcessFunction<Long, RowChange, RowChange, VisitorCount> {
@@ -52,7 +58,10 @@ public class LocalVisitDate
     private static final long serialVersionUID = 1L;
 
     private transient ValueState<String> timeZone;
-    private transient MapState<String, Long> hours;
+
+    /** Hour start in epoch seconds to the visitors counted for it. */
+    private transient MapState<Long, Long> hours;
+
     private transient ValueState<Long> highestSequence;
 
     @Override
@@ -62,8 +71,7 @@ public class LocalVisitDate
         hours =
                 getRuntimeContext()
                         .getMapState(
-                                new MapStateDescriptor<>(
-                                        "hours-counted", Types.STRING, Types.LONG));
+                                new MapStateDescriptor<>("hours-counted", Types.LONG, Types.LONG));
         highestSequence =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("highest-sequence", Types.LONG));
@@ -86,9 +94,9 @@ public class LocalVisitDate
         ZoneId to = ZoneId.of(zone);
         Map<String, Long> deltas = new TreeMap<>();
         boolean any = false;
-        for (Map.Entry<String, Long> hour : hours.entries()) {
+        for (Map.Entry<Long, Long> hour : hours.entries()) {
             any = true;
-            Instant start = Instant.parse(hour.getKey());
+            Instant start = Instant.ofEpochSecond(hour.getKey());
             if (from != null) {
                 deltas.merge(date(start, from), -hour.getValue(), Long::sum);
             }
@@ -115,10 +123,12 @@ public class LocalVisitDate
         if (hour.kind.equals("-U")) {
             return; // what is taken back is what was counted, below
         }
-        String start = JsonLiterals.text(hour.values, "hour_start");
-        if (start == null) {
+        String hourStart = JsonLiterals.text(hour.values, "hour_start");
+        if (hourStart == null) {
             return;
         }
+        Instant startInstant = Instant.parse(hourStart);
+        long start = startInstant.getEpochSecond();
         Long counted = hours.get(start);
         Long now;
         if (hour.kind.equals("-D")) {
@@ -139,10 +149,7 @@ public class LocalVisitDate
         long delta = (now == null ? 0L : now) - (counted == null ? 0L : counted);
         out.collect(
                 new VisitorCount(
-                        date(Instant.parse(start), ZoneId.of(zone)),
-                        ctx.getCurrentKey(),
-                        delta,
-                        hour.lsn));
+                        date(startInstant, ZoneId.of(zone)), ctx.getCurrentKey(), delta, hour.lsn));
     }
 
     private static String date(Instant start, ZoneId zone) {

@@ -2,7 +2,9 @@ package dev.lakestream.jobs.gold;
 
 import dev.lakestream.jobs.silver.RowChange;
 import java.math.BigDecimal;
-import java.util.Map;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -21,6 +23,12 @@ import org.apache.flink.util.Collector;
  * An order that moves store or date, changes status or lines, or is deleted, takes its old
  * contribution back exactly, so the aggregation downstream never counts it twice. Retractions of
  * the input ({@code -U}) are not needed here: the state already holds the old row.
+ *
+ * <p>The state ({@link OrderState}) is typed and holds only what the metrics read; it is cleared
+ * when the order row and its last line are deleted, and kept, without any expiry, for as long as
+ * either lives: an order of a day long past can still be cancelled or corrected. It needs no
+ * tombstone: its input is silver's changelog, already in LSN order per key ({@code
+ * LsnOrderedApplier} keeps the tombstones), and an order and its lines share the key here.
  */
 public class OrderContributions extends KeyedProcessFunction<Long, RowChange, OrderContribution> {
 
@@ -32,7 +40,10 @@ public class OrderContributions extends KeyedProcessFunction<Long, RowChange, Or
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(new ValueStateDescriptor<>("order", OrderState.TYPE));
+        state =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>("order", OrderStateSerializer.INSTANCE));
     }
 
     /** The key both tables share. */
@@ -58,22 +69,21 @@ public class OrderContributions extends KeyedProcessFunction<Long, RowChange, Or
             } else {
                 s.present = true;
                 s.storeId = JsonLiterals.longValue(change.values, "store_id", -1);
-                s.createdAt = JsonLiterals.text(change.values, "created_at");
+                s.createdAtMicros = epochMicros(JsonLiterals.text(change.values, "created_at"));
                 s.customerId = JsonLiterals.longValue(change.values, "customer_id", 0);
-                s.status = JsonLiterals.text(change.values, "status");
+                s.cancelled = "CANCELLED".equals(JsonLiterals.text(change.values, "status"));
             }
         } else if (change.table.equals(ORDER_LINES)) {
-            String line = JsonLiterals.text(change.values, "line_no");
+            int line = (int) JsonLiterals.longValue(change.values, "line_no", -1);
             if (delete) {
                 s.lines.remove(line);
             } else {
                 s.lines.put(
                         line,
-                        JsonLiterals.text(change.values, "quantity")
-                                + ";"
-                                + JsonLiterals.text(change.values, "unit_price")
-                                + ";"
-                                + JsonLiterals.text(change.values, "discount"));
+                        new OrderLine(
+                                JsonLiterals.longValue(change.values, "quantity", 0),
+                                cents(JsonLiterals.decimal(change.values, "unit_price")),
+                                cents(JsonLiterals.decimal(change.values, "discount"))));
             }
         } else {
             throw new IllegalArgumentException(
@@ -105,22 +115,47 @@ public class OrderContributions extends KeyedProcessFunction<Long, RowChange, Or
         OrderContribution c = new OrderContribution();
         c.orderId = orderId;
         c.storeId = s.storeId;
-        c.createdAt = s.createdAt;
+        c.createdAt = createdAt(s.createdAtMicros);
         c.customerId = s.customerId;
-        c.cancelled = "CANCELLED".equals(s.status);
-        c.gross = BigDecimal.ZERO;
-        c.discounts = BigDecimal.ZERO;
-        for (Map.Entry<String, String> line : s.lines.entrySet()) {
-            String[] parts = line.getValue().split(";", 3);
-            long quantity = Long.parseLong(parts[0]);
-            BigDecimal unitPrice = new BigDecimal(parts[1]);
-            BigDecimal discount =
-                    parts[2].equals("null") ? BigDecimal.ZERO : new BigDecimal(parts[2]);
-            c.items += quantity;
-            c.gross = c.gross.add(unitPrice.multiply(BigDecimal.valueOf(quantity)));
-            c.discounts = c.discounts.add(discount);
+        c.cancelled = s.cancelled;
+        long grossCents = 0;
+        long discountCents = 0;
+        for (OrderLine line : s.lines.values()) {
+            c.items += line.quantity;
+            grossCents =
+                    Math.addExact(
+                            grossCents, Math.multiplyExact(line.unitPriceCents, line.quantity));
+            discountCents = Math.addExact(discountCents, line.discountCents);
         }
+        c.gross = BigDecimal.valueOf(grossCents, 2);
+        c.discounts = BigDecimal.valueOf(discountCents, 2);
         c.lsn = s.lsn;
         return c;
+    }
+
+    /** An amount of the shop's {@code numeric(12,2)} columns in cents; more decimals fail. */
+    static long cents(BigDecimal amount) {
+        try {
+            return amount.setScale(2, RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(
+                    "an order line amount of "
+                            + amount
+                            + " is not in cents; gold keeps order lines in cents (OrderLine)",
+                    e);
+        }
+    }
+
+    static long epochMicros(String instant) {
+        if (instant == null) {
+            throw new IllegalArgumentException("an order without created_at reached gold");
+        }
+        Instant i = Instant.parse(instant);
+        return Math.addExact(
+                Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+    }
+
+    static String createdAt(long epochMicros) {
+        return Instant.EPOCH.plus(epochMicros, ChronoUnit.MICROS).toString();
     }
 }

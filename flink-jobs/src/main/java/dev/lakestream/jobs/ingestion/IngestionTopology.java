@@ -134,8 +134,11 @@ public final class IngestionTopology {
             DataStream<RowData> refused = bronze.getSideOutput(SourceRecords.REJECTS);
             rejects = rejects == null ? refused : rejects.union(refused);
         }
+        // upserts on (source, origin, position): a record refused again after a restart, from
+        // the same read, rewrites its row instead of adding one
         FlinkSink.forRowData(rejects)
                 .tableLoader(ingestionRejects)
+                .upsert(true)
                 .distributionMode(DistributionMode.NONE)
                 .writeParallelism(1)
                 .uidPrefix(OperatorIds.INGESTION_REJECTS_SINK)

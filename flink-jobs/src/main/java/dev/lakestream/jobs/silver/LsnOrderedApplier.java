@@ -1,10 +1,13 @@
 package dev.lakestream.jobs.silver;
 
+import dev.lakestream.jobs.state.Tombstones;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
@@ -34,18 +37,43 @@ import org.apache.flink.util.Collector;
  * </ul>
  *
  * Emitted changes carry the LSN of the newest change applied, so downstream versions only grow.
+ *
+ * <p>State is bounded by live rows: a live row keeps its {@link KeyState} for as long as it lives;
+ * a deleted row keeps only the LSN of its delete, in a separate state that expires after the
+ * tombstone retention ({@link Tombstones}: why that horizon is safe). Until then an older change of
+ * the key is dropped; a newer one starts a new life.
  */
 public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent, RowChange> {
 
     private static final long serialVersionUID = 1L;
 
+    private final Duration tombstoneRetention;
     private transient ValueState<KeyState> state;
+    private transient ValueState<Long> deletedAt;
+
+    public LsnOrderedApplier() {
+        this(Tombstones.DEFAULT_RETENTION);
+    }
+
+    /**
+     * @param tombstoneRetention how long the LSN of a delete is kept after the delete
+     */
+    public LsnOrderedApplier(Duration tombstoneRetention) {
+        this.tombstoneRetention = tombstoneRetention;
+    }
 
     @Override
     public void open(OpenContext openContext) {
         state =
                 getRuntimeContext()
+                        // the name of old: savepoints of this operator restore (deleted rows
+                        // restored from them move to the tombstone when next touched)
                         .getState(new ValueStateDescriptor<>("key-state", KeyState.TYPE));
+        deletedAt =
+                getRuntimeContext()
+                        .getState(
+                                Tombstones.descriptor(
+                                        "deleted-at-lsn", Types.LONG, tombstoneRetention));
     }
 
     @Override
@@ -54,13 +82,24 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
         KeyState s = state.value();
         if (s == null) {
             s = new KeyState();
+            Long deleteLsn = deletedAt.value();
+            if (deleteLsn != null) {
+                s.rowLsn = deleteLsn;
+                s.deleted = true;
+            }
         }
         Map<String, String> before = visible(s);
         boolean touched = apply(s, event);
         if (!touched) {
             return;
         }
-        state.update(s);
+        if (s.deleted) {
+            state.clear();
+            deletedAt.update(s.rowLsn);
+        } else {
+            state.update(s);
+            deletedAt.clear();
+        }
         Map<String, String> after = visible(s);
         if (Objects.equals(before, after)) {
             return;

@@ -5,6 +5,7 @@ import dev.lakestream.jobs.silver.BronzeChangeParser;
 import dev.lakestream.jobs.silver.ChangeEvent;
 import dev.lakestream.jobs.silver.LsnOrderedApplier;
 import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.state.Tombstones;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -37,6 +38,16 @@ public final class BronzeChangelog {
             List<String> sourceTables,
             Function<String, TableLoader> bronzeTable,
             Duration monitorInterval) {
+        return build(env, sourceTables, bronzeTable, monitorInterval, Tombstones.DEFAULT_RETENTION);
+    }
+
+    /** The changelog, remembering deletions for {@code tombstoneRetention} ({@link Tombstones}). */
+    public static DataStream<RowChange> build(
+            StreamExecutionEnvironment env,
+            List<String> sourceTables,
+            Function<String, TableLoader> bronzeTable,
+            Duration monitorInterval,
+            Duration tombstoneRetention) {
         BronzeChangeParser parser = new BronzeChangeParser();
         DataStream<ChangeEvent> all = null;
         for (String table : sourceTables) {
@@ -61,7 +72,7 @@ public final class BronzeChangelog {
             all = all == null ? events : all.union(events);
         }
         return all.keyBy(e -> e.table + e.key, Types.STRING)
-                .process(new LsnOrderedApplier(), RowChange.TYPE)
+                .process(new LsnOrderedApplier(tombstoneRetention), RowChange.TYPE)
                 .uid(TransformationOperatorIds.APPLY_IN_LSN_ORDER)
                 .name("apply changes in LSN order");
     }

@@ -15,6 +15,8 @@ import dev.lakestream.jobs.gold.ReportingCurrency;
 import dev.lakestream.jobs.gold.SalesDailyMetrics;
 import dev.lakestream.jobs.gold.VisitorCount;
 import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.state.Tombstones;
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -50,6 +52,12 @@ public final class GoldTopology {
 
     public static DataStream<SalesDailyMetrics> salesDailyMetrics(
             DataStream<RowChange> silver, String reportingCurrency) {
+        return salesDailyMetrics(silver, reportingCurrency, Tombstones.DEFAULT_RETENTION);
+    }
+
+    /** Gold, remembering deleted groups for {@code tombstoneRetention} ({@link Tombstones}). */
+    public static DataStream<SalesDailyMetrics> salesDailyMetrics(
+            DataStream<RowChange> silver, String reportingCurrency, Duration tombstoneRetention) {
         DataStream<OrderContribution> contributions =
                 silver.filter(
                                 c ->
@@ -72,7 +80,9 @@ public final class GoldTopology {
 
         DataStream<SalesDailyMetrics> daily =
                 dated.keyBy(DailyMetricsAggregator::groupKey, Types.STRING)
-                        .process(new DailyMetricsAggregator(), SalesDailyMetrics.TYPE)
+                        .process(
+                                new DailyMetricsAggregator(tombstoneRetention),
+                                SalesDailyMetrics.TYPE)
                         .uid(TransformationOperatorIds.DAILY_METRICS)
                         .name("sales_daily_metrics");
 
@@ -109,7 +119,7 @@ public final class GoldTopology {
                 .transform(
                         "one final state per key per checkpoint",
                         SalesDailyMetrics.TYPE,
-                        new FinalStatePerCheckpoint())
+                        new FinalStatePerCheckpoint(tombstoneRetention))
                 .uid(TransformationOperatorIds.FINAL_STATE_PER_CHECKPOINT);
     }
 

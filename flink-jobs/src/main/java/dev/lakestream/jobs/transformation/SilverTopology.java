@@ -26,7 +26,7 @@ import org.apache.iceberg.flink.sink.FlinkSink;
  * <pre>
  *  changelog --[silver-cleanse]--+--> cleansed changelog --> silver.&lt;entity&gt; (upsert by key)
  *                                 |                       \-> gold
- *                                 +--(refused)--> quarantine.silver_rejects
+ *                                 +--(refused)--> quarantine.silver_rejects (upsert by refusal)
  * </pre>
  */
 public final class SilverTopology {
@@ -64,9 +64,20 @@ public final class SilverTopology {
                     .uidPrefix(TransformationOperatorIds.silverSink(table))
                     .append();
         }
-        FlinkSink.forRowData(cleansed.getSideOutput(REJECTS))
+        quarantine(cleansed.getSideOutput(REJECTS), quarantine);
+    }
+
+    /**
+     * Upserts refused changes into the quarantine table on its key (source table, key, LSN, rule;
+     * see {@code QuarantineTables}): a change refused again, when bronze is re-read or a checkpoint
+     * replayed, rewrites its row instead of adding one. Hashed by that key, so one writer owns each
+     * key and two copies never land in one commit from two writers.
+     */
+    public static void quarantine(DataStream<RowData> rejects, TableLoader quarantine) {
+        FlinkSink.forRowData(rejects)
                 .tableLoader(quarantine)
-                .distributionMode(DistributionMode.NONE)
+                .upsert(true)
+                .distributionMode(DistributionMode.HASH)
                 .uidPrefix(TransformationOperatorIds.QUARANTINE_SINK)
                 .append();
     }

@@ -6,6 +6,7 @@ import dev.lakestream.jobs.bronze.BronzeOptions;
 import dev.lakestream.jobs.config.JobSettings;
 import dev.lakestream.jobs.gold.GoldOptions;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
+import dev.lakestream.jobs.state.Tombstones;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public record TransformationConfig(
         String kafkaTransactionalIdPrefix,
         Duration kafkaTransactionTimeout,
         Map<String, String> kafkaProducerProperties,
+        Duration tombstoneRetention,
         Configuration flinkConfiguration) {
 
     public static final String KAFKA_PROPERTY_PREFIX = "gold.kafka.property.";
@@ -94,6 +96,15 @@ public record TransformationConfig(
             throw new InvalidSettingException(
                     TransformationOptions.BRONZE_MONITOR_INTERVAL.key(), "must be positive");
         }
+        Duration tombstoneRetention = settings.get(TransformationOptions.TOMBSTONE_RETENTION);
+        if (tombstoneRetention.compareTo(Tombstones.MIN_RETENTION) < 0) {
+            throw new InvalidSettingException(
+                    TransformationOptions.TOMBSTONE_RETENTION.key(),
+                    "must be at least "
+                            + Tombstones.MIN_RETENTION.toHours()
+                            + " h, far above any reorder window of bronze reads, was "
+                            + tombstoneRetention);
+        }
         String reportingCurrency = settings.get(GoldOptions.REPORTING_CURRENCY);
         if (!reportingCurrency.matches("[A-Z]{3}")) {
             throw new InvalidSettingException(
@@ -113,6 +124,7 @@ public record TransformationConfig(
                 settings.get(GoldOptions.KAFKA_TRANSACTIONAL_ID_PREFIX),
                 timeout,
                 Map.copyOf(producer),
+                tombstoneRetention,
                 settings.flinkConfiguration());
     }
 }

@@ -78,7 +78,8 @@ public final class TransformationJob {
                                         catalog,
                                         BronzeTables.identifierFor(
                                                 config.bronzeNamespace(), table)),
-                        config.bronzeMonitorInterval());
+                        config.bronzeMonitorInterval(),
+                        config.tombstoneRetention());
 
         SingleOutputStreamOperator<RowChange> cleansed = SilverTopology.cleanse(changelog);
         SilverTopology.sink(
@@ -92,7 +93,8 @@ public final class TransformationJob {
                 TableLoader.fromCatalog(catalog, quarantineIdentifier()));
 
         DataStream<SalesDailyMetrics> gold =
-                GoldTopology.salesDailyMetrics(cleansed, config.reportingCurrency());
+                GoldTopology.salesDailyMetrics(
+                        cleansed, config.reportingCurrency(), config.tombstoneRetention());
         GoldTopology.sink(
                 gold,
                 GoldKafkaSink.create(

@@ -1,5 +1,6 @@
 package dev.lakestream.jobs.transformation;
 
+import dev.lakestream.jobs.state.Tombstones;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -29,7 +30,24 @@ public final class TransformationOptions {
                     .defaultValue("silver")
                     .withDescription("Iceberg namespace of the silver tables.");
 
+    /**
+     * Under {@code job.} rather than Flink's {@code state.}: lakestream's own prefixes are checked
+     * for typos at start-up, Flink's are handed to Flink unread.
+     */
+    public static final ConfigOption<Duration> TOMBSTONE_RETENTION =
+            ConfigOptions.key("job.state.tombstone-retention")
+                    .durationType()
+                    .defaultValue(Tombstones.DEFAULT_RETENTION)
+                    .withDescription(
+                            "How long the TransformationJob remembers a deletion: the LSN of a"
+                                    + " deleted silver row, the last version of a deleted gold"
+                                    + " group. An older change of the key arriving within this"
+                                    + " horizon is dropped; after it, the key is forgotten. Must"
+                                    + " exceed every reorder window (bronze split reads, restarts"
+                                    + " from a checkpoint; see README, state) and any time the job"
+                                    + " is stopped; at least 1 h. Live rows never expire.");
+
     public static List<ConfigOption<?>> all() {
-        return List.of(JOB_NAME, BRONZE_MONITOR_INTERVAL, SILVER_NAMESPACE);
+        return List.of(JOB_NAME, BRONZE_MONITOR_INTERVAL, SILVER_NAMESPACE, TOMBSTONE_RETENTION);
     }
 }

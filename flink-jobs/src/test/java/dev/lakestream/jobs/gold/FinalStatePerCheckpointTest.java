@@ -122,6 +122,46 @@ class FinalStatePerCheckpointTest {
     }
 
     @Test
+    void aPublishedDeleteKeepsOnlyItsVersionAndThatOnlyUntilTheRetentionHorizon() throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new FinalStatePerCheckpoint(java.time.Duration.ofHours(1)),
+                        SalesDailyMetrics::groupKey,
+                        Types.STRING);
+        h.open();
+        h.setStateTtlProcessingTime(0);
+        h.processElement(new StreamRecord<>(state(1, 1, "10.00", 10)));
+        h.prepareSnapshotPreBarrier(1);
+        h.processElement(new StreamRecord<>(deleted(1, 20)));
+        h.prepareSnapshotPreBarrier(2);
+        assertThat(h.numKeyedStateEntries()).as("the delete's version alone").isEqualTo(1);
+
+        h.setStateTtlProcessingTime(java.time.Duration.ofMinutes(59).toMillis());
+        h.processElement(new StreamRecord<>(state(1, 1, "10.00", 15))); // comes back, lower
+        h.prepareSnapshotPreBarrier(3);
+        assertThat(published(h))
+                .as("within the horizon, above the delete")
+                .containsExactly("1 orders 1 v10", "1 deleted v20", "1 orders 1 v21");
+
+        h.processElement(new StreamRecord<>(deleted(1, 30)));
+        h.prepareSnapshotPreBarrier(4);
+        h.setStateTtlProcessingTime(java.time.Duration.ofMinutes(59 + 61).toMillis());
+        h.processElement(new StreamRecord<>(deleted(1, 31))); // a late delete after the horizon
+        h.prepareSnapshotPreBarrier(5);
+        h.processElement(new StreamRecord<>(state(1, 2, "20.00", 40)));
+        h.prepareSnapshotPreBarrier(6);
+        assertThat(published(h))
+                .as("the late delete publishes nothing; the group comes back at its own version")
+                .containsExactly(
+                        "1 orders 1 v10",
+                        "1 deleted v20",
+                        "1 orders 1 v21",
+                        "1 deleted v30",
+                        "1 orders 2 v40");
+        h.close();
+    }
+
+    @Test
     void aVersionThatDoesNotGrowIsRaisedAboveThePublishedOne() throws Exception {
         var h = harness(null);
         h.processElement(new StreamRecord<>(state(1, 1, "10.00", 10)));

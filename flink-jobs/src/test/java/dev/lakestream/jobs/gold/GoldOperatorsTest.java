@@ -227,6 +227,29 @@ class GoldOperatorsTest {
         restored.close();
     }
 
+    @Test
+    void aDeletedGroupKeepsOnlyItsVersionAndThatOnlyUntilTheRetentionHorizon() throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new DailyMetricsAggregator(java.time.Duration.ofHours(1))),
+                        DailyMetricsAggregator::groupKey,
+                        Types.STRING);
+        h.open();
+        h.setStateTtlProcessingTime(0);
+        h.processElement(new StreamRecord<>(dated(+1, 1, 11, false, 2, "20.00", "1.00", 10)));
+        h.processElement(new StreamRecord<>(dated(-1, 1, 11, false, 2, "20.00", "1.00", 20)));
+        assertThat(h.numKeyedStateEntries()).as("the deleted group's version alone").isEqualTo(1);
+
+        h.setStateTtlProcessingTime(java.time.Duration.ofMinutes(61).toMillis());
+        h.processElement(new StreamRecord<>(dated(+1, 2, 11, false, 1, "1.00", "0.00", 30)));
+        List<SalesDailyMetrics> out = h.extractOutputValues();
+        assertThat(out.get(out.size() - 1).version)
+                .as("after the horizon the group starts again at its contribution's LSN")
+                .isEqualTo(30);
+        h.close();
+    }
+
     private static OrderContribution contribution(long orderId, long storeId, String createdAt) {
         OrderContribution c = new OrderContribution();
         c.sign = 1;

@@ -2,6 +2,7 @@ package dev.lakestream.jobs.silver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -41,8 +42,13 @@ class LsnOrderedApplierTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, RowChange>
             newHarness() throws Exception {
+        return newHarness(new LsnOrderedApplier());
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ChangeEvent, RowChange>
+            newHarness(LsnOrderedApplier applier) throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new LsnOrderedApplier()),
+                new KeyedProcessOperator<>(applier),
                 e -> e.table + e.key,
                 org.apache.flink.api.common.typeinfo.Types.STRING);
     }
@@ -157,6 +163,63 @@ class LsnOrderedApplierTest {
                     .as("net effect of the changelog")
                     .containsExactly("{a=5, b=\"z\", c=true}");
         }
+    }
+
+    @Test
+    void aDeleteKeepsOnlyItsLsnAndThatOnlyUntilTheRetentionHorizon() throws Exception {
+        harness.close();
+        harness = newHarness(new LsnOrderedApplier(Duration.ofHours(1)));
+        harness.open();
+        harness.setStateTtlProcessingTime(0);
+        send(change("c", 10, Map.of("status", "\"PLACED\"")));
+        send(change("d", 30, Map.of()));
+        assertThat(harness.numKeyedStateEntries()).as("the tombstone alone").isEqualTo(1);
+
+        harness.setStateTtlProcessingTime(Duration.ofMinutes(59).toMillis());
+        send(change("u", 20, Map.of("status", "\"PAID\""))); // late, within the horizon
+        assertThat(output())
+                .containsExactly("+I@10 {status=\"PLACED\"}", "-D@30 {status=\"PLACED\"}");
+
+        harness.setStateTtlProcessingTime(Duration.ofMinutes(61).toMillis());
+        send(change("u", 20, Map.of("status", "\"PAID\""))); // beyond it: the key is forgotten
+        assertThat(output())
+                .as("why the horizon must exceed every reorder window")
+                .containsExactly("+I@20 {status=\"PAID\"}");
+    }
+
+    @Test
+    void aLiveRowNeverExpiresHoweverOld() throws Exception {
+        harness.close();
+        harness = newHarness(new LsnOrderedApplier(Duration.ofHours(1)));
+        harness.open();
+        harness.setStateTtlProcessingTime(0);
+        send(change("c", 10, Map.of("status", "\"PLACED\"")));
+        harness.setStateTtlProcessingTime(Duration.ofDays(400).toMillis());
+        send(change("u", 20, Map.of("status", "\"PAID\"")));
+        send(change("c", 10, Map.of("status", "\"PLACED\""))); // replayed, still recognised
+
+        assertThat(output())
+                .containsExactly(
+                        "+I@10 {status=\"PLACED\"}",
+                        "-U@20 {status=\"PLACED\"}",
+                        "+U@20 {status=\"PAID\"}");
+    }
+
+    @Test
+    void aTombstoneSurvivesSnapshotAndRestore() throws Exception {
+        send(change("c", 10, Map.of("status", "\"PLACED\"")));
+        send(change("d", 30, Map.of()));
+        output();
+        OperatorSubtaskState snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        send(change("u", 20, Map.of("status", "\"PAID\"")));
+        send(change("c", 40, Map.of("status", "\"PLACED\"")));
+
+        assertThat(output()).containsExactly("+I@40 {status=\"PLACED\"}");
     }
 
     @Test
