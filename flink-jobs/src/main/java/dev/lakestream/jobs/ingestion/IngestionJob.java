@@ -72,7 +72,7 @@ public final class IngestionJob {
                         tables,
                         BronzeRowMapper.EpochClock.system());
         var source =
-                PostgresCdcSource.<RowData>create(
+                PostgresCdcSource.<RowData>guarded(
                         config.postgres(), new BronzeDeserializationSchema(mapper));
         CatalogLoader catalogLoader = catalogLoader(config.catalog());
         IngestionTopology.build(

@@ -77,6 +77,28 @@ public final class PostgresSourceOptions {
                             "How often the source reports progress while the captured tables are"
                                     + " idle, so that the slot does not pin WAL.");
 
+    public static final ConfigOption<String> HEARTBEAT_TABLE =
+            ConfigOptions.key("source.postgres.heartbeat-table")
+                    .stringType()
+                    .defaultValue("public.lakestream_heartbeat")
+                    .withDescription(
+                            "Schema-qualified table the source writes one row per slot to at every"
+                                    + " heartbeat (Debezium's heartbeat.action.query). It is added"
+                                    + " to the publication, so the slot's confirmed_flush_lsn"
+                                    + " moves even when the captured tables are idle and other"
+                                    + " tables fill the WAL; its rows never reach bronze. Created"
+                                    + " if missing.");
+
+    public static final ConfigOption<Duration> SLOT_CHECK_INTERVAL =
+            ConfigOptions.key("source.postgres.slot-check-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "How often the running job checks its replication slot in"
+                                    + " pg_replication_slots: a dropped or invalidated slot"
+                                    + " (wal_status 'lost') fails the job, and the slot's lag in"
+                                    + " bytes is published as the gauge replicationSlotLagBytes.");
+
     public static final ConfigOption<Integer> SPLIT_SIZE =
             ConfigOptions.key("source.postgres.snapshot.split-size")
                     .intType()
@@ -129,6 +151,8 @@ public final class PostgresSourceOptions {
                 SLOT_NAME,
                 PUBLICATION_NAME,
                 HEARTBEAT_INTERVAL,
+                HEARTBEAT_TABLE,
+                SLOT_CHECK_INTERVAL,
                 SPLIT_SIZE,
                 FETCH_SIZE,
                 SKIP_SNAPSHOT_BACKFILL,

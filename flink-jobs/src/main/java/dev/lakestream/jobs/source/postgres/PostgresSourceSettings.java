@@ -21,6 +21,8 @@ public record PostgresSourceSettings(
         String slotName,
         String publicationName,
         Duration heartbeatInterval,
+        String heartbeatTable,
+        Duration slotCheckInterval,
         int splitSize,
         int fetchSize,
         boolean skipSnapshotBackfill,
@@ -75,6 +77,27 @@ public record PostgresSourceSettings(
                     PostgresSourceOptions.HEARTBEAT_INTERVAL.key(),
                     "must be positive: without a heartbeat an idle slot pins WAL forever");
         }
+        String heartbeatTable = settings.get(PostgresSourceOptions.HEARTBEAT_TABLE).trim();
+        if (!QUALIFIED_TABLE.matcher(heartbeatTable).matches()) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.HEARTBEAT_TABLE.key(),
+                    "'" + heartbeatTable + "' is not schema.table");
+        }
+        if (tables.contains(heartbeatTable)) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.HEARTBEAT_TABLE.key(),
+                    "'"
+                            + heartbeatTable
+                            + "' is also listed in "
+                            + PostgresSourceOptions.TABLES.key()
+                            + ": heartbeats are not data; pick a table of their own");
+        }
+        Duration slotCheck = settings.get(PostgresSourceOptions.SLOT_CHECK_INTERVAL);
+        if (slotCheck.toMillis() < 100) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.SLOT_CHECK_INTERVAL.key(),
+                    "must be at least 100 ms, was " + slotCheck);
+        }
         int splitSize = settings.get(PostgresSourceOptions.SPLIT_SIZE);
         if (splitSize < 1) {
             throw new InvalidSettingException(
@@ -95,6 +118,8 @@ public record PostgresSourceSettings(
                 slot,
                 publication,
                 heartbeat,
+                heartbeatTable,
+                slotCheck,
                 splitSize,
                 fetchSize,
                 settings.get(PostgresSourceOptions.SKIP_SNAPSHOT_BACKFILL),
