@@ -202,6 +202,80 @@ class SlotGuardianITCase extends IngestionStackTestBase {
                 .contains("wal_status = 'lost'");
     }
 
+    @Test
+    void resnapshotAfterALostSlotRepairsTheLsnOrderedState() throws Exception {
+        String db = "shop_slot_resnap";
+        IngestionTestStack.Baseline baseline = stack.seedShop(db, SEED);
+        Map<String, String> settings = settings(db);
+        settings.put("source.postgres.on-missing-slot", "RESNAPSHOT");
+        IngestionConfig config = IngestionConfig.fromMap(settings);
+        Catalog catalog = stack.catalog(config);
+        JobID first = submit(config, Optional.empty());
+        stack.awaitSnapshot(first, catalog, config, baseline);
+        try (Connection c = stack.postgres.connect(db);
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "UPDATE shop.orders SET status = 'PAID' WHERE order_id IN"
+                            + " (SELECT order_id FROM shop.orders ORDER BY order_id LIMIT 5)");
+        }
+        long orders = baseline.rowCounts().get(ShopSchema.ORDERS);
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            stack.assertRunning(first);
+                            assertThat(stack.committedRows(catalog, config, ShopSchema.ORDERS))
+                                    .isEqualTo(orders + 5);
+                        });
+        stack.flink.cancel(first);
+        Path checkpoint =
+                EmbeddedFlinkCluster.latestRetainedCheckpoint(stack.checkpoints(db)).orElseThrow();
+
+        try (Connection c = stack.postgres.connect(db);
+                Statement s = c.createStatement()) {
+            s.execute("SELECT pg_drop_replication_slot('" + slot(db) + "')");
+            // lost to the job's WAL stream: only a new snapshot can bring these into silver,
+            // and only if its rows are newer than the PAID updates already in bronze
+            s.execute(
+                    "UPDATE shop.orders SET status = 'SHIPPED' WHERE order_id IN"
+                            + " (SELECT order_id FROM shop.orders ORDER BY order_id LIMIT 3)");
+            s.execute(
+                    "UPDATE shop.customers SET email = 'moved-' || email WHERE customer_id IN"
+                            + " (SELECT customer_id FROM shop.customers ORDER BY customer_id LIMIT 2)");
+        }
+
+        JobID second = submit(IngestionConfig.fromMap(settings), Optional.of(checkpoint));
+        // a second snapshot of every order, then a change streamed through the new slot
+        await().atMost(Duration.ofMinutes(2))
+                .untilAsserted(
+                        () -> {
+                            stack.assertRunning(second);
+                            assertThat(stack.committedRows(catalog, config, ShopSchema.ORDERS))
+                                    .isGreaterThanOrEqualTo(orders + 5 + orders);
+                        });
+        try (Connection c = stack.postgres.connect(db);
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "UPDATE shop.orders SET status = 'DELIVERED' WHERE order_id IN"
+                            + " (SELECT order_id FROM shop.orders ORDER BY order_id LIMIT 1)");
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(
+                            () -> {
+                                stack.assertRunning(second);
+                                for (String table : ShopSchema.TABLES) {
+                                    BronzeOracle.assertLsnOrderedFoldIsTheTable(
+                                            table,
+                                            dev.lakestream.catalog.BronzeChanges.readAll(
+                                                    IngestionTestStack.bronzeTable(
+                                                            catalog, config, table)),
+                                            BronzeOracle.currentRows(c, table));
+                                }
+                            });
+        }
+        assertThat(slotExists(db)).isTrue();
+        stack.flink.cancel(second);
+    }
+
     private static Map<String, String> settings(String db) {
         Map<String, String> s = new HashMap<>(stack.settings(db));
         s.put("source.postgres.slot-check-interval", "1s");

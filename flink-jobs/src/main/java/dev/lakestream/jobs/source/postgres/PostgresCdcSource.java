@@ -80,6 +80,6 @@ public final class PostgresCdcSource {
                                                 == PostgresSourceOptions.StartupMode.LATEST_OFFSET
                                         ? StartupOptions.latest()
                                         : StartupOptions.initial());
-        return builder.build();
+        return new SnapshotLsnSource<>(builder, deserializer);
     }
 }

@@ -99,6 +99,19 @@ public final class PostgresSourceOptions {
                                     + " (wal_status 'lost') fails the job, and the slot's lag in"
                                     + " bytes is published as the gauge replicationSlotLagBytes.");
 
+    public static final ConfigOption<OnMissingSlot> ON_MISSING_SLOT =
+            ConfigOptions.key("source.postgres.on-missing-slot")
+                    .enumType(OnMissingSlot.class)
+                    .defaultValue(OnMissingSlot.FAIL)
+                    .withDescription(
+                            "What a job resuming from a checkpoint or savepoint does when its slot"
+                                    + " is gone or invalidated (the WAL since the checkpoint is"
+                                    + " lost). FAIL: refuse to start, naming the slot. RESNAPSHOT:"
+                                    + " drop the source's position, create the slot and snapshot"
+                                    + " every captured table again into bronze; silver takes the"
+                                    + " new rows by LSN. Rows deleted while the slot was missing"
+                                    + " stay in silver. Needs startup-mode INITIAL.");
+
     public static final ConfigOption<Integer> SPLIT_SIZE =
             ConfigOptions.key("source.postgres.snapshot.split-size")
                     .intType()
@@ -134,6 +147,12 @@ public final class PostgresSourceOptions {
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription("Time-out for connecting to PostgreSQL.");
 
+    /** What a resumed job does when the slot its checkpoint reads from is gone. */
+    public enum OnMissingSlot {
+        FAIL,
+        RESNAPSHOT
+    }
+
     /** Where a job without a checkpoint starts reading. */
     public enum StartupMode {
         INITIAL,
@@ -153,6 +172,7 @@ public final class PostgresSourceOptions {
                 HEARTBEAT_INTERVAL,
                 HEARTBEAT_TABLE,
                 SLOT_CHECK_INTERVAL,
+                ON_MISSING_SLOT,
                 SPLIT_SIZE,
                 FETCH_SIZE,
                 SKIP_SNAPSHOT_BACKFILL,

@@ -23,6 +23,7 @@ public record PostgresSourceSettings(
         Duration heartbeatInterval,
         String heartbeatTable,
         Duration slotCheckInterval,
+        PostgresSourceOptions.OnMissingSlot onMissingSlot,
         int splitSize,
         int fetchSize,
         boolean skipSnapshotBackfill,
@@ -98,6 +99,18 @@ public record PostgresSourceSettings(
                     PostgresSourceOptions.SLOT_CHECK_INTERVAL.key(),
                     "must be at least 100 ms, was " + slotCheck);
         }
+        PostgresSourceOptions.OnMissingSlot onMissingSlot =
+                settings.get(PostgresSourceOptions.ON_MISSING_SLOT);
+        if (onMissingSlot == PostgresSourceOptions.OnMissingSlot.RESNAPSHOT
+                && settings.get(PostgresSourceOptions.STARTUP_MODE)
+                        != PostgresSourceOptions.StartupMode.INITIAL) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.ON_MISSING_SLOT.key(),
+                    "RESNAPSHOT needs "
+                            + PostgresSourceOptions.STARTUP_MODE.key()
+                            + "=INITIAL: with LATEST_OFFSET a lost slot would silently resume"
+                            + " at the newest change");
+        }
         int splitSize = settings.get(PostgresSourceOptions.SPLIT_SIZE);
         if (splitSize < 1) {
             throw new InvalidSettingException(
@@ -120,6 +133,7 @@ public record PostgresSourceSettings(
                 heartbeat,
                 heartbeatTable,
                 slotCheck,
+                onMissingSlot,
                 splitSize,
                 fetchSize,
                 settings.get(PostgresSourceOptions.SKIP_SNAPSHOT_BACKFILL),

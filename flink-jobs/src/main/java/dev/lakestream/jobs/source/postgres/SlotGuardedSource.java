@@ -3,10 +3,15 @@ package dev.lakestream.jobs.source.postgres;
 import dev.lakestream.jobs.source.postgres.ReplicationSlots.SlotStatus;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -15,6 +20,7 @@ import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.slf4j.Logger;
@@ -78,15 +84,27 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
     @Override
     public SplitEnumerator<SplitT, EnumChkT> createEnumerator(
             SplitEnumeratorContext<SplitT> context) throws Exception {
-        return new GuardedEnumerator<>(delegate.createEnumerator(context), context, settings);
+        return new GuardedEnumerator<>(
+                delegate.createEnumerator(context), context, settings, false);
     }
 
     @Override
     public SplitEnumerator<SplitT, EnumChkT> restoreEnumerator(
             SplitEnumeratorContext<SplitT> context, EnumChkT checkpoint) throws Exception {
-        requireSlotForRestore(settings);
-        return new GuardedEnumerator<>(
-                delegate.restoreEnumerator(context, checkpoint), context, settings);
+        if (slotReadyForRestore(settings)) {
+            return new GuardedEnumerator<>(
+                    delegate.restoreEnumerator(context, checkpoint), context, settings, false);
+        }
+        // RESNAPSHOT: forget the checkpointed position; a fresh enumerator creates the slot and
+        // snapshots every table, and the readers are told to drop the splits they restored
+        LOG.warn(
+                "Replication slot {} ({}) is gone or invalidated; {}=RESNAPSHOT: creating it again"
+                        + " and taking a new snapshot of {} into bronze",
+                settings.slotName(),
+                PostgresSourceOptions.SLOT_NAME.key(),
+                PostgresSourceOptions.ON_MISSING_SLOT.key(),
+                settings.tables());
+        return new GuardedEnumerator<>(delegate.createEnumerator(context), context, settings, true);
     }
 
     @Override
@@ -102,7 +120,7 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
     @Override
     public SourceReader<T, SplitT> createReader(SourceReaderContext readerContext)
             throws Exception {
-        return delegate.createReader(readerContext);
+        return new GuardedReader<>(delegate.createReader(readerContext), readerContext);
     }
 
     @Override
@@ -112,13 +130,39 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
     }
 
     /**
-     * Refuses a restore whose slot is missing or invalidated. Restarting cannot bring the WAL back,
-     * so the failure suppresses Flink's restarts; an unreachable server is left to them.
+     * True when the slot the checkpoint reads from is in place. Otherwise refuses the restore
+     * ({@code FAIL}: restarting cannot bring the WAL back, so the failure suppresses Flink's
+     * restarts) or returns false ({@code RESNAPSHOT}, after dropping an invalidated slot so that a
+     * fresh one can be created). An unreachable server is left to Flink's restarts.
      */
-    static void requireSlotForRestore(PostgresSourceSettings settings) {
-        Optional<SlotStatus> slot;
+    static boolean slotReadyForRestore(PostgresSourceSettings settings) {
         try (Connection connection = ReplicationSlots.connect(settings)) {
-            slot = ReplicationSlots.find(connection, settings.slotName());
+            Optional<SlotStatus> slot = ReplicationSlots.find(connection, settings.slotName());
+            if (slot.isPresent() && !slot.get().lost()) {
+                LOG.info(
+                        "Replication slot {} is in place (wal_status {}, confirmed_flush_lsn {});"
+                                + " resuming",
+                        settings.slotName(),
+                        slot.get().walStatus(),
+                        slot.get().confirmedFlushLsn());
+                return true;
+            }
+            boolean resnapshot =
+                    settings.onMissingSlot() == PostgresSourceOptions.OnMissingSlot.RESNAPSHOT;
+            if (!resnapshot) {
+                String message =
+                        slot.isEmpty()
+                                ? missingOnRestore(settings)
+                                : lost(settings, "the checkpoint resumes from");
+                throw new SuppressRestartsException(new IllegalStateException(message));
+            }
+            if (slot.isPresent()) {
+                try (var ps = connection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+                    ps.setString(1, settings.slotName());
+                    ps.execute();
+                }
+            }
+            return false;
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "Cannot check replication slot '"
@@ -128,19 +172,6 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
                             + ")",
                     e);
         }
-        if (slot.isEmpty()) {
-            throw new SuppressRestartsException(
-                    new IllegalStateException(missingOnRestore(settings)));
-        }
-        if (slot.get().lost()) {
-            throw new SuppressRestartsException(
-                    new IllegalStateException(lost(settings, "the checkpoint resumes from")));
-        }
-        LOG.info(
-                "Replication slot {} is in place (wal_status {}, confirmed_flush_lsn {}); resuming",
-                settings.slotName(),
-                slot.get().walStatus(),
-                slot.get().confirmedFlushLsn());
     }
 
     static String missingOnRestore(PostgresSourceSettings settings) {
@@ -153,9 +184,11 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
                 + ", but the checkpoint or savepoint this job resumes from reads from it. It was"
                 + " dropped (or the slot name changed) while the job was stopped; the changes made"
                 + " since that checkpoint are no longer kept for this job, and resuming would skip"
-                + " them silently. Refusing to start. To recover, start the job without its"
-                + " checkpoint or savepoint: it creates the slot and takes a new snapshot into"
-                + " bronze. Rows deleted in the meantime are not in that snapshot and stay in silver"
+                + " them silently. Refusing to start. To recover, set "
+                + PostgresSourceOptions.ON_MISSING_SLOT.key()
+                + "=RESNAPSHOT (or start the job without its checkpoint or savepoint): the slot"
+                + " is created again and every captured table is snapshotted again into bronze."
+                + " Rows deleted in the meantime are not in that snapshot and stay in silver"
                 + " until they are deleted again.";
     }
 
@@ -181,10 +214,12 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
                 + " is invalidated (wal_status = 'lost'): PostgreSQL removed WAL that "
                 + context
                 + " still needed, usually because the slot lagged more than"
-                + " max_slot_wal_keep_size. Those changes cannot be read any more. Drop the slot"
-                + " (SELECT pg_drop_replication_slot('"
+                + " max_slot_wal_keep_size. Those changes cannot be read any more. Set "
+                + PostgresSourceOptions.ON_MISSING_SLOT.key()
+                + "=RESNAPSHOT to take a new snapshot, or drop the slot (SELECT"
+                + " pg_drop_replication_slot('"
                 + settings.slotName()
-                + "')) and start the job without its checkpoint to take a new snapshot.";
+                + "')) and start the job without its checkpoint.";
     }
 
     private static String where(PostgresSourceSettings settings) {
@@ -207,6 +242,11 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
         private final SplitEnumerator<SplitT, EnumChkT> delegate;
         private final SplitEnumeratorContext<SplitT> context;
         private final PostgresSourceSettings settings;
+        // RESNAPSHOT in progress: readers must drop the splits they restored, until a checkpoint
+        // completes whose reader state no longer holds them
+        private boolean dropRestoredSplits;
+        private final Set<Integer> readersNotYetDropped = new HashSet<>();
+        private long firstCleanCheckpoint = Long.MAX_VALUE;
         private volatile long lagBytes = -1;
         // coordinator thread only: report a lost slot once, not at every check until the
         // failover closes this enumerator
@@ -217,10 +257,12 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
         GuardedEnumerator(
                 SplitEnumerator<SplitT, EnumChkT> delegate,
                 SplitEnumeratorContext<SplitT> context,
-                PostgresSourceSettings settings) {
+                PostgresSourceSettings settings,
+                boolean dropRestoredSplits) {
             this.delegate = delegate;
             this.context = context;
             this.settings = settings;
+            this.dropRestoredSplits = dropRestoredSplits;
         }
 
         @Override
@@ -296,16 +338,36 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
 
         @Override
         public void addReader(int subtaskId) {
+            // before the wrapped enumerator can assign anything: events reach a reader in order
+            context.sendEventToSourceReader(subtaskId, new ResumeDecision(dropRestoredSplits));
+            if (dropRestoredSplits) {
+                readersNotYetDropped.add(subtaskId);
+            }
             delegate.addReader(subtaskId);
         }
 
         @Override
         public EnumChkT snapshotState(long checkpointId) throws Exception {
+            // readers snapshot after the coordinator: once every reader has dropped its old
+            // splits, this checkpoint's reader state is free of them
+            if (dropRestoredSplits
+                    && firstCleanCheckpoint == Long.MAX_VALUE
+                    && readersNotYetDropped.isEmpty()
+                    && context.registeredReaders().size() == context.currentParallelism()) {
+                firstCleanCheckpoint = checkpointId;
+            }
             return delegate.snapshotState(checkpointId);
         }
 
         @Override
         public void notifyCheckpointComplete(long checkpointId) throws Exception {
+            if (dropRestoredSplits && checkpointId >= firstCleanCheckpoint) {
+                dropRestoredSplits = false;
+                LOG.info(
+                        "Re-snapshot of slot {}: checkpoint {} holds only new positions",
+                        settings.slotName(),
+                        checkpointId);
+            }
             delegate.notifyCheckpointComplete(checkpointId);
         }
 
@@ -316,6 +378,10 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
 
         @Override
         public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
+            if (sourceEvent instanceof ResumeApplied) {
+                readersNotYetDropped.remove(subtaskId);
+                return;
+            }
             delegate.handleSourceEvent(subtaskId, sourceEvent);
         }
 
@@ -326,6 +392,125 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
             } finally {
                 closeConnection();
             }
+        }
+    }
+
+    /** Tells a reader whether to resume the splits it restored or drop them (re-snapshot). */
+    record ResumeDecision(boolean dropRestoredSplits) implements SourceEvent {}
+
+    /** A reader has applied its {@link ResumeDecision}. */
+    record ResumeApplied() implements SourceEvent {}
+
+    /**
+     * The wrapped reader, held back until the enumerator has said whether the splits restored from
+     * the checkpoint still hold (the slot was there) or belong to a lost slot and must go. Restored
+     * splits arrive before {@code start()}; they are kept aside (and in checkpoints) until then.
+     */
+    static final class GuardedReader<T, SplitT extends SourceSplit>
+            implements SourceReader<T, SplitT> {
+
+        private final SourceReader<T, SplitT> delegate;
+        private final SourceReaderContext context;
+        private final List<SplitT> restored = new ArrayList<>();
+        private final CompletableFuture<Void> decided = new CompletableFuture<>();
+        private boolean noMoreSplits;
+
+        GuardedReader(SourceReader<T, SplitT> delegate, SourceReaderContext context) {
+            this.delegate = delegate;
+            this.context = context;
+        }
+
+        @Override
+        public void start() {
+            // the wrapped reader starts once the enumerator's decision is in
+        }
+
+        @Override
+        public void handleSourceEvents(SourceEvent event) {
+            if (!(event instanceof ResumeDecision decision)) {
+                delegate.handleSourceEvents(event);
+                return;
+            }
+            if (decided.isDone()) {
+                return;
+            }
+            if (decision.dropRestoredSplits()) {
+                LOG.warn(
+                        "Re-snapshot: subtask {} drops {} split(s) restored from before the slot"
+                                + " was lost",
+                        context.getIndexOfSubtask(),
+                        restored.size());
+            } else if (!restored.isEmpty()) {
+                delegate.addSplits(new ArrayList<>(restored));
+            }
+            restored.clear();
+            delegate.start();
+            if (noMoreSplits) {
+                delegate.notifyNoMoreSplits();
+            }
+            decided.complete(null);
+            context.sendSourceEventToCoordinator(new ResumeApplied());
+        }
+
+        @Override
+        public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+            return decided.isDone() ? delegate.pollNext(output) : InputStatus.NOTHING_AVAILABLE;
+        }
+
+        @Override
+        public CompletableFuture<Void> isAvailable() {
+            return decided.isDone() ? delegate.isAvailable() : decided;
+        }
+
+        @Override
+        public void addSplits(List<SplitT> splits) {
+            if (decided.isDone()) {
+                delegate.addSplits(splits);
+            } else {
+                restored.addAll(splits);
+            }
+        }
+
+        @Override
+        public void notifyNoMoreSplits() {
+            if (decided.isDone()) {
+                delegate.notifyNoMoreSplits();
+            } else {
+                noMoreSplits = true;
+            }
+        }
+
+        @Override
+        public List<SplitT> snapshotState(long checkpointId) {
+            return decided.isDone()
+                    ? delegate.snapshotState(checkpointId)
+                    : new ArrayList<>(restored);
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) throws Exception {
+            if (decided.isDone()) {
+                delegate.notifyCheckpointComplete(checkpointId);
+            }
+        }
+
+        @Override
+        public void notifyCheckpointAborted(long checkpointId) throws Exception {
+            if (decided.isDone()) {
+                delegate.notifyCheckpointAborted(checkpointId);
+            }
+        }
+
+        @Override
+        public void pauseOrResumeSplits(
+                java.util.Collection<String> splitsToPause,
+                java.util.Collection<String> splitsToResume) {
+            delegate.pauseOrResumeSplits(splitsToPause, splitsToResume);
+        }
+
+        @Override
+        public void close() throws Exception {
+            delegate.close();
         }
     }
 }
