@@ -54,6 +54,20 @@ import org.slf4j.LoggerFactory;
  * operator of its own, the guardian keeps the source's uid and the wrapped source's checkpoint
  * formats: existing checkpoints and savepoints restore unchanged.
  *
+ * <p>With {@code source.postgres.on-missing-slot=RESNAPSHOT} a restore without its slot starts a
+ * fresh enumerator instead (new slot, snapshot of every table). The readers' restored splits still
+ * point at the lost WAL, so each reader holds them back until the enumerator's {@link
+ * ResumeDecision} (sent when the reader registers, before any assignment): keep them, or drop them.
+ * Until a checkpoint completes whose reader state no longer holds them, a reader restarted on its
+ * own is told to drop them too.
+ *
+ * <pre>
+ *  reader: restored splits --held--> [GuardedReader] <--ResumeDecision(drop?)-- [GuardedEnumerator]
+ *                                          |  keep: hand them on; drop: forget them
+ *                                          v
+ *                              Flink CDC reader.start() --ResumeApplied--> enumerator
+ * </pre>
+ *
  * <p>Not covered: a slot dropped while the job runs (PostgreSQL only drops an inactive slot, so its
  * walsender must be terminated first) and recreated by a restarting reader within one check
  * interval looks like the old slot to the periodic check.
