@@ -169,6 +169,18 @@ public final class PostgresPreflight {
             throws SQLException {
         String table = settings.heartbeatTable();
         String[] parts = table.split("\\.", 2);
+        // look first: CREATE ... IF NOT EXISTS still needs the CREATE privilege, which a CDC user
+        // given a ready-made table (see deploy/compose/shop-db-init.sh) does not have
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, quoteQualified(table));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
         String ddl =
                 "CREATE TABLE IF NOT EXISTS "
                         + quoteQualified(table)
@@ -181,9 +193,10 @@ public final class PostgresPreflight {
                     PostgresSourceOptions.HEARTBEAT_TABLE.key(),
                     "'"
                             + table
-                            + "' could not be created ("
+                            + "' does not exist and could not be created ("
                             + e.getMessage()
-                            + "); create it once as a user allowed to: "
+                            + "); create it once as a user allowed to, and let this user"
+                            + " insert and update it: "
                             + ddl,
                     e);
         }
