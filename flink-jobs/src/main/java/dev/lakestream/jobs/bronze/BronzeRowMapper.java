@@ -34,9 +34,11 @@ import org.apache.kafka.connect.source.SourceRecord;
  *   <li>Unchanged TOAST values (Debezium's {@code __debezium_unavailable_value}) are left out of
  *       the images and named in {@code unavailable_columns}, never written as data.
  *   <li>Money and other NUMERICs keep their exact scale; see {@link ConnectJson}.
- *   <li>Snapshot reads ({@code op = r}) carry no WAL position or commit time of their own: {@code
- *       lsn} is 0 (they precede every streamed change of their key, because Flink CDC folds changes
- *       made while a chunk was read into the snapshot row) and {@code source_ts} is null.
+ *   <li>Snapshot reads ({@code op = r}) carry the low watermark of their chunk as {@code lsn}
+ *       (stamped by {@code SnapshotLsnSource}; Flink CDC itself gives 0): newer than the changes
+ *       already in bronze, older than every change streamed after the chunk, so that a re-snapshot
+ *       after a lost slot wins in silver's LSN order. They have no commit time: {@code source_ts}
+ *       is null.
  * </ul>
  *
  * <p>Records that are not row changes (heartbeats, transaction markers) yield {@code null}.

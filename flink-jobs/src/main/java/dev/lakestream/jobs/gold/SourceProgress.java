@@ -13,8 +13,8 @@ package dev.lakestream.jobs.gold;
  * <ul>
  *   <li>every input raises its part, so every record a stage emits for a key has a strictly higher
  *       version than the one before it: also for a retraction and the addition that follows it (one
- *       source change, one LSN), for snapshot rows (which all carry LSN 0), and for inputs that
- *       arrive below the highest position seen (positions of different orders are not ordered
+ *       source change, one LSN), for snapshot rows (which share their chunk's LSN), and for inputs
+ *       that arrive below the highest position seen (positions of different orders are not ordered
  *       across silver's parallel paths);
  *   <li>otherwise the part is the highest source position folded in: the one-steps are absorbed by
  *       the next higher position, so the same bronze data replayed (a restore, or a rebuild from

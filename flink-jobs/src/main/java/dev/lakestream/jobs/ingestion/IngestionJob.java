@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>{@code main} only reads configuration and builds the real source and sinks; {@link
  * IngestionTopology} wires them. Start-up refuses to run without checkpointing (the slot would
  * never advance and nothing would ever be committed) and stops with a message naming the key for
- * any bad setting, an unreachable database or catalog included.
+ * any bad setting, an unreachable database or catalog included. The CDC source runs behind the
+ * replication-slot guardian ({@code SlotGuardedSource}): a resume whose slot is gone fails (or
+ * re-snapshots), and so does a running job whose slot is dropped or invalidated.
  *
  * <pre>
  *   flink run lakestream-flink-jobs-job.jar --config ingestion.properties
@@ -72,7 +74,7 @@ public final class IngestionJob {
                         tables,
                         BronzeRowMapper.EpochClock.system());
         var source =
-                PostgresCdcSource.<RowData>create(
+                PostgresCdcSource.<RowData>guarded(
                         config.postgres(), new BronzeDeserializationSchema(mapper));
         CatalogLoader catalogLoader = catalogLoader(config.catalog());
         IngestionTopology.build(

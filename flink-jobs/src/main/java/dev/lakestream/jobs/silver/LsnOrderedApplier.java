@@ -31,7 +31,8 @@ import org.apache.flink.util.Collector;
  *       when that earlier change arrives later (a late change fills exactly the columns that newer
  *       changes did not write).
  *   <li>A delete forgets the values; an older change arriving after it is dropped. Snapshot reads
- *       have LSN 0 and so lose against every streamed change of their key.
+ *       carry their chunk's low watermark, so they lose against every change streamed after them
+ *       and win over what an earlier snapshot or stream left (a re-snapshot after a lost slot).
  *   <li>A row is only emitted once every column is known: an update whose TOAST columns have no
  *       earlier value yet waits for the change that brings them.
  * </ul>

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakestream.catalog.InvalidSettingException;
+import dev.lakestream.jobs.source.postgres.PostgresSourceOptions.OnMissingSlot;
 import dev.lakestream.jobs.source.postgres.PostgresSourceOptions.StartupMode;
 import dev.lakestream.jobs.source.postgres.PostgresSourceSettings;
 import java.time.Duration;
@@ -128,6 +129,9 @@ class IngestionConfigTest {
         assertThat(config.postgres().skipSnapshotBackfill()).isFalse();
         assertThat(config.postgres().startupMode()).isEqualTo(StartupMode.INITIAL);
         assertThat(config.postgres().connectTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.postgres().heartbeatTable()).isEqualTo("public.lakestream_heartbeat");
+        assertThat(config.postgres().slotCheckInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.postgres().onMissingSlot()).isEqualTo(OnMissingSlot.FAIL);
         assertThat(config.bronzeNamespace()).isEqualTo("bronze");
         assertThat(config.bronzeWriteParallelism()).isNull();
         assertThat(config.jobName()).isEqualTo("lakestream-ingestion");
@@ -200,6 +204,52 @@ class IngestionConfigTest {
         assertRefused(with("source.postgres.port", "65536"), "source.postgres.port");
         assertRefused(with("source.postgres.port", "fivefourthreetwo"), "source.postgres.port")
                 .hasMessageContaining("'fivefourthreetwo'");
+    }
+
+    @Test
+    void slotGuardianSettings() {
+        Map<String, String> m = with("source.postgres.startup-mode", "INITIAL");
+        m.put("source.postgres.heartbeat-table", "ops.beats");
+        m.put("source.postgres.slot-check-interval", "5s");
+        m.put("source.postgres.on-missing-slot", "RESNAPSHOT");
+
+        PostgresSourceSettings pg = IngestionConfig.fromMap(m).postgres();
+
+        assertThat(pg.heartbeatTable()).isEqualTo("ops.beats");
+        assertThat(pg.slotCheckInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(pg.onMissingSlot()).isEqualTo(OnMissingSlot.RESNAPSHOT);
+    }
+
+    @Test
+    void heartbeatTableMustBeQualifiedAndNotCaptured() {
+        assertRefused(
+                        with("source.postgres.heartbeat-table", "lakestream_heartbeat"),
+                        "source.postgres.heartbeat-table")
+                .hasMessageContaining("is not schema.table");
+        assertRefused(
+                        with("source.postgres.heartbeat-table", "shop.orders"),
+                        "source.postgres.heartbeat-table")
+                .hasMessageContaining("also listed in source.postgres.tables");
+    }
+
+    @Test
+    void slotCheckIntervalTooShort() {
+        assertRefused(
+                        with("source.postgres.slot-check-interval", "10ms"),
+                        "source.postgres.slot-check-interval")
+                .hasMessageContaining("at least 100 ms");
+    }
+
+    @Test
+    void resnapshotNeedsAnInitialSnapshotMode() {
+        // full() streams from LATEST_OFFSET: a re-snapshot there would silently skip the gap
+        assertRefused(
+                        with("source.postgres.on-missing-slot", "RESNAPSHOT"),
+                        "source.postgres.on-missing-slot")
+                .hasMessageContaining("source.postgres.startup-mode=INITIAL");
+        assertRefused(
+                with("source.postgres.on-missing-slot", "sometimes"),
+                "source.postgres.on-missing-slot");
     }
 
     @Test

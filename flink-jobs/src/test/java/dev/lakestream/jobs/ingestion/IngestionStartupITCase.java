@@ -239,13 +239,16 @@ class IngestionStartupITCase {
 
         prepare(s);
 
-        assertThat(publishedTables("pub_it_pub")).containsExactly("shop.orders");
+        // the heartbeat table is published too, so idle captured tables still move the slot
+        assertThat(publishedTables("pub_it_pub"))
+                .containsExactly("public.lakestream_heartbeat", "shop.orders");
 
         s.put("source.postgres.tables", "shop.orders,shop.customers");
         prepare(s);
         prepare(s); // nothing left to add: a restart is harmless
 
-        assertThat(publishedTables("pub_it_pub")).containsExactly("shop.customers", "shop.orders");
+        assertThat(publishedTables("pub_it_pub"))
+                .containsExactly("public.lakestream_heartbeat", "shop.customers", "shop.orders");
         IngestionConfig config = IngestionConfig.fromMap(s);
         Catalog catalog = IcebergCatalogs.load(config.catalog());
         try {
@@ -263,13 +266,54 @@ class IngestionStartupITCase {
     }
 
     @Test
+    void cdcUserWithoutCreateRightsUsesAReadyMadeHeartbeatTable() throws Exception {
+        // as deploy/compose/shop-db-init.sh sets it up: the user may read, not create
+        try (Connection c = postgres.connect(DATABASE);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE plain_cdc WITH LOGIN REPLICATION");
+            s.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+            s.execute("REVOKE CREATE ON DATABASE " + DATABASE + " FROM PUBLIC");
+            s.execute("GRANT USAGE ON SCHEMA shop TO plain_cdc");
+            s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA shop TO plain_cdc");
+        }
+        Map<String, String> s = settings("plain_cdc", "shop.orders");
+        s.put("source.postgres.username", "plain_cdc");
+        s.put("source.postgres.heartbeat-table", "public.plain_cdc_beats");
+
+        assertThatThrownBy(() -> prepare(s))
+                .isInstanceOfSatisfying(
+                        InvalidSettingException.class,
+                        e -> assertThat(e.key()).isEqualTo("source.postgres.heartbeat-table"))
+                .hasMessageContaining("could not be created")
+                .hasMessageContaining(
+                        "CREATE TABLE IF NOT EXISTS \"public\".\"plain_cdc_beats\" (slot_name"
+                                + " text PRIMARY KEY, beat_at timestamptz NOT NULL)");
+
+        try (Connection c = postgres.connect(DATABASE);
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "CREATE TABLE public.plain_cdc_beats (slot_name text PRIMARY KEY,"
+                            + " beat_at timestamptz NOT NULL)");
+            st.execute("GRANT SELECT, INSERT, UPDATE ON public.plain_cdc_beats TO plain_cdc");
+            st.execute(
+                    "CREATE PUBLICATION plain_cdc_pub FOR TABLE shop.orders,"
+                            + " public.plain_cdc_beats");
+        }
+        prepare(s);
+
+        assertThat(publishedTables("plain_cdc_pub"))
+                .containsExactly("public.plain_cdc_beats", "shop.orders");
+    }
+
+    @Test
     void explicitPublicationNameIsUsed() throws Exception {
         Map<String, String> s = settings("named_pub", "shop.products");
         s.put("source.postgres.publication-name", "shop_products_changes");
 
         prepare(s);
 
-        assertThat(publishedTables("shop_products_changes")).containsExactly("shop.products");
+        assertThat(publishedTables("shop_products_changes"))
+                .containsExactly("public.lakestream_heartbeat", "shop.products");
         assertThat(publicationExists("named_pub_pub")).isFalse();
     }
 

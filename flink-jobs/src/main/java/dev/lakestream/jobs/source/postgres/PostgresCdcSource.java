@@ -11,7 +11,8 @@ import org.apache.flink.cdc.debezium.DebeziumDeserializationSchema;
 /**
  * Builds the Flink CDC incremental-snapshot source for PostgreSQL from {@link
  * PostgresSourceSettings}: pgoutput, a slot and publication of this job's own, a heartbeat, and
- * precise decimals.
+ * precise decimals. {@link #guarded} puts the replication-slot guardian ({@link SlotGuardedSource})
+ * around it.
  *
  * <p>The source's WAL position lives in Flink checkpoints; the slot only advances after a
  * checkpoint completes (Flink CDC commits the LSN on checkpoint completion), so a restart from a
@@ -20,6 +21,22 @@ import org.apache.flink.cdc.debezium.DebeziumDeserializationSchema;
 public final class PostgresCdcSource {
 
     private PostgresCdcSource() {}
+
+    /** The source behind the replication-slot guardian, as the IngestionJob runs it. */
+    public static <T> SlotGuardedSource<T, ?, ?> guarded(
+            PostgresSourceSettings settings, DebeziumDeserializationSchema<T> deserializer) {
+        return new SlotGuardedSource<>(create(settings, deserializer), settings);
+    }
+
+    /** One row per slot, so jobs sharing a heartbeat table do not contend on one row. */
+    static String heartbeatQuery(PostgresSourceSettings settings) {
+        // the slot name is validated to [a-z0-9_], safe to inline
+        return "INSERT INTO "
+                + PostgresPreflight.quoteQualified(settings.heartbeatTable())
+                + " (slot_name, beat_at) VALUES ('"
+                + settings.slotName()
+                + "', now()) ON CONFLICT (slot_name) DO UPDATE SET beat_at = EXCLUDED.beat_at";
+    }
 
     public static <T> PostgresIncrementalSource<T> create(
             PostgresSourceSettings settings, DebeziumDeserializationSchema<T> deserializer) {
@@ -35,6 +52,10 @@ public final class PostgresCdcSource {
         debezium.setProperty("slot.drop.on.stop", "false");
         debezium.setProperty("interval.handling.mode", "string");
         debezium.setProperty("include.unknown.datatypes", "true");
+        // a write to a published table at every heartbeat: without it the slot's
+        // confirmed_flush_lsn stays put while the captured tables are idle, however much WAL
+        // other tables write, and the slot pins all of it
+        debezium.setProperty("heartbeat.action.query", heartbeatQuery(settings));
 
         PostgresSourceBuilder<T> builder =
                 PostgresIncrementalSource.<T>builder()
@@ -59,6 +80,6 @@ public final class PostgresCdcSource {
                                                 == PostgresSourceOptions.StartupMode.LATEST_OFFSET
                                         ? StartupOptions.latest()
                                         : StartupOptions.initial());
-        return builder.build();
+        return new SnapshotLsnSource<>(builder, deserializer);
     }
 }

@@ -11,14 +11,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks, before the job is submitted, what would otherwise fail minutes later deep inside
  * Debezium: the server is reachable with these credentials, {@code wal_level} is {@code logical},
  * and every captured table exists and has a primary key. It also reads each table's {@code REPLICA
  * IDENTITY}, which decides how much of a before image is real data.
+ *
+ * <p>For the replication-slot guardian it also creates the heartbeat table and publishes it with
+ * the captured tables, refuses an invalidated slot (it can never be read again), and warns when
+ * {@code max_slot_wal_keep_size} leaves a stalled slot free to fill the server's disk.
  */
 public final class PostgresPreflight {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresPreflight.class);
 
     private PostgresPreflight() {}
 
@@ -40,7 +48,10 @@ public final class PostgresPreflight {
             for (String table : settings.tables()) {
                 tables.put(table, describe(connection, table));
             }
+            ensureHeartbeatTable(connection, settings);
             ensurePublication(connection, settings);
+            refuseLostSlot(connection, settings);
+            warnOnUnlimitedSlotWal(connection);
             return tables;
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
@@ -114,8 +125,9 @@ public final class PostgresPreflight {
                 }
             }
         }
-        List<String> missing =
-                settings.tables().stream().filter(t -> !published.contains(t)).toList();
+        List<String> wanted = new ArrayList<>(settings.tables());
+        wanted.add(settings.heartbeatTable());
+        List<String> missing = wanted.stream().filter(t -> !published.contains(t)).toList();
         if (missing.isEmpty()) {
             return;
         }
@@ -146,6 +158,81 @@ public final class PostgresPreflight {
                             + sql,
                     e);
         }
+    }
+
+    /**
+     * The table the source's heartbeat writes to ({@code heartbeat.action.query}); it is published
+     * so that those writes reach the slot, and filtered out by Debezium's table list, so they never
+     * reach bronze.
+     */
+    private static void ensureHeartbeatTable(Connection connection, PostgresSourceSettings settings)
+            throws SQLException {
+        String table = settings.heartbeatTable();
+        String[] parts = table.split("\\.", 2);
+        // look first: CREATE ... IF NOT EXISTS still needs the CREATE privilege, which a CDC user
+        // given a ready-made table (see deploy/compose/shop-db-init.sh) does not have
+        try (PreparedStatement ps =
+                connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, quoteQualified(table));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return;
+                }
+            }
+        }
+        String ddl =
+                "CREATE TABLE IF NOT EXISTS "
+                        + quoteQualified(table)
+                        + " (slot_name text PRIMARY KEY, beat_at timestamptz NOT NULL)";
+        try (var s = connection.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + quote(parts[0]));
+            s.execute(ddl);
+        } catch (SQLException e) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.HEARTBEAT_TABLE.key(),
+                    "'"
+                            + table
+                            + "' does not exist and could not be created ("
+                            + e.getMessage()
+                            + "); create it once as a user allowed to, and let this user"
+                            + " insert and update it: "
+                            + ddl,
+                    e);
+        }
+    }
+
+    /** An invalidated slot can never stream again, checkpoint or not. */
+    private static void refuseLostSlot(Connection connection, PostgresSourceSettings settings)
+            throws SQLException {
+        var slot = ReplicationSlots.find(connection, settings.slotName());
+        if (slot.isPresent() && slot.get().lost()) {
+            throw new IllegalStateException(
+                    SlotGuardedSource.lost(settings, "this job's last position"));
+        }
+    }
+
+    private static void warnOnUnlimitedSlotWal(Connection connection) throws SQLException {
+        if (connection.getMetaData().getDatabaseMajorVersion() < 13) {
+            return; // the setting (and wal_status) arrived in PostgreSQL 13
+        }
+        try (var s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SHOW max_slot_wal_keep_size")) {
+            if (rs.next() && "-1".equals(rs.getString(1).trim())) {
+                LOG.warn(
+                        "PostgreSQL max_slot_wal_keep_size is -1 (unlimited): while this job is"
+                                + " stopped or stuck, its replication slot keeps every WAL segment"
+                                + " and can fill the server's disk. Consider a limit (e.g. 10GB):"
+                                + " a slot that lags past it is invalidated, and the job then"
+                                + " refuses to resume rather than skip changes.");
+            }
+        }
+    }
+
+    /** {@code schema.table} as a quoted identifier pair. */
+    static String quoteQualified(String table) {
+        String[] parts = table.split("\\.", 2);
+        return quote(parts[0]) + "." + quote(parts[1]);
     }
 
     private static String quote(String identifier) {

@@ -77,6 +77,41 @@ public final class PostgresSourceOptions {
                             "How often the source reports progress while the captured tables are"
                                     + " idle, so that the slot does not pin WAL.");
 
+    public static final ConfigOption<String> HEARTBEAT_TABLE =
+            ConfigOptions.key("source.postgres.heartbeat-table")
+                    .stringType()
+                    .defaultValue("public.lakestream_heartbeat")
+                    .withDescription(
+                            "Schema-qualified table the source writes one row per slot to at every"
+                                    + " heartbeat (Debezium's heartbeat.action.query). It is added"
+                                    + " to the publication, so the slot's confirmed_flush_lsn"
+                                    + " moves even when the captured tables are idle and other"
+                                    + " tables fill the WAL; its rows never reach bronze. Created"
+                                    + " if missing.");
+
+    public static final ConfigOption<Duration> SLOT_CHECK_INTERVAL =
+            ConfigOptions.key("source.postgres.slot-check-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "How often the running job checks its replication slot in"
+                                    + " pg_replication_slots: a dropped or invalidated slot"
+                                    + " (wal_status 'lost') fails the job, and the slot's lag in"
+                                    + " bytes is published as the gauge replicationSlotLagBytes.");
+
+    public static final ConfigOption<OnMissingSlot> ON_MISSING_SLOT =
+            ConfigOptions.key("source.postgres.on-missing-slot")
+                    .enumType(OnMissingSlot.class)
+                    .defaultValue(OnMissingSlot.FAIL)
+                    .withDescription(
+                            "What a job resuming from a checkpoint or savepoint does when its slot"
+                                    + " is gone or invalidated (the WAL since the checkpoint is"
+                                    + " lost). FAIL: refuse to start, naming the slot. RESNAPSHOT:"
+                                    + " drop the source's position, create the slot and snapshot"
+                                    + " every captured table again into bronze; silver takes the"
+                                    + " new rows by LSN. Rows deleted while the slot was missing"
+                                    + " stay in silver. Needs startup-mode INITIAL.");
+
     public static final ConfigOption<Integer> SPLIT_SIZE =
             ConfigOptions.key("source.postgres.snapshot.split-size")
                     .intType()
@@ -112,6 +147,12 @@ public final class PostgresSourceOptions {
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription("Time-out for connecting to PostgreSQL.");
 
+    /** What a resumed job does when the slot its checkpoint reads from is gone. */
+    public enum OnMissingSlot {
+        FAIL,
+        RESNAPSHOT
+    }
+
     /** Where a job without a checkpoint starts reading. */
     public enum StartupMode {
         INITIAL,
@@ -129,6 +170,9 @@ public final class PostgresSourceOptions {
                 SLOT_NAME,
                 PUBLICATION_NAME,
                 HEARTBEAT_INTERVAL,
+                HEARTBEAT_TABLE,
+                SLOT_CHECK_INTERVAL,
+                ON_MISSING_SLOT,
                 SPLIT_SIZE,
                 FETCH_SIZE,
                 SKIP_SNAPSHOT_BACKFILL,

@@ -21,6 +21,9 @@ public record PostgresSourceSettings(
         String slotName,
         String publicationName,
         Duration heartbeatInterval,
+        String heartbeatTable,
+        Duration slotCheckInterval,
+        PostgresSourceOptions.OnMissingSlot onMissingSlot,
         int splitSize,
         int fetchSize,
         boolean skipSnapshotBackfill,
@@ -75,6 +78,39 @@ public record PostgresSourceSettings(
                     PostgresSourceOptions.HEARTBEAT_INTERVAL.key(),
                     "must be positive: without a heartbeat an idle slot pins WAL forever");
         }
+        String heartbeatTable = settings.get(PostgresSourceOptions.HEARTBEAT_TABLE).trim();
+        if (!QUALIFIED_TABLE.matcher(heartbeatTable).matches()) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.HEARTBEAT_TABLE.key(),
+                    "'" + heartbeatTable + "' is not schema.table");
+        }
+        if (tables.contains(heartbeatTable)) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.HEARTBEAT_TABLE.key(),
+                    "'"
+                            + heartbeatTable
+                            + "' is also listed in "
+                            + PostgresSourceOptions.TABLES.key()
+                            + ": heartbeats are not data; pick a table of their own");
+        }
+        Duration slotCheck = settings.get(PostgresSourceOptions.SLOT_CHECK_INTERVAL);
+        if (slotCheck.toMillis() < 100) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.SLOT_CHECK_INTERVAL.key(),
+                    "must be at least 100 ms, was " + slotCheck);
+        }
+        PostgresSourceOptions.OnMissingSlot onMissingSlot =
+                settings.get(PostgresSourceOptions.ON_MISSING_SLOT);
+        if (onMissingSlot == PostgresSourceOptions.OnMissingSlot.RESNAPSHOT
+                && settings.get(PostgresSourceOptions.STARTUP_MODE)
+                        != PostgresSourceOptions.StartupMode.INITIAL) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.ON_MISSING_SLOT.key(),
+                    "RESNAPSHOT needs "
+                            + PostgresSourceOptions.STARTUP_MODE.key()
+                            + "=INITIAL: with LATEST_OFFSET a lost slot would silently resume"
+                            + " at the newest change");
+        }
         int splitSize = settings.get(PostgresSourceOptions.SPLIT_SIZE);
         if (splitSize < 1) {
             throw new InvalidSettingException(
@@ -95,6 +131,9 @@ public record PostgresSourceSettings(
                 slot,
                 publication,
                 heartbeat,
+                heartbeatTable,
+                slotCheck,
+                onMissingSlot,
                 splitSize,
                 fetchSize,
                 settings.get(PostgresSourceOptions.SKIP_SNAPSHOT_BACKFILL),
