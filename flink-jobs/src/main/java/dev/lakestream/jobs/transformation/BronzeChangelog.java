@@ -26,7 +26,9 @@ import org.apache.iceberg.flink.source.StreamingStartingStrategy;
  *
  * Bronze files are read in parallel splits, so changes of one key can arrive out of order or twice
  * (after a restart); {@link LsnOrderedApplier} makes the result depend only on the LSNs. The
- * Iceberg source keeps its position (the last snapshot read) in Flink checkpoints.
+ * Iceberg source keeps its position (the last snapshot read) in Flink checkpoints, and {@link
+ * PositionPublishingSource} publishes it on the bronze table, so that table maintenance never
+ * expires the snapshots a restore from those checkpoints needs.
  */
 public final class BronzeChangelog {
 
@@ -36,7 +38,9 @@ public final class BronzeChangelog {
             StreamExecutionEnvironment env,
             List<String> sourceTables,
             Function<String, TableLoader> bronzeTable,
-            Duration monitorInterval) {
+            Duration monitorInterval,
+            String consumer,
+            Duration positionPublishInterval) {
         BronzeChangeParser parser = new BronzeChangeParser();
         DataStream<ChangeEvent> all = null;
         for (String table : sourceTables) {
@@ -50,7 +54,11 @@ public final class BronzeChangelog {
                             .build();
             DataStream<ChangeEvent> events =
                     env.fromSource(
-                                    source,
+                                    new PositionPublishingSource<>(
+                                            source,
+                                            bronzeTable.apply(table),
+                                            consumer,
+                                            positionPublishInterval),
                                     WatermarkStrategy.noWatermarks(),
                                     "bronze " + table,
                                     BronzeRow.typeInfo())

@@ -33,7 +33,8 @@ public record TransformationConfig(
         String kafkaTransactionalIdPrefix,
         Duration kafkaTransactionTimeout,
         Map<String, String> kafkaProducerProperties,
-        Configuration flinkConfiguration) {
+        Configuration flinkConfiguration,
+        Duration positionPublishInterval) {
 
     public static final String KAFKA_PROPERTY_PREFIX = "gold.kafka.property.";
 
@@ -94,6 +95,11 @@ public record TransformationConfig(
             throw new InvalidSettingException(
                     TransformationOptions.BRONZE_MONITOR_INTERVAL.key(), "must be positive");
         }
+        Duration publish = settings.get(TransformationOptions.POSITION_PUBLISH_INTERVAL);
+        if (publish.isZero() || publish.isNegative()) {
+            throw new InvalidSettingException(
+                    TransformationOptions.POSITION_PUBLISH_INTERVAL.key(), "must be positive");
+        }
         String reportingCurrency = settings.get(GoldOptions.REPORTING_CURRENCY);
         if (!reportingCurrency.matches("[A-Z]{3}")) {
             throw new InvalidSettingException(
@@ -113,6 +119,7 @@ public record TransformationConfig(
                 settings.get(GoldOptions.KAFKA_TRANSACTIONAL_ID_PREFIX),
                 timeout,
                 Map.copyOf(producer),
-                settings.flinkConfiguration());
+                settings.flinkConfiguration(),
+                publish);
     }
 }

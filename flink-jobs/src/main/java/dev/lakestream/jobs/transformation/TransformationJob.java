@@ -78,7 +78,9 @@ public final class TransformationJob {
                                         catalog,
                                         BronzeTables.identifierFor(
                                                 config.bronzeNamespace(), table)),
-                        config.bronzeMonitorInterval());
+                        config.bronzeMonitorInterval(),
+                        config.jobName(),
+                        config.positionPublishInterval());
 
         SingleOutputStreamOperator<RowChange> cleansed = SilverTopology.cleanse(changelog);
         SilverTopology.sink(

@@ -29,7 +29,18 @@ public final class TransformationOptions {
                     .defaultValue("silver")
                     .withDescription("Iceberg namespace of the silver tables.");
 
+    public static final ConfigOption<Duration> POSITION_PUBLISH_INTERVAL =
+            ConfigOptions.key("bronze.consumer-position.publish-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "How often the TransformationJob records its bronze read position"
+                                    + " (of its last completed checkpoint) as a bronze table"
+                                    + " property, for the MaintenanceJob's snapshot expiry guard."
+                                    + " Keep it well below maintenance.snapshot.max-age.");
+
     public static List<ConfigOption<?>> all() {
-        return List.of(JOB_NAME, BRONZE_MONITOR_INTERVAL, SILVER_NAMESPACE);
+        return List.of(
+                JOB_NAME, BRONZE_MONITOR_INTERVAL, SILVER_NAMESPACE, POSITION_PUBLISH_INTERVAL);
     }
 }
