@@ -8,13 +8,15 @@ import org.apache.iceberg.Table;
 
 /**
  * What table maintenance keeps bounded, read from a table's metadata without scanning data: live
- * data and delete files, snapshots, manifests of the current snapshot and the size of the current
- * metadata file.
+ * data and delete files, rows physically in the data files (deleted ones included until a
+ * compaction applies the deletes), snapshots, manifests of the current snapshot and the size of the
+ * current metadata file.
  */
 public record TableHealth(
         String table,
         long dataFiles,
         long deleteFiles,
+        long records,
         int snapshots,
         int manifests,
         long metadataBytes) {
@@ -23,6 +25,7 @@ public record TableHealth(
         Snapshot current = table.currentSnapshot();
         long data = 0;
         long deletes = 0;
+        long records = 0;
         int manifests = 0;
         if (current != null) {
             Map<String, String> summary = current.summary();
@@ -30,6 +33,7 @@ public record TableHealth(
             deletes =
                     Long.parseLong(
                             summary.getOrDefault(SnapshotSummary.TOTAL_DELETE_FILES_PROP, "0"));
+            records = Long.parseLong(summary.getOrDefault(SnapshotSummary.TOTAL_RECORDS_PROP, "0"));
             manifests = current.allManifests(table.io()).size();
         }
         int snapshots = 0;
@@ -43,13 +47,15 @@ public record TableHealth(
                 metadataBytes = table.io().newInputFile(location).getLength();
             }
         }
-        return new TableHealth(table.name(), data, deletes, snapshots, manifests, metadataBytes);
+        return new TableHealth(
+                table.name(), data, deletes, records, snapshots, manifests, metadataBytes);
     }
 
     /** One line for logs and the local stack's console. */
     public String describe() {
         return String.format(
-                "%s: %d data files, %d delete files, %d snapshots, %d manifests, metadata %d KiB",
-                table, dataFiles, deleteFiles, snapshots, manifests, metadataBytes / 1024);
+                "%s: %d data files (%d rows), %d delete files, %d snapshots, %d manifests,"
+                        + " metadata %d KiB",
+                table, dataFiles, records, deleteFiles, snapshots, manifests, metadataBytes / 1024);
     }
 }

@@ -56,7 +56,10 @@ public final class MaintenanceJob {
                 tables.size(),
                 settings.catalog().describe(),
                 settings);
-        CatalogLoader catalog = IngestionJob.catalogLoader(settings.catalog());
+        CatalogLoader catalog =
+                new SharedCatalogLoader(
+                        IngestionJob.catalogLoader(settings.catalog()),
+                        settings.jobName() + "/" + settings.catalog().name());
         MaintenanceTopology.build(
                 env, tables, id -> TableLoader.fromCatalog(catalog, id), settings);
     }

@@ -102,9 +102,14 @@ public final class MaintenanceOptions {
     public static final ConfigOption<Boolean> ORPHANS_ENABLED =
             ConfigOptions.key("maintenance.orphans.enabled")
                     .booleanType()
-                    .defaultValue(true)
+                    .defaultValue(false)
                     .withDescription(
-                            "Delete files under a table's location that no snapshot references.");
+                            "Delete files under a table's location that no snapshot references."
+                                    + " Off by default with Iceberg 1.10.1: its orphan listing"
+                                    + " reads the table as it was when the job started"
+                                    + " (apache/iceberg#16324, fixed in 1.11.0), so files"
+                                    + " committed later and older than min-age could be taken for"
+                                    + " orphans.");
 
     public static final ConfigOption<Duration> ORPHANS_MIN_AGE =
             ConfigOptions.key("maintenance.orphans.min-age")

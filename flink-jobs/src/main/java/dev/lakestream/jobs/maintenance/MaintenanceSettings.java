@@ -85,7 +85,7 @@ public record MaintenanceSettings(
         return keys;
     }
 
-    private static Set<String> secretKeys() {
+    public static Set<String> secretKeys() {
         Set<String> secrets = new HashSet<>(CatalogSettings.SECRET_KEYS);
         secrets.add(MaintenanceOptions.LOCK_JDBC_PASSWORD.key());
         return secrets;

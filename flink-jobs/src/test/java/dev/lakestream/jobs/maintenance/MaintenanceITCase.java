@@ -105,7 +105,21 @@ class MaintenanceITCase {
         JobID transform = startTransformation(topic, Optional.empty());
         Catalog catalog = stack.catalog(ingestion);
 
-        runTransactions(workload, 52, 150);
+        runTransactions(workload, 52, 80);
+        awaitSilverEqualsPostgres(catalog, transform, ingest);
+        // several small upsert commits, so that equality deletes apply to older data files
+        Table upserted = silver(catalog, "shop.orders");
+        for (int round = 0; round < 4; round++) {
+            long previous = upserted.currentSnapshot().snapshotId();
+            runTransactions(workload, 60 + round, 20);
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(
+                            () -> {
+                                upserted.refresh();
+                                return upserted.currentSnapshot().snapshotId() != previous;
+                            });
+        }
         awaitSilverEqualsPostgres(catalog, transform, ingest);
         Table bronzeOrders =
                 catalog.loadTable(BronzeTables.identifierFor("bronze", ShopSchema.ORDERS));
@@ -131,10 +145,10 @@ class MaintenanceITCase {
         List<String> rowsBefore = rows(silverOrders);
         System.out.println("before maintenance: " + before.describe());
         assertThat(before.deleteFiles()).as("upserts wrote equality deletes").isPositive();
-        Path oldOrphan = orphan(silverOrders, "old-orphan.parquet", Duration.ofHours(2));
-        Path youngOrphan = orphan(silverOrders, "young-orphan.parquet", Duration.ZERO);
-
-        JobID maintenance = startMaintenance(true);
+        assertThat(before.records())
+                .as("rows in data files, replaced versions included")
+                .isGreaterThan(rowsBefore.size());
+        JobID maintenance = startMaintenance(true, false);
         await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(
@@ -142,13 +156,16 @@ class MaintenanceITCase {
                             stack.assertRunning(maintenance);
                             silverOrders.refresh();
                             TableHealth now = TableHealth.of(silverOrders);
-                            assertThat(now.dataFiles()).isLessThan(before.dataFiles());
-                            assertThat(now.deleteFiles()).isZero();
+                            assertThat(now.records())
+                                    .as("compaction applied the equality deletes")
+                                    .isEqualTo(rowsBefore.size());
+                            assertThat(now.dataFiles()).isLessThanOrEqualTo(before.dataFiles());
+                            // the deletes now apply to nothing, but Iceberg drops them only
+                            // once the manifests still listing the replaced files are rewritten
+                            assertThat(now.deleteFiles()).isLessThanOrEqualTo(before.deleteFiles());
                             assertThat(now.snapshots()).isLessThanOrEqualTo(2);
-                            assertThat(oldOrphan).doesNotExist();
                         });
         System.out.println("after maintenance: " + TableHealth.of(silverOrders).describe());
-        assertThat(youngOrphan).as("younger than maintenance.orphans.min-age").exists();
         assertThat(rows(silverOrders)).as("compaction keeps the rows").isEqualTo(rowsBefore);
         bronzeOrders.refresh();
         assertThat(childOf(bronzeOrders, position))
@@ -167,7 +184,7 @@ class MaintenanceITCase {
         long positionAgain = ConsumerPositions.oldest(bronzeOrders.properties()).get().snapshotId();
         runTransactions(workload, 55, 40);
         awaitSnapshotsAfter(bronzeOrders, positionAgain, 3);
-        JobID unguarded = startMaintenance(false);
+        JobID unguarded = startMaintenance(false, false);
         await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(
@@ -175,8 +192,34 @@ class MaintenanceITCase {
                             stack.assertRunning(unguarded);
                             bronzeOrders.refresh();
                             assertThat(childOf(bronzeOrders, positionAgain)).isEmpty();
+                            // silver.orders compacted and expired, so it stays as it is now
+                            silverOrders.refresh();
+                            TableHealth now = TableHealth.of(silverOrders);
+                            assertThat(now.snapshots()).isEqualTo(1);
+                            assertThat(now.records()).isEqualTo(rows(silverOrders).size());
                         });
         stack.flink.cancel(unguarded);
+
+        // orphan removal, by a job that opens silver.orders as it now stays: Iceberg 1.10.1's
+        // orphan listing never sees commits made after it opened the table (apache/iceberg#16324)
+        silverOrders.refresh();
+        List<String> rowsNow = rows(silverOrders);
+        Path oldOrphan = orphan(silverOrders, "old-orphan.parquet", Duration.ofHours(2));
+        Path youngOrphan = orphan(silverOrders, "young-orphan.parquet", Duration.ZERO);
+        JobID orphans = startMaintenance(true, true);
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () -> {
+                            stack.assertRunning(orphans);
+                            assertThat(oldOrphan).doesNotExist();
+                        });
+        assertThat(youngOrphan).as("younger than maintenance.orphans.min-age").exists();
+        silverOrders.refresh();
+        assertThat(rows(silverOrders))
+                .as("no live file was taken for an orphan")
+                .isEqualTo(rowsNow);
+        stack.flink.cancel(orphans);
         JobID broken = startTransformation(topic, latest(transformationCheckpoints));
         await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofSeconds(2))
@@ -211,7 +254,7 @@ class MaintenanceITCase {
         return stack.flink.submit(env, config.jobName(), restore);
     }
 
-    private static JobID startMaintenance(boolean guard) throws Exception {
+    private static JobID startMaintenance(boolean guard, boolean orphans) throws Exception {
         Map<String, String> s = new HashMap<>();
         stack.settings(DB)
                 .forEach(
@@ -229,6 +272,7 @@ class MaintenanceITCase {
         s.put("maintenance.compaction.interval", "1s");
         s.put("maintenance.compaction.commit-count", "1");
         s.put("maintenance.compaction.min-input-files", "2");
+        s.put("maintenance.orphans.enabled", Boolean.toString(orphans));
         s.put("maintenance.orphans.min-age", "1h");
         s.put("maintenance.orphans.interval", "1s");
         s.put("maintenance.rate-limit", "1s");
