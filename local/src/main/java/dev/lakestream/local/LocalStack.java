@@ -86,6 +86,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedFlinkCluster flink;
     private JobID job;
     private JobID transformationJob;
+    private LocalMaintenance maintenance;
     private KafkaBroker kafka;
     private WorkloadGenerator generator;
     private Catalog catalog;
@@ -285,6 +286,12 @@ public final class LocalStack implements AutoCloseable {
                                 .orElse("(first start)"));
         transformationJob =
                 flink.submit(transformationEnv, transformation.jobName(), transformationRestore);
+        step(
+                options.maintenance()
+                        ? "MaintenanceJob (compaction, snapshot expiry)"
+                        : "no MaintenanceJob");
+        maintenance =
+                LocalMaintenance.start(flink, jobSettings(), data, options.maintenance(), out);
 
         Connection progressConnection = postgres.connect(SHOP_DB);
         progress =
@@ -634,6 +641,9 @@ public final class LocalStack implements AutoCloseable {
         stopping = true;
         Thread.interrupted(); // a stop signal may have interrupted us; the steps below block
         out.println();
+        if (maintenance != null) {
+            maintenance.close();
+        }
         if (generator != null) {
             step("stopping the generator: " + generator.stats().summary());
             generator.stop();
