@@ -253,7 +253,11 @@ public final class LocalStack implements AutoCloseable {
         catalog = IcebergCatalogs.load(config.catalog());
 
         step("Flink MiniCluster");
-        flink = EmbeddedFlinkCluster.start(clusterConfiguration(), options.parallelism() * 2);
+        // one slot more for the MaintenanceJob, whose operators are all non-parallel
+        flink =
+                EmbeddedFlinkCluster.start(
+                        clusterConfiguration(),
+                        options.parallelism() * 2 + (options.maintenance() ? 1 : 0));
         // Flink, Debezium and the services install signal handlers of their own while starting
         stopOnSignals();
         out.println("  web UI: " + flink.restAddress());
