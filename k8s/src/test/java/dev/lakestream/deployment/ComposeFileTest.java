@@ -56,6 +56,7 @@ class ComposeFileTest {
                         "taskmanager",
                         "flink-submit-ingestion",
                         "flink-submit-transformation",
+                        "flink-submit-maintenance",
                         "connect",
                         "connect-register-snowflake",
                         "workload-init",
@@ -147,7 +148,7 @@ class ComposeFileTest {
                             line.substring(line.indexOf(": ") + 2).strip());
                 }
             }
-            for (String job : List.of("ingestion", "transformation")) {
+            for (String job : List.of("ingestion", "transformation", "maintenance")) {
                 Properties jobProperties = new Properties();
                 jobProperties.load(
                         Files.newBufferedReader(
@@ -188,7 +189,7 @@ class ComposeFileTest {
                 .isEmpty();
         assertThat(validated)
                 .extracting(Loaded::job)
-                .containsExactlyInAnyOrder(Job.INGESTION, Job.TRANSFORMATION);
+                .containsExactlyInAnyOrder(Job.INGESTION, Job.TRANSFORMATION, Job.MAINTENANCE);
         Loaded ingestion = loaded(validated, Job.INGESTION);
         assertThat(
                         DeploymentRules.ingestionSources(

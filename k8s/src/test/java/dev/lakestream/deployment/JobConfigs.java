@@ -4,6 +4,8 @@ import dev.lakestream.catalog.CatalogSettings;
 import dev.lakestream.jobs.config.JobSettings;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
+import dev.lakestream.jobs.maintenance.MaintenanceJob;
+import dev.lakestream.jobs.maintenance.MaintenanceSettings;
 import dev.lakestream.jobs.transformation.TransformationConfig;
 import dev.lakestream.jobs.transformation.TransformationJob;
 import java.io.IOException;
@@ -32,7 +34,8 @@ final class JobConfigs {
     /** A lakestream job, by the entry class a deployment starts. */
     enum Job {
         INGESTION(IngestionJob.class),
-        TRANSFORMATION(TransformationJob.class);
+        TRANSFORMATION(TransformationJob.class),
+        MAINTENANCE(MaintenanceJob.class);
 
         final Class<?> entryClass;
 
@@ -51,15 +54,19 @@ final class JobConfigs {
         }
 
         List<String> knownKeys() {
-            return this == INGESTION
-                    ? IngestionConfig.knownKeys()
-                    : TransformationConfig.knownKeys();
+            return switch (this) {
+                case INGESTION -> IngestionConfig.knownKeys();
+                case TRANSFORMATION -> TransformationConfig.knownKeys();
+                case MAINTENANCE -> MaintenanceSettings.knownKeys();
+            };
         }
 
         Set<String> secretKeys() {
-            return this == INGESTION
-                    ? IngestionConfig.secretKeys()
-                    : Set.copyOf(CatalogSettings.SECRET_KEYS);
+            return switch (this) {
+                case INGESTION -> IngestionConfig.secretKeys();
+                case TRANSFORMATION -> Set.copyOf(CatalogSettings.SECRET_KEYS);
+                case MAINTENANCE -> MaintenanceSettings.secretKeys();
+            };
         }
     }
 
@@ -82,6 +89,10 @@ final class JobConfigs {
         Map<String, String> env = withFakeSecretFiles(environment, scratch);
         if (job == Job.INGESTION) {
             IngestionConfig config = IngestionConfig.load(file, env);
+            return new Loaded(job, config, config.flinkConfiguration());
+        }
+        if (job == Job.MAINTENANCE) {
+            MaintenanceSettings config = MaintenanceSettings.load(file, env);
             return new Loaded(job, config, config.flinkConfiguration());
         }
         TransformationConfig config = TransformationConfig.load(file, env);

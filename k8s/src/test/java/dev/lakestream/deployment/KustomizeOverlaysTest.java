@@ -73,7 +73,7 @@ class KustomizeOverlaysTest {
                         "KafkaTopic",
                         "ConfigMap",
                         "ServiceAccount");
-        assertThat(rendered.all(FlinkDeployment.class)).hasSize(2);
+        assertThat(rendered.all(FlinkDeployment.class)).hasSize(3);
     }
 
     @ParameterizedTest
@@ -101,7 +101,8 @@ class KustomizeOverlaysTest {
         }
 
         assertThat(problems).isEmpty();
-        assertThat(jobs).containsExactlyInAnyOrder(Job.INGESTION, Job.TRANSFORMATION);
+        assertThat(jobs)
+                .containsExactlyInAnyOrder(Job.INGESTION, Job.TRANSFORMATION, Job.MAINTENANCE);
     }
 
     /**

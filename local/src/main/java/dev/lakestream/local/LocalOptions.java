@@ -11,6 +11,7 @@ import java.util.Locale;
  *   lakestream-local [run]    [--data DIR] [--rate TX_PER_S] [--transactions N] [--seed N]
  *                             [--ui-port PORT] [--checkpoint-interval 5s] [--parallelism N]
  *                             [--api-errors SHARE] [--rate-delay 10s] [--fresh]
+ *                             [--no-maintenance]
  *   lakestream-local verify   [--data DIR]
  *   lakestream-local gold     [--data DIR]
  * </pre>
@@ -26,7 +27,8 @@ public record LocalOptions(
         int parallelism,
         double apiErrors,
         Duration rateDelay,
-        boolean fresh) {
+        boolean fresh,
+        boolean maintenance) {
 
     /** What to do. */
     public enum Command {
@@ -72,7 +74,9 @@ public record LocalOptions(
                     "                          default 0: off)",
                     "  --rate-delay D          how late today's exchange rate is published"
                             + " (default 10s)",
-                    "  --fresh                 delete the data folder first");
+                    "  --fresh                 delete the data folder first",
+                    "  --no-maintenance        do not run the MaintenanceJob (compaction, snapshot"
+                            + " expiry)");
 
     public static LocalOptions parse(String[] args) {
         Command command = Command.RUN;
@@ -86,6 +90,7 @@ public record LocalOptions(
         double apiErrors = 0;
         Duration rateDelay = Duration.ofSeconds(10);
         boolean fresh = false;
+        boolean maintenance = true;
         int i = 0;
         if (args.length > 0 && !args[0].startsWith("--")) {
             command =
@@ -105,6 +110,7 @@ public record LocalOptions(
             switch (flag) {
                 case "--help", "-h" -> command = Command.HELP;
                 case "--fresh" -> fresh = true;
+                case "--no-maintenance" -> maintenance = false;
                 case "--data" -> data = Path.of(value(args, ++i, flag));
                 case "--rate" -> rate = number(args, ++i, flag, 0);
                 case "--transactions" -> transactions = (long) number(args, ++i, flag, 1);
@@ -134,7 +140,8 @@ public record LocalOptions(
                 parallelism,
                 apiErrors,
                 rateDelay,
-                fresh);
+                fresh,
+                maintenance);
     }
 
     private static String value(String[] args, int i, String flag) {

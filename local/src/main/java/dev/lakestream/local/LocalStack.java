@@ -86,6 +86,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedFlinkCluster flink;
     private JobID job;
     private JobID transformationJob;
+    private LocalMaintenance maintenance;
     private KafkaBroker kafka;
     private WorkloadGenerator generator;
     private Catalog catalog;
@@ -252,7 +253,11 @@ public final class LocalStack implements AutoCloseable {
         catalog = IcebergCatalogs.load(config.catalog());
 
         step("Flink MiniCluster");
-        flink = EmbeddedFlinkCluster.start(clusterConfiguration(), options.parallelism() * 2);
+        // one slot more for the MaintenanceJob, whose operators are all non-parallel
+        flink =
+                EmbeddedFlinkCluster.start(
+                        clusterConfiguration(),
+                        options.parallelism() * 2 + (options.maintenance() ? 1 : 0));
         // Flink, Debezium and the services install signal handlers of their own while starting
         stopOnSignals();
         out.println("  web UI: " + flink.restAddress());
@@ -286,6 +291,12 @@ public final class LocalStack implements AutoCloseable {
                                 .orElse("(first start)"));
         transformationJob =
                 flink.submit(transformationEnv, transformation.jobName(), transformationRestore);
+        step(
+                options.maintenance()
+                        ? "MaintenanceJob (compaction, snapshot expiry)"
+                        : "no MaintenanceJob");
+        maintenance =
+                LocalMaintenance.start(flink, jobSettings(), data, options.maintenance(), out);
 
         Connection progressConnection = postgres.connect(SHOP_DB);
         progress =
@@ -649,6 +660,9 @@ public final class LocalStack implements AutoCloseable {
         stopping = true;
         Thread.interrupted(); // a stop signal may have interrupted us; the steps below block
         out.println();
+        if (maintenance != null) {
+            maintenance.close();
+        }
         if (generator != null) {
             step("stopping the generator: " + generator.stats().summary());
             generator.stop();

@@ -44,7 +44,8 @@ public final class JobSettings {
                     "quarantine.",
                     "catalog.",
                     "s3.",
-                    "job.");
+                    "job.",
+                    "maintenance.");
 
     private final Map<String, String> values;
 

@@ -5,7 +5,6 @@ import dev.lakestream.jobs.silver.BronzeChangeParser;
 import dev.lakestream.jobs.silver.ChangeEvent;
 import dev.lakestream.jobs.silver.LsnOrderedApplier;
 import dev.lakestream.jobs.silver.RowChange;
-import dev.lakestream.jobs.state.Tombstones;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -27,7 +26,9 @@ import org.apache.iceberg.flink.source.StreamingStartingStrategy;
  *
  * Bronze files are read in parallel splits, so changes of one key can arrive out of order or twice
  * (after a restart); {@link LsnOrderedApplier} makes the result depend only on the LSNs. The
- * Iceberg source keeps its position (the last snapshot read) in Flink checkpoints.
+ * Iceberg source keeps its position (the last snapshot read) in Flink checkpoints, and {@link
+ * PositionPublishingSource} publishes it on the bronze table, so that table maintenance never
+ * expires the snapshots a restore from those checkpoints needs.
  */
 public final class BronzeChangelog {
 
@@ -37,17 +38,10 @@ public final class BronzeChangelog {
             StreamExecutionEnvironment env,
             List<String> sourceTables,
             Function<String, TableLoader> bronzeTable,
-            Duration monitorInterval) {
-        return build(env, sourceTables, bronzeTable, monitorInterval, Tombstones.DEFAULT_RETENTION);
-    }
-
-    /** The changelog, remembering deletions for {@code tombstoneRetention} ({@link Tombstones}). */
-    public static DataStream<RowChange> build(
-            StreamExecutionEnvironment env,
-            List<String> sourceTables,
-            Function<String, TableLoader> bronzeTable,
             Duration monitorInterval,
-            Duration tombstoneRetention) {
+            Duration tombstoneRetention,
+            String consumer,
+            Duration positionPublishInterval) {
         BronzeChangeParser parser = new BronzeChangeParser();
         DataStream<ChangeEvent> all = null;
         for (String table : sourceTables) {
@@ -61,7 +55,11 @@ public final class BronzeChangelog {
                             .build();
             DataStream<ChangeEvent> events =
                     env.fromSource(
-                                    source,
+                                    new PositionPublishingSource<>(
+                                            source,
+                                            bronzeTable.apply(table),
+                                            consumer,
+                                            positionPublishInterval),
                                     WatermarkStrategy.noWatermarks(),
                                     "bronze " + table,
                                     BronzeRow.typeInfo())

@@ -35,7 +35,8 @@ public record TransformationConfig(
         Duration kafkaTransactionTimeout,
         Map<String, String> kafkaProducerProperties,
         Duration tombstoneRetention,
-        Configuration flinkConfiguration) {
+        Configuration flinkConfiguration,
+        Duration positionPublishInterval) {
 
     public static final String KAFKA_PROPERTY_PREFIX = "gold.kafka.property.";
 
@@ -105,6 +106,11 @@ public record TransformationConfig(
                             + " h, far above any reorder window of bronze reads, was "
                             + tombstoneRetention);
         }
+        Duration publish = settings.get(TransformationOptions.POSITION_PUBLISH_INTERVAL);
+        if (publish.isZero() || publish.isNegative()) {
+            throw new InvalidSettingException(
+                    TransformationOptions.POSITION_PUBLISH_INTERVAL.key(), "must be positive");
+        }
         String reportingCurrency = settings.get(GoldOptions.REPORTING_CURRENCY);
         if (!reportingCurrency.matches("[A-Z]{3}")) {
             throw new InvalidSettingException(
@@ -125,6 +131,7 @@ public record TransformationConfig(
                 timeout,
                 Map.copyOf(producer),
                 tombstoneRetention,
-                settings.flinkConfiguration());
+                settings.flinkConfiguration(),
+                publish);
     }
 }

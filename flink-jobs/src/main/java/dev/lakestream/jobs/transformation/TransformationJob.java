@@ -79,7 +79,9 @@ public final class TransformationJob {
                                         BronzeTables.identifierFor(
                                                 config.bronzeNamespace(), table)),
                         config.bronzeMonitorInterval(),
-                        config.tombstoneRetention());
+                        config.tombstoneRetention(),
+                        config.jobName(),
+                        config.positionPublishInterval());
 
         SingleOutputStreamOperator<RowChange> cleansed = SilverTopology.cleanse(changelog);
         SilverTopology.sink(

@@ -47,7 +47,22 @@ public final class TransformationOptions {
                                     + " from a checkpoint; see README, state) and any time the job"
                                     + " is stopped; at least 1 h. Live rows never expire.");
 
+    public static final ConfigOption<Duration> POSITION_PUBLISH_INTERVAL =
+            ConfigOptions.key("bronze.consumer-position.publish-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "How often the TransformationJob records its bronze read position"
+                                    + " (of its last completed checkpoint) as a bronze table"
+                                    + " property, for the MaintenanceJob's snapshot expiry guard."
+                                    + " Keep it well below maintenance.snapshot.max-age.");
+
     public static List<ConfigOption<?>> all() {
-        return List.of(JOB_NAME, BRONZE_MONITOR_INTERVAL, SILVER_NAMESPACE, TOMBSTONE_RETENTION);
+        return List.of(
+                JOB_NAME,
+                BRONZE_MONITOR_INTERVAL,
+                SILVER_NAMESPACE,
+                TOMBSTONE_RETENTION,
+                POSITION_PUBLISH_INTERVAL);
     }
 }

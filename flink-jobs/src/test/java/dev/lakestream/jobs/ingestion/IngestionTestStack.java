@@ -56,6 +56,8 @@ public final class IngestionTestStack implements AutoCloseable {
         cluster.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
         cluster.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
         cluster.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
+        // any free port: tests of several builds may run on one machine at once
+        cluster.set(org.apache.flink.configuration.RestOptions.BIND_PORT, "0");
         EmbeddedFlinkCluster flink = EmbeddedFlinkCluster.start(cluster, 8);
         return new IngestionTestStack(workDir, postgres, s3, flink);
     }

@@ -27,7 +27,7 @@ import org.apache.iceberg.types.Types;
  * Silver, read back from Iceberg, against the source rows in PostgreSQL, column by column, with the
  * cleansing a valid source row goes through (trimmed text, lower-cased e-mail, blank to null).
  */
-final class SilverComparison {
+public final class SilverComparison {
 
     private static final ObjectMapper JSON =
             new ObjectMapper()
@@ -37,8 +37,8 @@ final class SilverComparison {
     private SilverComparison() {}
 
     /** Differences as readable lines; empty when silver holds exactly the source rows. */
-    static List<String> differences(Connection c, Table silver, String table, List<String> skipKeys)
-            throws Exception {
+    public static List<String> differences(
+            Connection c, Table silver, String table, List<String> skipKeys) throws Exception {
         Map<String, JsonNode> source = new HashMap<>();
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT to_jsonb(t)::text FROM " + table + " t")) {
