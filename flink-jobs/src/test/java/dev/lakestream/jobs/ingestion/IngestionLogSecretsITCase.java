@@ -188,11 +188,17 @@ class IngestionLogSecretsITCase extends IngestionStackTestBase {
                             + "'");
             s.execute("GRANT USAGE ON SCHEMA shop TO " + CDC_USER);
             s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA shop TO " + CDC_USER);
+            // the slot guardian's heartbeat table, made once by an administrator as in compose
+            s.execute(
+                    "CREATE TABLE public.lakestream_heartbeat"
+                            + " (slot_name text PRIMARY KEY, beat_at timestamptz NOT NULL)");
+            s.execute("GRANT SELECT, INSERT, UPDATE ON public.lakestream_heartbeat TO " + CDC_USER);
             s.execute(
                     "CREATE PUBLICATION lakestream_"
                             + db
                             + "_pub FOR TABLE "
-                            + String.join(", ", ShopSchema.TABLES));
+                            + String.join(", ", ShopSchema.TABLES)
+                            + ", public.lakestream_heartbeat");
         }
     }
 

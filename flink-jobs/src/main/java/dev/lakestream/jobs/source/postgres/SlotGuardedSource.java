@@ -105,7 +105,18 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
     @Override
     public SplitEnumerator<SplitT, EnumChkT> restoreEnumerator(
             SplitEnumeratorContext<SplitT> context, EnumChkT checkpoint) throws Exception {
-        if (slotReadyForRestore(settings)) {
+        boolean ready;
+        try {
+            ready = slotReadyForRestore(settings);
+        } catch (SuppressRestartsException refusal) {
+            // Thrown from here, the failure can reach Flink before the scheduler runs (a restore
+            // at submission happens while the job is being created) and be dropped: the job then
+            // hangs without a source. The refusing enumerator fails it from the coordinator
+            // thread instead, as soon as a reader registers.
+            LOG.error("Refusing to resume: {}", refusal.getCause().getMessage());
+            return new RefusingEnumerator<>(refusal);
+        }
+        if (ready) {
             return new GuardedEnumerator<>(
                     delegate.restoreEnumerator(context, checkpoint), context, settings, false);
         }
@@ -243,6 +254,46 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
                 + settings.hostname()
                 + ":"
                 + settings.port();
+    }
+
+    /**
+     * Stands in for the enumerator when the slot the checkpoint reads from is gone: it never
+     * creates a slot and assigns nothing, and fails the job (without restarts) when a reader
+     * registers or a checkpoint is taken. The readers hold their restored splits until the
+     * enumerator decides, so none of them opens a replication connection either.
+     */
+    private static final class RefusingEnumerator<SplitT extends SourceSplit, EnumChkT>
+            implements SplitEnumerator<SplitT, EnumChkT> {
+
+        private final SuppressRestartsException refusal;
+
+        RefusingEnumerator(SuppressRestartsException refusal) {
+            this.refusal = refusal;
+        }
+
+        @Override
+        public void start() {}
+
+        @Override
+        public void handleSplitRequest(int subtaskId, String requesterHostname) {
+            throw refusal;
+        }
+
+        @Override
+        public void addSplitsBack(List<SplitT> splits, int subtaskId) {}
+
+        @Override
+        public void addReader(int subtaskId) {
+            throw refusal;
+        }
+
+        @Override
+        public EnumChkT snapshotState(long checkpointId) {
+            throw refusal;
+        }
+
+        @Override
+        public void close() {}
     }
 
     /**
