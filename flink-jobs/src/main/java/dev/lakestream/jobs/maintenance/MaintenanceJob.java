@@ -59,7 +59,13 @@ public final class MaintenanceJob {
         CatalogLoader catalog =
                 new SharedCatalogLoader(
                         IngestionJob.catalogLoader(settings.catalog()),
-                        settings.jobName() + "/" + settings.catalog().name());
+                        // one catalog per submission: a JVM that runs the job again (the local
+                        // stack's restart, tests) must not reuse the previous run's connections
+                        settings.jobName()
+                                + "/"
+                                + settings.catalog().name()
+                                + "/"
+                                + java.util.UUID.randomUUID());
         MaintenanceTopology.build(
                 env, tables, id -> TableLoader.fromCatalog(catalog, id), settings);
     }

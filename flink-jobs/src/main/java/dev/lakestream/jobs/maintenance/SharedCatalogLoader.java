@@ -29,7 +29,7 @@ final class SharedCatalogLoader implements CatalogLoader {
     private final String key;
 
     /**
-     * @param key identifies the catalog within the JVM (job and catalog name)
+     * @param key identifies the catalog within the JVM (job, catalog and submission)
      */
     SharedCatalogLoader(CatalogLoader delegate, String key) {
         this.delegate = delegate;
