@@ -74,6 +74,15 @@ class ComposeFileTest {
     }
 
     @Test
+    void everyServiceRotatesItsLogs() {
+        assertThat(ComposeRules.boundedLogs(compose)).isEmpty();
+
+        service("workload").remove("logging");
+        assertThat(ComposeRules.boundedLogs(compose))
+                .containsExactly("workload logs without logging.options.max-size and max-file");
+    }
+
+    @Test
     void everyImageIsPinned() {
         assertThat(ComposeRules.pinnedImages(compose)).isEmpty();
 

@@ -82,6 +82,25 @@ final class ComposeRules {
         return problems;
     }
 
+    /** Every container's output rotates with a size cap (docker keeps it forever otherwise). */
+    static List<String> boundedLogs(Map<String, Object> compose) {
+        List<String> problems = new ArrayList<>();
+        services(compose)
+                .forEach(
+                        (name, service) -> {
+                            if (!(service.get("logging") instanceof Map<?, ?> logging)
+                                    || !(logging.get("options") instanceof Map<?, ?> options)
+                                    || options.get("max-size") == null
+                                    || options.get("max-file") == null) {
+                                problems.add(
+                                        name
+                                                + " logs without logging.options.max-size and"
+                                                + " max-file");
+                            }
+                        });
+        return problems;
+    }
+
     static List<String> pinnedImages(Map<String, Object> compose) {
         List<String> problems = new ArrayList<>();
         services(compose)

@@ -98,6 +98,9 @@ final class LocalMaintenance implements AutoCloseable {
         s.put("maintenance.snapshot.interval", "1m");
         s.put("maintenance.compaction.interval", "1m");
         s.put("maintenance.compaction.commit-count", "20");
+        s.put("maintenance.compaction.full-interval", "30m");
+        s.put("maintenance.manifests.interval", "2m");
+        s.put("maintenance.manifests.min-count", "10");
         s.put("maintenance.orphans.min-age", "1h");
         s.put("maintenance.orphans.interval", "30m");
         s.put("maintenance.rate-limit", "10s");

@@ -2,6 +2,7 @@ package dev.lakestream.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakestream.catalog.TableHealth;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +32,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.util.TimeUtils;
-import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -47,7 +47,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
  *
  * <pre>
  *   java ... dev.lakestream.local.SoakBenchmark [--minutes 60] [--rate 100] [--report-every 5m]
- *       [--checkpoint-interval 5s] [--probe-every 3s] [--data DIR] [--out soak.csv]
+ *       [--checkpoint-interval 10s] [--probe-every 3s] [--data DIR] [--out soak.csv]
  *
  *   sampler (every 5 s) -- Flink REST /jobs/overview, /jobs/ID/checkpoints --> completed checkpoints
  *   GoldProbe (every probe-every) -- order in PostgreSQL ... gold record on Kafka --> latencies
@@ -102,7 +102,7 @@ public final class SoakBenchmark {
         double rate = 100;
         Duration reportEvery = Duration.ofMinutes(5);
         Duration probeEvery = Duration.ofSeconds(3);
-        String checkpointInterval = "5s";
+        String checkpointInterval = "10s";
         Path data = null;
         Path out = Path.of("soak-" + Instant.now().toString().replace(':', '-') + ".csv");
         for (int i = 0; i < args.length; i++) {
@@ -350,28 +350,23 @@ public final class SoakBenchmark {
         text.append(
                 String.format(
                         Locale.ROOT,
-                        "%-34s %10s %8s %8s %9s %5s %16s%n",
+                        "%-34s %10s %8s %8s %9s %9s %5s %16s%n",
                         "table",
                         "records",
                         "data f.",
                         "del. f.",
                         "snapshots",
+                        "manifests",
                         "new",
                         "commit p50/max"));
         Map<String, double[]> layers = new TreeMap<>();
         for (Namespace namespace : ((SupportsNamespaces) catalog).listNamespaces()) {
             for (TableIdentifier id : catalog.listTables(namespace)) {
                 Table table = catalog.loadTable(id);
-                Snapshot current = table.currentSnapshot();
-                Map<String, String> summary = current == null ? Map.of() : current.summary();
-                long records = number(summary, "total-records");
-                long dataFiles = number(summary, "total-data-files");
-                long deleteFiles = number(summary, "total-delete-files");
-                long snapshots = 0;
+                TableHealth health = TableHealth.of(table);
                 List<Long> commitDelays = new ArrayList<>();
                 int fresh = 0;
                 for (Snapshot s : table.snapshots()) {
-                    snapshots++;
                     if (s.timestampMillis() > lastReport && s.timestampMillis() <= now) {
                         fresh++;
                         Long acked =
@@ -386,32 +381,34 @@ public final class SoakBenchmark {
                     }
                 }
                 Collections.sort(commitDelays);
-                long metadataBytes = metadataSize(table);
                 String key = "table." + id;
-                row.put(key + ".data_files", (double) dataFiles);
-                row.put(key + ".delete_files", (double) deleteFiles);
-                row.put(key + ".snapshots", (double) snapshots);
-                row.put(key + ".metadata_bytes", (double) metadataBytes);
+                row.put(key + ".data_files", (double) health.dataFiles());
+                row.put(key + ".delete_files", (double) health.deleteFiles());
+                row.put(key + ".snapshots", (double) health.snapshots());
+                row.put(key + ".manifests", (double) health.manifests());
+                row.put(key + ".metadata_bytes", (double) health.metadataBytes());
                 row.put(key + ".commit_p50_ms", (double) percentile(commitDelays, 50));
-                double[] layer = layers.computeIfAbsent(namespace.toString(), n -> new double[5]);
-                layer[0] += dataFiles;
-                layer[1] += deleteFiles;
-                layer[2] += snapshots;
-                layer[3] += metadataBytes;
+                double[] layer = layers.computeIfAbsent(namespace.toString(), n -> new double[6]);
+                layer[0] += health.dataFiles();
+                layer[1] += health.deleteFiles();
+                layer[2] += health.snapshots();
+                layer[3] += health.metadataBytes();
                 layer[4] = Math.max(layer[4], percentile(commitDelays, 100));
+                layer[5] += health.manifests();
                 text.append(
                         String.format(
                                 Locale.ROOT,
-                                "%-34s %10d %8d %8d %9d %5d %7d/%6d ms  metadata.json %s%n",
+                                "%-34s %10d %8d %8d %9d %9d %5d %7d/%6d ms  metadata.json %s%n",
                                 id,
-                                records,
-                                dataFiles,
-                                deleteFiles,
-                                snapshots,
+                                health.records(),
+                                health.dataFiles(),
+                                health.deleteFiles(),
+                                health.snapshots(),
+                                health.manifests(),
                                 fresh,
                                 percentile(commitDelays, 50),
                                 percentile(commitDelays, 100),
-                                bytes(metadataBytes)));
+                                bytes(health.metadataBytes())));
             }
         }
         layers.forEach(
@@ -420,28 +417,23 @@ public final class SoakBenchmark {
                     row.put(key + ".data_files", v[0]);
                     row.put(key + ".delete_files", v[1]);
                     row.put(key + ".snapshots", v[2]);
+                    row.put(key + ".manifests", v[5]);
                     row.put(key + ".metadata_bytes", v[3]);
                     row.put(key + ".commit_max_ms", v[4]);
                     text.append(
                             String.format(
                                     Locale.ROOT,
                                     "  %-10s %8.0f data files, %6.0f delete files, %6.0f snapshots,"
-                                            + " metadata.json %s in all, commit max %.0f ms%n",
+                                            + " %6.0f manifests, metadata.json %s in all, commit"
+                                            + " max %.0f ms%n",
                                     layer,
                                     v[0],
                                     v[1],
                                     v[2],
+                                    v[5],
                                     bytes((long) v[3]),
                                     v[4]));
                 });
-    }
-
-    private static long metadataSize(Table table) {
-        if (!(table instanceof HasTableOperations operations)) {
-            return 0;
-        }
-        String location = operations.operations().current().metadataFileLocation();
-        return location == null ? 0 : table.io().newInputFile(location).getLength();
     }
 
     /** RSS of this JVM and of the Kafka and S3Proxy JVMs; PSS of all PostgreSQL processes. */
@@ -595,11 +587,6 @@ public final class SoakBenchmark {
         }
         int rank = (int) Math.ceil(p / 100.0 * sorted.size());
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
-    }
-
-    private static long number(Map<String, String> summary, String key) {
-        String v = summary.get(key);
-        return v == null ? 0 : Long.parseLong(v);
     }
 
     private static Optional<Long> pidFile(Path file) {

@@ -99,6 +99,42 @@ public final class MaintenanceOptions {
                     .defaultValue(false)
                     .withDescription("Rewrite every data file on each run (small tables only).");
 
+    public static final ConfigOption<Duration> COMPACTION_FULL_INTERVAL =
+            ConfigOptions.key("maintenance.compaction.full-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDescription(
+                            "How often every data file of silver, gold and quarantine is"
+                                    + " rewritten; 0 turns it off. Iceberg drops an equality"
+                                    + " delete file only once every data file of the table is"
+                                    + " newer than it, and files no delete applies to are never"
+                                    + " picked by the regular compaction, so without this run"
+                                    + " the delete files of upserted tables accumulate. Reads and"
+                                    + " writes the whole table.");
+
+    public static final ConfigOption<Boolean> MANIFESTS_ENABLED =
+            ConfigOptions.key("maintenance.manifests.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Rewrite a table's small data manifests into few large ones (every"
+                                    + " table).");
+
+    public static final ConfigOption<Duration> MANIFESTS_INTERVAL =
+            ConfigOptions.key("maintenance.manifests.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription("How often each table's manifests are checked.");
+
+    public static final ConfigOption<Integer> MANIFESTS_MIN_COUNT =
+            ConfigOptions.key("maintenance.manifests.min-count")
+                    .intType()
+                    .defaultValue(20)
+                    .withDescription(
+                            "Manifests are rewritten once the current snapshot has this many"
+                                    + " data manifests smaller than the table's"
+                                    + " commit.manifest.target-size-bytes.");
+
     public static final ConfigOption<Boolean> ORPHANS_ENABLED =
             ConfigOptions.key("maintenance.orphans.enabled")
                     .booleanType()
@@ -190,6 +226,10 @@ public final class MaintenanceOptions {
                 COMPACTION_DELETE_FILE_THRESHOLD,
                 COMPACTION_TARGET_FILE_SIZE,
                 COMPACTION_REWRITE_ALL,
+                COMPACTION_FULL_INTERVAL,
+                MANIFESTS_ENABLED,
+                MANIFESTS_INTERVAL,
+                MANIFESTS_MIN_COUNT,
                 ORPHANS_ENABLED,
                 ORPHANS_MIN_AGE,
                 ORPHANS_INTERVAL,

@@ -33,6 +33,7 @@ public record MaintenanceSettings(
         String goldNamespace,
         Snapshots snapshots,
         Compaction compaction,
+        Manifests manifests,
         Orphans orphans,
         Duration rateLimit,
         Duration lockCheckDelay,
@@ -53,7 +54,17 @@ public record MaintenanceSettings(
             int minInputFiles,
             int deleteFileThreshold,
             long targetFileSizeBytes,
-            boolean rewriteAll) {}
+            boolean rewriteAll,
+            Duration fullInterval) {
+
+        /** Whether the periodic rewrite of every data file runs. */
+        public boolean fullRewrite() {
+            return !fullInterval.isZero();
+        }
+    }
+
+    /** Manifest rewrite. */
+    public record Manifests(boolean enabled, Duration interval, int minCount) {}
 
     /** Orphan file removal. */
     public record Orphans(boolean enabled, Duration minAge, Duration interval) {}
@@ -123,7 +134,13 @@ public record MaintenanceSettings(
                         atLeast(settings, MaintenanceOptions.COMPACTION_MIN_INPUT_FILES, 1),
                         atLeast(settings, MaintenanceOptions.COMPACTION_DELETE_FILE_THRESHOLD, 1),
                         targetFileSize(settings),
-                        settings.get(MaintenanceOptions.COMPACTION_REWRITE_ALL));
+                        settings.get(MaintenanceOptions.COMPACTION_REWRITE_ALL),
+                        notNegative(settings, MaintenanceOptions.COMPACTION_FULL_INTERVAL));
+        Manifests manifests =
+                new Manifests(
+                        settings.get(MaintenanceOptions.MANIFESTS_ENABLED),
+                        positive(settings, MaintenanceOptions.MANIFESTS_INTERVAL),
+                        atLeast(settings, MaintenanceOptions.MANIFESTS_MIN_COUNT, 2));
         Duration orphanAge = settings.get(MaintenanceOptions.ORPHANS_MIN_AGE);
         if (orphanAge.compareTo(MIN_ORPHAN_AGE) < 0) {
             throw new InvalidSettingException(
@@ -152,6 +169,7 @@ public record MaintenanceSettings(
                 settings.get(GoldOptions.NAMESPACE),
                 snapshots,
                 compaction,
+                manifests,
                 orphans,
                 rateLimit,
                 positive(settings, MaintenanceOptions.LOCK_CHECK_DELAY),

@@ -6,7 +6,12 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.maintenance.api.DeleteOrphanFiles;
@@ -23,21 +28,38 @@ import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
  *                 |                                               (JdbcLock per table)
  *                 +--&gt; [0] RewriteDataFiles (plan, rewrite, commit)   silver, gold, quarantine
  *                 +--&gt; [1] ExpireSnapshots (expire, delete files)     every table
- *                 +--&gt; [2] DeleteOrphanFiles (list, compare, delete)  every table
+ *                 +--&gt; [2] DeleteOrphanFiles (list, compare, delete)  every table, optional
+ *                 +--&gt; [3] RewriteDataFiles, every file (full-interval) silver, gold, quarantine
  *                 --&gt; LockRemover (unlock; one log line per run)
+ *
+ *  per table:  ticks (manifests.interval) --&gt; ManifestRewriter (same JdbcLock) --&gt; discard
  * </pre>
  *
  * Compaction comes first: when several tasks are due, the TriggerManager starts from the first, and
  * expiry after a compaction removes the replaced files at once. One lock per table serialises the
- * tasks of that table, so an orphan listing never races a compaction of the same table. Manifests
- * need no task of their own: every table commits with manifest merging on ({@code
- * commit.manifest-merge.enabled}), which keeps the manifest count of a snapshot bounded (see the
- * README's "Table maintenance").
+ * tasks of that table, so an orphan listing never races a compaction of the same table. Iceberg
+ * keeps one trigger time per task in the TriggerManager's state, so a different task list needs a
+ * fresh start of the job (README, "Table maintenance"). The full rewrite exists for the delete
+ * files: the regular compaction rewrites the files deletes apply to, but Iceberg drops a delete
+ * file only once every data file of the table is newer, and a file no delete applies to (an old day
+ * of gold, a product nobody updates) keeps its old sequence number until something rewrites it.
+ * Iceberg's maintenance API has no manifest task, so {@link ManifestRewriter} runs beside it under
+ * the same lock.
  *
  * <p>Operator ids derive from the table name ({@code uidSuffix}), so a savepoint restores each
  * table's trigger state; adding a table adds a pipeline without touching the others.
  */
 public final class MaintenanceTopology {
+
+    /**
+     * Partial progress with at most this many commits per run: as many as there are file groups, so
+     * each rewritten group is committed on its own, at once. Iceberg's commit service
+     * (BaseCommitService, 1.10.1) busy-waits while a group waits for the rest of its commit and
+     * while a commit is in progress (apache/iceberg#12086); with a commit per group it spins only
+     * through the commits, not through the rewrites. A commit per group also keeps a failed group
+     * from undoing the others.
+     */
+    static final int COMMIT_EVERY_GROUP = 10_000;
 
     private MaintenanceTopology() {}
 
@@ -80,7 +102,7 @@ public final class MaintenanceTopology {
                                 .deleteFileThreshold(compaction.deleteFileThreshold())
                                 .rewriteAll(compaction.rewriteAll())
                                 .partialProgressEnabled(true)
-                                .partialProgressMaxCommits(4);
+                                .partialProgressMaxCommits(COMMIT_EVERY_GROUP);
                 if (compaction.commitCount() > 0) {
                     rewrite.scheduleOnCommitCount(compaction.commitCount());
                 }
@@ -100,12 +122,52 @@ public final class MaintenanceTopology {
                                 // S3FileIO lists by prefix; there is no Hadoop S3 file system here
                                 .usePrefixListing(true));
             }
+            if (compaction.enabled()
+                    && compaction.fullRewrite()
+                    && (!table.streamedFrom() || compaction.bronze())) {
+                maintenance.add(
+                        RewriteDataFiles.builder()
+                                .scheduleOnInterval(compaction.fullInterval())
+                                .targetFileSizeBytes(compaction.targetFileSizeBytes())
+                                .rewriteAll(true)
+                                .partialProgressEnabled(true)
+                                .partialProgressMaxCommits(COMMIT_EVERY_GROUP));
+            }
             try {
                 maintenance.append();
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot set up maintenance of " + id, e);
             }
+            if (settings.manifests().enabled()) {
+                appendManifestRewrite(env, id, loaders.apply(id), jdbc, settings.manifests());
+            }
         }
+    }
+
+    private static void appendManifestRewrite(
+            StreamExecutionEnvironment env,
+            TableIdentifier id,
+            TableLoader loader,
+            JdbcLockFactory lock,
+            MaintenanceSettings.Manifests manifests) {
+        String suffix = uidSuffix(id);
+        DataGeneratorSource<Long> ticks =
+                new DataGeneratorSource<>(
+                        index -> index,
+                        Long.MAX_VALUE,
+                        RateLimiterStrategy.perSecond(1000.0 / manifests.interval().toMillis()),
+                        Types.LONG);
+        env.fromSource(ticks, WatermarkStrategy.noWatermarks(), "Manifest ticks " + id)
+                .uid("manifest-ticks" + suffix)
+                .setParallelism(1)
+                .process(new ManifestRewriter(loader, lock, manifests.minCount()))
+                .name("RewriteManifests " + id)
+                .uid("manifest-rewriter" + suffix)
+                .setParallelism(1)
+                .sinkTo(new DiscardingSink<>())
+                .name("RewriteManifests done " + id)
+                .uid("manifest-rewriter-sink" + suffix)
+                .setParallelism(1);
     }
 
     /** Stable operator id suffix of a table's pipeline. Never change it. */

@@ -51,8 +51,6 @@ public final class IngestionTestStack implements AutoCloseable {
         postgres.createDatabase("iceberg_catalog");
         S3ProxyServer s3 = S3ProxyServer.start(workDir.resolve("s3"), 0, BUCKET);
         Configuration cluster = new Configuration();
-        // any free port: test classes of other builds may run on this machine at the same time
-        cluster.set(org.apache.flink.configuration.RestOptions.BIND_PORT, "0");
         cluster.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
         cluster.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
         cluster.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));

@@ -3,9 +3,14 @@ package dev.lakestream.jobs.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.ConsumerPositions;
+import dev.lakestream.catalog.IcebergCatalogs;
 import dev.lakestream.catalog.SilverTables;
+import dev.lakestream.catalog.TableBootstrap;
+import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.catalog.TableHealth;
 import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
@@ -35,12 +40,26 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericAppenderFactory;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.encryption.EncryptedFiles;
+import org.apache.iceberg.flink.CatalogLoader;
+import org.apache.iceberg.flink.TableLoader;
+import org.apache.iceberg.flink.maintenance.api.JdbcLockFactory;
+import org.apache.iceberg.flink.maintenance.api.TriggerLockFactory;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,11 +163,15 @@ class MaintenanceITCase {
         TableHealth before = TableHealth.of(silverOrders);
         List<String> rowsBefore = rows(silverOrders);
         System.out.println("before maintenance: " + before.describe());
+        bronzeOrders.refresh();
+        assertThat(bronzeOrders.currentSnapshot().dataManifests(bronzeOrders.io()))
+                .as("one manifest per bronze commit so far")
+                .hasSizeGreaterThan(2);
         assertThat(before.deleteFiles()).as("upserts wrote equality deletes").isPositive();
         assertThat(before.records())
                 .as("rows in data files, replaced versions included")
                 .isGreaterThan(rowsBefore.size());
-        JobID maintenance = startMaintenance(true, false);
+        JobID maintenance = startMaintenance(true, false, "1s", true);
         await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(
@@ -160,12 +183,20 @@ class MaintenanceITCase {
                                     .as("compaction applied the equality deletes")
                                     .isEqualTo(rowsBefore.size());
                             assertThat(now.dataFiles()).isLessThanOrEqualTo(before.dataFiles());
-                            // the deletes now apply to nothing, but Iceberg drops them only
-                            // once the manifests still listing the replaced files are rewritten
-                            assertThat(now.deleteFiles()).isLessThanOrEqualTo(before.deleteFiles());
+                            // dropped only once every data file is newer: the full rewrite
+                            assertThat(now.deleteFiles()).as("delete files dropped").isZero();
                             assertThat(now.snapshots()).isLessThanOrEqualTo(2);
+                            // the restore below reads bronze after its manifests were rewritten
+                            bronzeOrders.refresh();
+                            assertThat(
+                                            bronzeOrders
+                                                    .currentSnapshot()
+                                                    .dataManifests(bronzeOrders.io()))
+                                    .as("bronze manifests rewritten")
+                                    .hasSizeLessThanOrEqualTo(1);
                         });
         System.out.println("after maintenance: " + TableHealth.of(silverOrders).describe());
+        System.out.println("bronze after maintenance: " + TableHealth.of(bronzeOrders).describe());
         assertThat(rows(silverOrders)).as("compaction keeps the rows").isEqualTo(rowsBefore);
         bronzeOrders.refresh();
         assertThat(childOf(bronzeOrders, position))
@@ -184,7 +215,7 @@ class MaintenanceITCase {
         long positionAgain = ConsumerPositions.oldest(bronzeOrders.properties()).get().snapshotId();
         runTransactions(workload, 55, 40);
         awaitSnapshotsAfter(bronzeOrders, positionAgain, 3);
-        JobID unguarded = startMaintenance(false, false);
+        JobID unguarded = startMaintenance(false, false, "0s", false);
         await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(
@@ -206,7 +237,7 @@ class MaintenanceITCase {
         List<String> rowsNow = rows(silverOrders);
         Path oldOrphan = orphan(silverOrders, "old-orphan.parquet", Duration.ofHours(2));
         Path youngOrphan = orphan(silverOrders, "young-orphan.parquet", Duration.ZERO);
-        JobID orphans = startMaintenance(true, true);
+        JobID orphans = startMaintenance(true, true, "0s", false);
         await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(
@@ -227,6 +258,165 @@ class MaintenanceITCase {
                         () -> assertThat(exceptions(broken)).contains("is not a parent ancestor"));
         stack.flink.cancel(broken);
         stack.flink.cancel(ingest);
+    }
+
+    /**
+     * Manifests: a table with many small appends (each keeps its own manifest until Iceberg's merge
+     * on commit starts at 100) gets them rewritten into one, with the same rows; while another
+     * maintenance task holds the table's lock, the rewrite waits.
+     */
+    @Test
+    void rewritesSmallManifestsAndWaitsForTheTableLock() throws Exception {
+        Map<String, String> s = catalogSettings("maint_manifests");
+        s.put("job.name", "it-manifests");
+        s.put("execution.checkpointing.interval", "2s");
+        s.put("parallelism.default", "1");
+        s.put("maintenance.compaction.enabled", "false");
+        s.put("maintenance.snapshot.interval", "1h");
+        s.put("maintenance.manifests.interval", "1s");
+        s.put("maintenance.manifests.min-count", "5");
+        s.put("maintenance.rate-limit", "1s");
+        MaintenanceSettings settings = MaintenanceSettings.fromMap(s);
+        Catalog catalog = IcebergCatalogs.load(settings.catalog());
+        TableDefinition definition =
+                new TableDefinition(
+                        TableIdentifier.of("maint_it", "events"),
+                        new Schema(
+                                Types.NestedField.required(1, "id", Types.LongType.get()),
+                                Types.NestedField.optional(2, "name", Types.StringType.get())),
+                        PartitionSpec.unpartitioned(),
+                        TableDefinition.commonProperties("silver"));
+        TableBootstrap.ensureAll(settings.catalog(), List.of(definition));
+        Table table = catalog.loadTable(definition.identifier());
+        for (int commit = 0; commit < 12; commit++) {
+            appendFile(table, commit);
+        }
+        table.refresh();
+        assertThat(table.currentSnapshot().dataManifests(table.io())).hasSize(12);
+        List<String> rowsBefore = eventRows(table);
+
+        StreamExecutionEnvironment env =
+                new StreamExecutionEnvironment(settings.flinkConfiguration());
+        CatalogLoader loader = IngestionJob.catalogLoader(settings.catalog());
+        MaintenanceTopology.build(
+                env,
+                List.of(new MaintenanceTopology.MaintainedTable(definition, false)),
+                id -> TableLoader.fromCatalog(loader, id),
+                settings);
+        JobID job = stack.flink.submit(env, settings.jobName(), Optional.empty());
+        awaitDataManifests(job, table, 1);
+        assertThat(table.currentSnapshot().operation()).isEqualTo("replace");
+        assertThat(eventRows(table)).isEqualTo(rowsBefore);
+
+        // another task of the table holds its lock while more small appends come in
+        JdbcLockFactory locks =
+                new JdbcLockFactory(
+                        settings.lock().uri(),
+                        MaintenanceTopology.lockId(settings.jobName(), definition.identifier()),
+                        settings.lock().properties());
+        locks.open();
+        TriggerLockFactory.Lock held = locks.createLock();
+        assertThat(held.tryLock()).isTrue();
+        for (int commit = 12; commit < 18; commit++) {
+            appendFile(table, commit);
+        }
+        long skipped = operatorCounter(job, "RewriteManifests", "manifestRewritesSkippedOnLock");
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () ->
+                                operatorCounter(
+                                                job,
+                                                "RewriteManifests",
+                                                "manifestRewritesSkippedOnLock")
+                                        >= skipped + 2);
+        table.refresh();
+        assertThat(table.currentSnapshot().dataManifests(table.io()))
+                .as("untouched while the lock is held")
+                .hasSize(7);
+
+        held.unlock();
+        awaitDataManifests(job, table, 1);
+        assertThat(eventRows(table)).hasSize(rowsBefore.size() + 6 * 3).containsAll(rowsBefore);
+        assertThat(operatorCounter(job, "RewriteManifests", "manifestRewriteFailures")).isZero();
+        stack.flink.cancel(job);
+        locks.close();
+    }
+
+    private static void awaitDataManifests(JobID job, Table table, int count) {
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> {
+                            stack.assertRunning(job);
+                            table.refresh();
+                            assertThat(table.currentSnapshot().dataManifests(table.io()))
+                                    .hasSize(count);
+                        });
+    }
+
+    private static void appendFile(Table table, int commit) throws Exception {
+        GenericAppenderFactory factory = new GenericAppenderFactory(table.schema(), table.spec());
+        OutputFile out =
+                table.io()
+                        .newOutputFile(
+                                table.locationProvider()
+                                        .newDataLocation("part-" + commit + ".parquet"));
+        DataWriter<Record> writer =
+                factory.newDataWriter(
+                        EncryptedFiles.plainAsEncryptedOutput(out), FileFormat.PARQUET, null);
+        try (writer) {
+            for (int i = 0; i < 3; i++) {
+                Record r = GenericRecord.create(table.schema());
+                r.setField("id", commit * 10L + i);
+                r.setField("name", "event " + commit + "/" + i);
+                writer.write(r);
+            }
+        }
+        table.newAppend().appendFile(writer.toDataFile()).commit();
+    }
+
+    private static List<String> eventRows(Table table) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+            for (Record r : records) {
+                rows.add(r.getField("id") + "|" + r.getField("name"));
+            }
+        }
+        rows.sort(null);
+        return rows;
+    }
+
+    /** An operator counter, summed over subtasks, from Flink's REST API (0 before it exists). */
+    private static long operatorCounter(JobID job, String vertexName, String counter)
+            throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode vertices = json.readTree(rest("/jobs/" + job)).path("vertices");
+        long sum = 0;
+        for (JsonNode vertex : vertices) {
+            if (!vertex.path("name").asText().contains(vertexName)) {
+                continue;
+            }
+            String path = "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/metrics";
+            for (JsonNode metric : json.readTree(rest(path))) {
+                String id = metric.path("id").asText();
+                if (id.endsWith("." + counter)) {
+                    JsonNode values = json.readTree(rest(path + "?get=" + id));
+                    for (JsonNode value : values) {
+                        sum += value.path("value").asLong();
+                    }
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static String rest(String path) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(stack.flink.restAddress().resolve(path)).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static JobID startTransformation(String topic, Optional<Path> restore)
@@ -254,16 +444,20 @@ class MaintenanceITCase {
         return stack.flink.submit(env, config.jobName(), restore);
     }
 
-    private static JobID startMaintenance(boolean guard, boolean orphans) throws Exception {
-        Map<String, String> s = new HashMap<>();
-        stack.settings(DB)
-                .forEach(
-                        (k, v) -> {
-                            if (k.startsWith("catalog.") || k.startsWith("s3.")) {
-                                s.put(k, v);
-                            }
-                        });
+    /**
+     * @param fullRewrite {@code maintenance.compaction.full-interval}: every second rewrites the
+     *     unchanged silver tables again and again, so only where the test waits for it
+     * @param manifests whether manifests are rewritten (every second, from 2 small ones)
+     */
+    private static JobID startMaintenance(
+            boolean guard, boolean orphans, String fullRewrite, boolean manifests)
+            throws Exception {
+        Map<String, String> s = catalogSettings(DB);
         s.put("job.name", "it-maintenance-" + guard);
+        s.put("maintenance.compaction.full-interval", fullRewrite);
+        s.put("maintenance.manifests.enabled", Boolean.toString(manifests));
+        s.put("maintenance.manifests.interval", "1s");
+        s.put("maintenance.manifests.min-count", "2");
         s.put("execution.checkpointing.interval", "2s");
         s.put("parallelism.default", "1");
         s.put("maintenance.snapshot.max-age", "0s");
@@ -283,6 +477,18 @@ class MaintenanceITCase {
                 new StreamExecutionEnvironment(settings.flinkConfiguration());
         MaintenanceJob.prepare(env, settings);
         return stack.flink.submit(env, settings.jobName(), Optional.empty());
+    }
+
+    private static Map<String, String> catalogSettings(String database) {
+        Map<String, String> s = new HashMap<>();
+        stack.settings(database)
+                .forEach(
+                        (k, v) -> {
+                            if (k.startsWith("catalog.") || k.startsWith("s3.")) {
+                                s.put(k, v);
+                            }
+                        });
+        return s;
     }
 
     private static void runTransactions(WorkloadConfig workload, long seed, int transactions)
@@ -390,14 +596,6 @@ class MaintenanceITCase {
 
     /** The job's failure history, from Flink's REST API. */
     private static String exceptions(JobID job) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(
-                                        stack.flink
-                                                .restAddress()
-                                                .resolve("/jobs/" + job + "/exceptions"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        return rest("/jobs/" + job + "/exceptions");
     }
 }

@@ -28,6 +28,10 @@ class MaintenanceSettingsTest {
         assertThat(settings.snapshots().retainLast()).isEqualTo(10);
         assertThat(settings.compaction().enabled()).isTrue();
         assertThat(settings.compaction().bronze()).isFalse();
+        assertThat(settings.compaction().fullInterval()).isEqualTo(Duration.ofDays(1));
+        assertThat(settings.manifests().enabled()).isTrue();
+        assertThat(settings.manifests().interval()).isEqualTo(Duration.ofHours(1));
+        assertThat(settings.manifests().minCount()).isEqualTo(20);
         assertThat(settings.orphans().minAge()).isEqualTo(Duration.ofDays(3));
         assertThat(settings.consumerGuard()).isTrue();
         assertThat(settings.lock().uri()).isEqualTo("jdbc:postgresql://db:5432/iceberg");
@@ -48,6 +52,9 @@ class MaintenanceSettingsTest {
         assertRejected("maintenance.compaction.target-file-size", "1kb");
         assertRejected("maintenance.lock.jdbc.uri", "http://not-jdbc");
         assertRejected("maintenance.compaction.retain-all", "true");
+        assertRejected("maintenance.compaction.full-interval", "-1s");
+        assertRejected("maintenance.manifests.interval", "0s");
+        assertRejected("maintenance.manifests.min-count", "1");
     }
 
     @Test
