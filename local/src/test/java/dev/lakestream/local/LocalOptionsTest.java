@@ -16,7 +16,7 @@ class LocalOptionsTest {
         assertThat(o.dataDirectory()).isEqualTo(Path.of(".local-data"));
         assertThat(o.transactions()).isZero();
         assertThat(o.rate()).isEqualTo(20.0);
-        assertThat(o.checkpointInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(o.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(o.fresh()).isFalse();
         assertThat(o.apiErrors()).as("the rates API fails only on request").isZero();
         assertThat(o.rateDelay()).isEqualTo(Duration.ofSeconds(10));
