@@ -93,16 +93,15 @@ public final class MaintenanceTopology {
                             .lockCheckDelay(settings.lockCheckDelay())
                             .parallelism(1);
             MaintenanceSettings.Compaction compaction = settings.compaction();
-            if (compaction.enabled() && (!table.streamedFrom() || compaction.bronze())) {
+            boolean compacted =
+                    compaction.enabled() && (!table.streamedFrom() || compaction.bronze());
+            if (compacted) {
                 RewriteDataFiles.Builder rewrite =
-                        RewriteDataFiles.builder()
+                        rewrite(compaction)
                                 .scheduleOnInterval(compaction.interval())
-                                .targetFileSizeBytes(compaction.targetFileSizeBytes())
                                 .minInputFiles(compaction.minInputFiles())
                                 .deleteFileThreshold(compaction.deleteFileThreshold())
-                                .rewriteAll(compaction.rewriteAll())
-                                .partialProgressEnabled(true)
-                                .partialProgressMaxCommits(COMMIT_EVERY_GROUP);
+                                .rewriteAll(compaction.rewriteAll());
                 if (compaction.commitCount() > 0) {
                     rewrite.scheduleOnCommitCount(compaction.commitCount());
                 }
@@ -122,16 +121,11 @@ public final class MaintenanceTopology {
                                 // S3FileIO lists by prefix; there is no Hadoop S3 file system here
                                 .usePrefixListing(true));
             }
-            if (compaction.enabled()
-                    && compaction.fullRewrite()
-                    && (!table.streamedFrom() || compaction.bronze())) {
+            if (compacted && compaction.fullRewrite()) {
                 maintenance.add(
-                        RewriteDataFiles.builder()
+                        rewrite(compaction)
                                 .scheduleOnInterval(compaction.fullInterval())
-                                .targetFileSizeBytes(compaction.targetFileSizeBytes())
-                                .rewriteAll(true)
-                                .partialProgressEnabled(true)
-                                .partialProgressMaxCommits(COMMIT_EVERY_GROUP));
+                                .rewriteAll(true));
             }
             try {
                 maintenance.append();
@@ -142,6 +136,14 @@ public final class MaintenanceTopology {
                 appendManifestRewrite(env, id, loaders.apply(id), jdbc, settings.manifests());
             }
         }
+    }
+
+    /** What the regular compaction and the full rewrite share. */
+    private static RewriteDataFiles.Builder rewrite(MaintenanceSettings.Compaction compaction) {
+        return RewriteDataFiles.builder()
+                .targetFileSizeBytes(compaction.targetFileSizeBytes())
+                .partialProgressEnabled(true)
+                .partialProgressMaxCommits(COMMIT_EVERY_GROUP);
     }
 
     private static void appendManifestRewrite(

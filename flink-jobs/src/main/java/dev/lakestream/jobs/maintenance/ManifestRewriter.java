@@ -5,6 +5,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -95,12 +96,11 @@ final class ManifestRewriter extends ProcessFunction<Long, Void> {
         }
     }
 
-    /** Returns whether a rewrite was committed. */
-    boolean rewriteIfNeeded() {
+    private void rewriteIfNeeded() {
         table.refresh();
         Snapshot current = table.currentSnapshot();
         if (current == null) {
-            return false;
+            return;
         }
         long target =
                 PropertyUtil.propertyAsLong(
@@ -111,39 +111,31 @@ final class ManifestRewriter extends ProcessFunction<Long, Void> {
         long small = data.stream().filter(m -> m.length() < target).count();
         if (small < minCount) {
             LOG.debug("{}: {} small data manifests, below {}", table.name(), small, minCount);
-            return false;
+            return;
         }
         if (!lock.tryLock()) {
             skipped.inc();
             LOG.info(
                     "{}: manifest rewrite skipped, another maintenance task holds the lock",
                     table.name());
-            return false;
+            return;
         }
         try {
             long start = System.nanoTime();
             table.rewriteManifests()
-                    .clusterBy(ManifestRewriter::specOf)
+                    .clusterBy(DataFile::specId)
                     .rewriteIf(m -> m.length() < target)
                     .commit();
-            table.refresh();
-            int after = table.currentSnapshot().dataManifests(table.io()).size();
             rewrites.inc();
             LOG.info(
-                    "{}: rewrote {} of {} data manifests into {} in {} ms",
+                    "{}: rewrote {} small data manifests of {} in {} ms",
                     table.name(),
                     small,
                     data.size(),
-                    after - (data.size() - small),
                     (System.nanoTime() - start) / 1_000_000);
-            return true;
         } finally {
             lock.unlock();
         }
-    }
-
-    private static Integer specOf(org.apache.iceberg.DataFile file) {
-        return file.specId();
     }
 
     @Override
