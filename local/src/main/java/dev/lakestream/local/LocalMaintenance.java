@@ -101,6 +101,7 @@ final class LocalMaintenance implements AutoCloseable {
         s.put("maintenance.compaction.full-interval", "30m");
         s.put("maintenance.manifests.interval", "2m");
         s.put("maintenance.manifests.min-count", "10");
+        s.put("maintenance.dangling-deletes.interval", "1m");
         s.put("maintenance.orphans.min-age", "1h");
         s.put("maintenance.orphans.interval", "30m");
         s.put("maintenance.rate-limit", "10s");

@@ -2,6 +2,7 @@ package dev.lakestream.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakestream.catalog.DanglingDeletes;
 import dev.lakestream.catalog.TableHealth;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -350,11 +351,12 @@ public final class SoakBenchmark {
         text.append(
                 String.format(
                         Locale.ROOT,
-                        "%-34s %10s %8s %8s %9s %9s %5s %16s%n",
+                        "%-34s %10s %8s %8s %6s %9s %9s %5s %16s%n",
                         "table",
                         "records",
                         "data f.",
                         "del. f.",
+                        "dangl.",
                         "snapshots",
                         "manifests",
                         "new",
@@ -364,6 +366,12 @@ public final class SoakBenchmark {
             for (TableIdentifier id : catalog.listTables(namespace)) {
                 Table table = catalog.loadTable(id);
                 TableHealth health = TableHealth.of(table);
+                int dangling =
+                        table.currentSnapshot() == null
+                                ? 0
+                                : DanglingDeletes.of(
+                                                table.currentSnapshot(), table.io(), table.specs())
+                                        .size();
                 List<Long> commitDelays = new ArrayList<>();
                 int fresh = 0;
                 for (Snapshot s : table.snapshots()) {
@@ -384,6 +392,7 @@ public final class SoakBenchmark {
                 String key = "table." + id;
                 row.put(key + ".data_files", (double) health.dataFiles());
                 row.put(key + ".delete_files", (double) health.deleteFiles());
+                row.put(key + ".dangling_delete_files", (double) dangling);
                 row.put(key + ".snapshots", (double) health.snapshots());
                 row.put(key + ".manifests", (double) health.manifests());
                 row.put(key + ".metadata_bytes", (double) health.metadataBytes());
@@ -398,11 +407,12 @@ public final class SoakBenchmark {
                 text.append(
                         String.format(
                                 Locale.ROOT,
-                                "%-34s %10d %8d %8d %9d %9d %5d %7d/%6d ms  metadata.json %s%n",
+                                "%-34s %10d %8d %8d %6d %9d %9d %5d %7d/%6d ms  metadata.json %s%n",
                                 id,
                                 health.records(),
                                 health.dataFiles(),
                                 health.deleteFiles(),
+                                dangling,
                                 health.snapshots(),
                                 health.manifests(),
                                 fresh,

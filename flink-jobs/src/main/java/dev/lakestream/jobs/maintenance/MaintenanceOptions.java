@@ -135,6 +135,24 @@ public final class MaintenanceOptions {
                                     + " data manifests smaller than the table's"
                                     + " commit.manifest.target-size-bytes.");
 
+    public static final ConfigOption<Boolean> DANGLING_DELETES_ENABLED =
+            ConfigOptions.key("maintenance.dangling-deletes.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Remove delete files that apply to no data file any more (every"
+                                    + " partition whose data files are all newer), so the"
+                                    + " deletes a compaction applied do not pile up until the"
+                                    + " next full rewrite.");
+
+    public static final ConfigOption<Duration> DANGLING_DELETES_INTERVAL =
+            ConfigOptions.key("maintenance.dangling-deletes.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "How often each table is checked for dangling delete files (reads"
+                                    + " its manifests).");
+
     public static final ConfigOption<Boolean> ORPHANS_ENABLED =
             ConfigOptions.key("maintenance.orphans.enabled")
                     .booleanType()
@@ -230,6 +248,8 @@ public final class MaintenanceOptions {
                 MANIFESTS_ENABLED,
                 MANIFESTS_INTERVAL,
                 MANIFESTS_MIN_COUNT,
+                DANGLING_DELETES_ENABLED,
+                DANGLING_DELETES_INTERVAL,
                 ORPHANS_ENABLED,
                 ORPHANS_MIN_AGE,
                 ORPHANS_INTERVAL,

@@ -34,6 +34,7 @@ public record MaintenanceSettings(
         Snapshots snapshots,
         Compaction compaction,
         Manifests manifests,
+        DanglingDeletes danglingDeletes,
         Orphans orphans,
         Duration rateLimit,
         Duration lockCheckDelay,
@@ -65,6 +66,9 @@ public record MaintenanceSettings(
 
     /** Manifest rewrite. */
     public record Manifests(boolean enabled, Duration interval, int minCount) {}
+
+    /** Removal of delete files that apply to no data file. */
+    public record DanglingDeletes(boolean enabled, Duration interval) {}
 
     /** Orphan file removal. */
     public record Orphans(boolean enabled, Duration minAge, Duration interval) {}
@@ -141,6 +145,10 @@ public record MaintenanceSettings(
                         settings.get(MaintenanceOptions.MANIFESTS_ENABLED),
                         positive(settings, MaintenanceOptions.MANIFESTS_INTERVAL),
                         atLeast(settings, MaintenanceOptions.MANIFESTS_MIN_COUNT, 2));
+        DanglingDeletes danglingDeletes =
+                new DanglingDeletes(
+                        settings.get(MaintenanceOptions.DANGLING_DELETES_ENABLED),
+                        positive(settings, MaintenanceOptions.DANGLING_DELETES_INTERVAL));
         Duration orphanAge = settings.get(MaintenanceOptions.ORPHANS_MIN_AGE);
         if (orphanAge.compareTo(MIN_ORPHAN_AGE) < 0) {
             throw new InvalidSettingException(
@@ -170,6 +178,7 @@ public record MaintenanceSettings(
                 snapshots,
                 compaction,
                 manifests,
+                danglingDeletes,
                 orphans,
                 rateLimit,
                 positive(settings, MaintenanceOptions.LOCK_CHECK_DELAY),

@@ -3,6 +3,7 @@ package dev.lakestream.jobs.maintenance;
 import dev.lakestream.catalog.TableDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -10,6 +11,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -32,7 +34,8 @@ import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
  *                 +--&gt; [3] RewriteDataFiles, every file (full-interval) silver, gold, quarantine
  *                 --&gt; LockRemover (unlock; one log line per run)
  *
- *  per table:  ticks (manifests.interval) --&gt; ManifestRewriter (same JdbcLock) --&gt; discard
+ *  one tick source (shortest interval) --+--&gt; per table: ManifestRewriter (same JdbcLock)
+ *                                        +--&gt; per table: DanglingDeleteRemover (same JdbcLock)
  * </pre>
  *
  * Compaction comes first: when several tasks are due, the TriggerManager starts from the first, and
@@ -43,8 +46,9 @@ import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
  * files: the regular compaction rewrites the files deletes apply to, but Iceberg drops a delete
  * file only once every data file of the table is newer, and a file no delete applies to (an old day
  * of gold, a product nobody updates) keeps its old sequence number until something rewrites it.
- * Iceberg's maintenance API has no manifest task, so {@link ManifestRewriter} runs beside it under
- * the same lock.
+ * Between full rewrites, {@link DanglingDeleteRemover} drops the deletes each compaction left
+ * applying to nothing. Iceberg's maintenance API has no manifest or dangling delete task, so {@link
+ * ManifestRewriter} and {@link DanglingDeleteRemover} run beside it under the same lock.
  *
  * <p>Operator ids derive from the table name ({@code uidSuffix}), so a savepoint restores each
  * table's trigger state; adding a table adds a pipeline without touching the others.
@@ -71,6 +75,8 @@ public final class MaintenanceTopology {
             List<MaintainedTable> tables,
             Function<TableIdentifier, TableLoader> loaders,
             MaintenanceSettings settings) {
+        Duration tick = tickPeriod(settings);
+        DataStream<Long> ticks = tick == null ? null : ticks(env, tick);
         for (MaintainedTable table : tables) {
             TableIdentifier id = table.definition().identifier();
             TableLoader loader = loaders.apply(id);
@@ -133,7 +139,28 @@ public final class MaintenanceTopology {
                 throw new UncheckedIOException("Cannot set up maintenance of " + id, e);
             }
             if (settings.manifests().enabled()) {
-                appendManifestRewrite(env, id, loaders.apply(id), jdbc, settings.manifests());
+                MaintenanceSettings.Manifests manifests = settings.manifests();
+                appendTicked(
+                        ticks,
+                        id,
+                        "manifest-rewriter",
+                        "RewriteManifests",
+                        new ManifestRewriter(
+                                loaders.apply(id),
+                                jdbc,
+                                ticksPer(manifests.interval(), tick),
+                                manifests.minCount()));
+            }
+            if (settings.danglingDeletes().enabled()) {
+                appendTicked(
+                        ticks,
+                        id,
+                        "dangling-delete-remover",
+                        "RemoveDanglingDeletes",
+                        new DanglingDeleteRemover(
+                                loaders.apply(id),
+                                jdbc,
+                                ticksPer(settings.danglingDeletes().interval(), tick)));
             }
         }
     }
@@ -146,29 +173,57 @@ public final class MaintenanceTopology {
                 .partialProgressMaxCommits(COMMIT_EVERY_GROUP);
     }
 
-    private static void appendManifestRewrite(
-            StreamExecutionEnvironment env,
-            TableIdentifier id,
-            TableLoader loader,
-            JdbcLockFactory lock,
-            MaintenanceSettings.Manifests manifests) {
-        String suffix = uidSuffix(id);
+    /**
+     * The period of the one tick source all {@link LockedTableTask}s share: the shortest interval
+     * of the enabled ones (each task runs on every n-th tick). One source for the job rather than
+     * one per table and task: every source has a coordinator thread and logs each checkpoint.
+     */
+    static Duration tickPeriod(MaintenanceSettings settings) {
+        Duration tick = null;
+        if (settings.manifests().enabled()) {
+            tick = settings.manifests().interval();
+        }
+        if (settings.danglingDeletes().enabled()) {
+            Duration d = settings.danglingDeletes().interval();
+            tick = tick == null || d.compareTo(tick) < 0 ? d : tick;
+        }
+        return tick;
+    }
+
+    /** Every how many ticks a task with this interval runs (at least every tick). */
+    static int ticksPer(Duration interval, Duration tick) {
+        return (int) Math.max(1, Math.round((double) interval.toMillis() / tick.toMillis()));
+    }
+
+    private static DataStream<Long> ticks(StreamExecutionEnvironment env, Duration period) {
         DataGeneratorSource<Long> ticks =
                 new DataGeneratorSource<>(
                         index -> index,
                         Long.MAX_VALUE,
-                        RateLimiterStrategy.perSecond(1000.0 / manifests.interval().toMillis()),
+                        RateLimiterStrategy.perSecond(1000.0 / period.toMillis()),
                         Types.LONG);
-        env.fromSource(ticks, WatermarkStrategy.noWatermarks(), "Manifest ticks " + id)
-                .uid("manifest-ticks" + suffix)
+        return env.fromSource(ticks, WatermarkStrategy.noWatermarks(), "Maintenance ticks")
+                .uid("maintenance-ticks")
+                .setParallelism(1);
+    }
+
+    /** A {@link LockedTableTask} of one table, in a thread of its own, on the shared ticks. */
+    private static void appendTicked(
+            DataStream<Long> ticks,
+            TableIdentifier id,
+            String taskUid,
+            String name,
+            LockedTableTask task) {
+        String suffix = uidSuffix(id);
+        ticks.process(task)
+                .name(name + " " + id)
+                .uid(taskUid + suffix)
                 .setParallelism(1)
-                .process(new ManifestRewriter(loader, lock, manifests.minCount()))
-                .name("RewriteManifests " + id)
-                .uid("manifest-rewriter" + suffix)
-                .setParallelism(1)
+                // not chained to the ticks: one table's slow task must not hold up the others
+                .startNewChain()
                 .sinkTo(new DiscardingSink<>())
-                .name("RewriteManifests done " + id)
-                .uid("manifest-rewriter-sink" + suffix)
+                .name(name + " done " + id)
+                .uid(taskUid + "-sink" + suffix)
                 .setParallelism(1);
     }
 

@@ -32,6 +32,8 @@ class MaintenanceSettingsTest {
         assertThat(settings.manifests().enabled()).isTrue();
         assertThat(settings.manifests().interval()).isEqualTo(Duration.ofHours(1));
         assertThat(settings.manifests().minCount()).isEqualTo(20);
+        assertThat(settings.danglingDeletes().enabled()).isTrue();
+        assertThat(settings.danglingDeletes().interval()).isEqualTo(Duration.ofMinutes(10));
         assertThat(settings.orphans().minAge()).isEqualTo(Duration.ofDays(3));
         assertThat(settings.consumerGuard()).isTrue();
         assertThat(settings.lock().uri()).isEqualTo("jdbc:postgresql://db:5432/iceberg");
@@ -55,6 +57,7 @@ class MaintenanceSettingsTest {
         assertRejected("maintenance.compaction.full-interval", "-1s");
         assertRejected("maintenance.manifests.interval", "0s");
         assertRejected("maintenance.manifests.min-count", "1");
+        assertRejected("maintenance.dangling-deletes.interval", "0s");
     }
 
     @Test
@@ -79,5 +82,22 @@ class MaintenanceSettingsTest {
                         key.equals("maintenance.compaction.retain-all")
                                 ? key + " is not a lakestream setting"
                                 : key);
+    }
+
+    @Test
+    void theTickedTasksShareOneTickOfTheShortestInterval() {
+        MaintenanceSettings defaults = MaintenanceSettings.fromMap(jdbcCatalog());
+        Duration tick = MaintenanceTopology.tickPeriod(defaults);
+        assertThat(tick).isEqualTo(Duration.ofMinutes(10));
+        assertThat(MaintenanceTopology.ticksPer(Duration.ofHours(1), tick)).isEqualTo(6);
+        assertThat(MaintenanceTopology.ticksPer(Duration.ofMinutes(10), tick)).isEqualTo(1);
+        assertThat(MaintenanceTopology.ticksPer(Duration.ofMinutes(25), tick)).isEqualTo(3);
+
+        java.util.Map<String, String> s = new java.util.HashMap<>(jdbcCatalog());
+        s.put("maintenance.dangling-deletes.enabled", "false");
+        assertThat(MaintenanceTopology.tickPeriod(MaintenanceSettings.fromMap(s)))
+                .isEqualTo(Duration.ofHours(1));
+        s.put("maintenance.manifests.enabled", "false");
+        assertThat(MaintenanceTopology.tickPeriod(MaintenanceSettings.fromMap(s))).isNull();
     }
 }
