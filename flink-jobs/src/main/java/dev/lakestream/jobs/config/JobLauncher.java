@@ -13,9 +13,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code main} every lakestream job shares: {@code --config <file>} (or {@code
- * LAKESTREAM_CONFIG}), configuration from file and environment, start-up checks, then execute. A
- * bad setting exits with code 2 and a message naming the key; any other start-up failure with code
- * 1; a wrong argument with code 2 and the usage.
+ * LAKESTREAM_CONFIG}), configuration from file and environment, start-up checks, then execute.
+ *
+ * <p>A bad setting throws an {@link InvalidSettingException} whose message starts with the key; any
+ * other start-up failure a {@link JobStartupException} naming the job; a wrong argument an {@link
+ * IllegalArgumentException} with the usage. It never calls {@code System.exit}: in application mode
+ * (the Flink Kubernetes Operator) {@code main} runs inside the JobManager, where an exit kills the
+ * JobManager and the operator restarts it in a loop, while an exception fails the application and
+ * shows in the FlinkDeployment's status. {@code flink run} prints the exception and exits with 1.
  */
 public final class JobLauncher {
 
@@ -43,13 +48,12 @@ public final class JobLauncher {
             if (args[i].equals("--config") && i + 1 < args.length) {
                 configFile = Path.of(args[++i]);
             } else {
-                System.err.println(
-                        "lakestream: unknown argument '"
+                throw new IllegalArgumentException(
+                        "unknown argument '"
                                 + args[i]
                                 + "'; usage: "
                                 + jobClass
                                 + " [--config <file.properties>]");
-                System.exit(2);
             }
         }
         if (configFile == null && System.getenv("LAKESTREAM_CONFIG") != null) {
@@ -64,15 +68,12 @@ public final class JobLauncher {
                             flinkConfiguration.apply(config));
             prepare.accept(env, config);
         } catch (InvalidSettingException e) {
-            System.err.println("lakestream: configuration error: " + e.getMessage());
             LOG.error("Configuration error: {}", e.getMessage());
-            System.exit(2);
-            return;
+            throw e;
         } catch (RuntimeException e) {
-            System.err.println("lakestream: cannot start the " + jobClass + ": " + e.getMessage());
-            LOG.error("Start-up failed", e);
-            System.exit(1);
-            return;
+            LOG.error("Start-up of the {} failed", jobClass, e);
+            throw new JobStartupException(
+                    "cannot start the " + jobClass + ": " + e.getMessage(), e);
         }
         env.execute(jobName.apply(config));
     }
