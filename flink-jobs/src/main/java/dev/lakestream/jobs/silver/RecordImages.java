@@ -28,6 +28,9 @@ import org.apache.iceberg.types.Types;
  */
 public final class RecordImages {
 
+    /** Decimals with a larger exponent are left as they came rather than written out in full. */
+    static final int MAX_PLAIN_SCALE = 1000;
+
     private RecordImages() {}
 
     /** Whether a bronze source table holds records of the REST or file sources. */
@@ -104,7 +107,12 @@ public final class RecordImages {
                 return text.matches("[+-]?\\d{1,19}") ? text.replaceFirst("^\\+", "") : literal;
             case DECIMAL:
                 try {
-                    return new BigDecimal(text).toPlainString();
+                    BigDecimal d = new BigDecimal(text);
+                    // toPlainString of 1e999999999 writes a billion digits: leave such a value
+                    // as it came, for the decimal rule to refuse
+                    return Math.abs((long) d.scale()) > MAX_PLAIN_SCALE
+                            ? literal
+                            : d.toPlainString();
                 } catch (NumberFormatException e) {
                     return literal;
                 }

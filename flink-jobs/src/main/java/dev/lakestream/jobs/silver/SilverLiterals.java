@@ -116,6 +116,18 @@ final class SilverLiterals {
         } catch (NumberFormatException e) {
             throw new LiteralException("type", "is not a number");
         }
+        // decided from precision and scale alone: setScale of 1e999999999 (or 1e-999999999)
+        // would compute a billion-digit number before it could fail
+        if (parsed.signum() == 0) {
+            return BigDecimal.ZERO.setScale(type.scale());
+        }
+        if ((long) parsed.precision() - parsed.scale() > type.precision() - type.scale()) {
+            throw new LiteralException("precision", "does not fit " + type);
+        }
+        if (parsed.scale() > type.scale() && parsed.stripTrailingZeros().scale() > type.scale()) {
+            throw new LiteralException(
+                    "scale", "has more than " + type.scale() + " decimal places (not rounded)");
+        }
         BigDecimal scaled;
         try {
             // UNNECESSARY: 12.5 becomes 12.50 and 12.500 is fine, but 12.505 must not silently

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,6 +41,9 @@ class SilverLiteralsTest {
                 "money       | 12.5                             | 12.50",
                 "money       | 1E+1                             | 10.00",
                 "money       | -0.10                            | -0.10",
+                "money       | 0E+999999999                     | 0.00",
+                "money       | 0E-999999999                     | 0.00",
+                "money       | 1.0000E-2                        | 0.01",
                 "timestamptz | \"2024-05-01T10:15:30.1Z\"       | \"2024-05-01T10:15:30.100Z\"",
                 "timestamptz | \"2024-05-01T00:15:30-03:00\"    | \"2024-05-01T03:15:30Z\"",
                 "date        | \"2024-02-29\"                   | \"2024-02-29\"",
@@ -66,6 +70,10 @@ class SilverLiteralsTest {
                 "string      | \"a\" \"b\"              | type",
                 "money       | 1.001                    | scale",
                 "money       | 10000000000              | precision",
+                "money       | 1e999999999              | precision",
+                "money       | -1E+2147483647           | precision",
+                "money       | 1e-999999999             | scale",
+                "money       | 1.5e-2147483647          | type",
                 "money       | \"1.00\"                 | type",
                 "timestamptz | \"2024-05-01T10:15:30\"  | type",
                 "timestamptz | \"2024-05-01T10:15:30.0000001Z\" | precision",
@@ -78,6 +86,17 @@ class SilverLiteralsTest {
         assertThatThrownBy(() -> SilverLiterals.parse(literal, type(type)))
                 .isInstanceOfSatisfying(
                         LiteralException.class, e -> assertThat(e.suffix).isEqualTo(suffix));
+    }
+
+    @Test
+    void aTwoThousandDigitNumberIsRefusedNotRounded() {
+        String digits = "9".repeat(2000);
+        assertThatThrownBy(() -> SilverLiterals.parse(digits, type("money")))
+                .isInstanceOfSatisfying(
+                        LiteralException.class, e -> assertThat(e.suffix).isEqualTo("precision"));
+        assertThatThrownBy(() -> SilverLiterals.parse("0." + digits, type("money")))
+                .isInstanceOfSatisfying(
+                        LiteralException.class, e -> assertThat(e.suffix).isEqualTo("scale"));
     }
 
     @ParameterizedTest
