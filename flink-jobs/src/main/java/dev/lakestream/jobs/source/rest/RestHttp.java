@@ -45,9 +45,6 @@ final class RestHttp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestHttp.class);
 
-    /** Responses larger than this are refused rather than held in memory. */
-    static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
-
     private final RestSourceSettings settings;
     private final HttpClient client;
     private final ExecutorService executor;
@@ -230,7 +227,7 @@ final class RestHttp implements AutoCloseable {
             request.header(authHeaders.get(i), authHeaders.get(i + 1));
         }
         CompletableFuture<HttpResponse<String>> future =
-                client.sendAsync(request.build(), RestHttp::boundedStringBody);
+                client.sendAsync(request.build(), this::boundedStringBody);
         try {
             // the request time-out covers the wait for headers; this covers the body too
             return future.get(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -258,9 +255,8 @@ final class RestHttp implements AutoCloseable {
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    private static HttpResponse.BodySubscriber<String> boundedStringBody(
-            HttpResponse.ResponseInfo info) {
-        return new BoundedStringSubscriber(charset(info.headers()), MAX_BODY_BYTES);
+    private HttpResponse.BodySubscriber<String> boundedStringBody(HttpResponse.ResponseInfo info) {
+        return new BoundedStringSubscriber(charset(info.headers()), settings.maxBodyBytes());
     }
 
     private static Charset charset(HttpHeaders headers) {
@@ -286,7 +282,10 @@ final class RestHttp implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    /** A body over {@link #MAX_BODY_BYTES}: refused, keeping only its start for quarantine. */
+    /**
+     * A body over {@code source.rest.max-body-size}: refused, keeping only its start for
+     * quarantine.
+     */
     static final class ResponseTooLargeException extends IOException {
         private static final long serialVersionUID = 1L;
         final String prefix;
@@ -332,6 +331,11 @@ final class RestHttp implements AutoCloseable {
                 int n = item.remaining();
                 if (bytes.size() + (long) n > limit) {
                     subscription.cancel();
+                    // the part of this chunk that fits, so a first chunk over the limit still
+                    // leaves the body's start for quarantine
+                    byte[] fits = new byte[(int) (limit - bytes.size())];
+                    item.get(fits);
+                    bytes.write(fits, 0, fits.length);
                     byte[] start = bytes.toByteArray();
                     String prefix =
                             new String(

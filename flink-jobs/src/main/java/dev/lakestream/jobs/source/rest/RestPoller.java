@@ -31,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * readable cursor included, so they are not quarantined again by every later poll), with the
  * identities emitted at exactly that value.
  *
+ * <h2>Bounds</h2>
+ *
+ * A cycle ends after {@code max-pages-per-poll} pages, or after the page whose records take the
+ * bytes it holds to {@code max-bytes-per-poll}, and the next cycle goes on at once; one body is at
+ * most {@code max-body-size}. A next-page token or link seen before in the same cycle is a loop (A,
+ * B, A, ...: the endpoint would page forever): the cycle ends with one refused record naming the
+ * tokens or links seen, and the next starts after the poll interval.
+ *
  * <h2>A cycle that stops early</h2>
  *
  * A malformed body or a request that failed after its retries ends the cycle with one refused
@@ -52,8 +60,15 @@ final class RestPoller implements AutoCloseable {
         /** A request failed after its retries (or was not retryable): wait. */
         FAILED,
         /** A body was not readable JSON with a records array: wait. */
-        MALFORMED
+        MALFORMED,
+        /** The records held reached {@code max-bytes-per-poll} with pages left: go on at once. */
+        BYTE_LIMIT,
+        /** A next-page token or link repeated one of this cycle: wait. */
+        LOOP
     }
+
+    /** Tokens or links named in a loop's reason, at most. */
+    static final int LOOP_SHOWN = 20;
 
     /**
      * What a cycle produced.
@@ -116,8 +131,9 @@ final class RestPoller implements AutoCloseable {
         URI uri = firstPage(cursorText);
         int pageNumber = settings.firstPage();
         long offset = 0;
-        String token = null;
+        java.util.LinkedHashSet<String> pagesSeen = new java.util.LinkedHashSet<>();
         Outcome outcome;
+        pages:
         while (true) {
             RestHttp.Result result = http.get(uri);
             cycle.requests++;
@@ -162,6 +178,7 @@ final class RestPoller implements AutoCloseable {
             for (int i = 0; i < elements.size(); i++) {
                 cycle.take(origin, i, elements.get(i), ok.receivedMillis());
             }
+            cycle.bytes += ok.body().length();
             if (elements.isEmpty()) {
                 outcome = Outcome.END;
                 break;
@@ -183,17 +200,24 @@ final class RestPoller implements AutoCloseable {
                 }
                 case CURSOR -> {
                     String nextToken = page.nextToken();
-                    if (nextToken != null && nextToken.equals(token)) {
-                        LOG.warn(
-                                "rest:{} next-page token repeats the last one ('{}'): poll ends",
-                                settings.name(),
-                                nextToken);
-                    } else if (nextToken != null) {
-                        token = nextToken;
-                        next = tokenUri(cursorText, token);
+                    if (nextToken != null) {
+                        if (!pagesSeen.add(nextToken)) {
+                            loop(cycle, uri, ok, "next-page tokens", pagesSeen, nextToken);
+                            outcome = Outcome.LOOP;
+                            break pages;
+                        }
+                        next = tokenUri(cursorText, nextToken);
                     }
                 }
-                case LINK -> next = linkNext(uri, ok);
+                case LINK -> {
+                    next = linkNext(uri, ok);
+                    pagesSeen.add(display(uri));
+                    if (next != null && !pagesSeen.add(display(next))) {
+                        loop(cycle, uri, ok, "next links", pagesSeen, display(next));
+                        outcome = Outcome.LOOP;
+                        break pages;
+                    }
+                }
             }
             if (next == null) {
                 outcome = Outcome.END;
@@ -203,9 +227,42 @@ final class RestPoller implements AutoCloseable {
                 outcome = Outcome.PAGE_LIMIT;
                 break;
             }
+            if (cycle.bytes >= settings.maxBytesPerPoll()) {
+                outcome = Outcome.BYTE_LIMIT;
+                break;
+            }
             uri = next;
         }
         return cycle.finish(outcome);
+    }
+
+    /** A repeated next-page token or link: one refused record naming what the cycle saw. */
+    private void loop(
+            Cycle cycle,
+            URI uri,
+            RestHttp.Ok ok,
+            String what,
+            java.util.LinkedHashSet<String> seen,
+            String repeated) {
+        List<String> shown = new ArrayList<>();
+        for (String s : seen) {
+            if (shown.size() == LOOP_SHOWN) {
+                shown.add("... (" + seen.size() + " in all)");
+                break;
+            }
+            shown.add("'" + s + "'");
+        }
+        String reason =
+                what
+                        + " loop after "
+                        + cycle.requests
+                        + " pages: '"
+                        + repeated
+                        + "' was already seen in this poll ("
+                        + String.join(" -> ", shown)
+                        + "); the poll ends here and the next starts after the poll interval";
+        LOG.warn("rest:{} {}", settings.name(), reason);
+        cycle.refuse(origin(uri), -1, ok.receivedMillis(), ok.body(), reason);
     }
 
     private URI linkNext(URI current, RestHttp.Ok ok) {
@@ -328,6 +385,7 @@ final class RestPoller implements AutoCloseable {
         long maxCursor;
         Set<String> idsAtMax;
         long lastCursor = Long.MIN_VALUE;
+        long bytes;
         int requests;
         int attempts;
         int replays;

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * Settings of the polling REST source ({@code source.rest.*}): one endpoint per job for now.
@@ -251,6 +252,26 @@ public final class RestSourceOptions {
                                     + " cursor checkpointed; a poll that stops here is followed"
                                     + " at once by the next.");
 
+    public static final ConfigOption<MemorySize> MAX_BODY_SIZE =
+            ConfigOptions.key("source.rest.max-body-size")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("64mb"))
+                    .withDescription(
+                            "Largest response body read; a larger one is not read on (the"
+                                    + " connection is closed) and goes to quarantine with its"
+                                    + " start. Parsing a body takes about ten times its size in"
+                                    + " heap.");
+
+    public static final ConfigOption<MemorySize> MAX_BYTES_PER_POLL =
+            ConfigOptions.key("source.rest.max-bytes-per-poll")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("64mb"))
+                    .withDescription(
+                            "Record bytes one poll holds before they are emitted: a poll ends"
+                                    + " after the page that reaches this, and the next follows"
+                                    + " at once, so a poll's memory is bounded by this plus one"
+                                    + " body, whatever the API returns.");
+
     /** Keys that are accepted only from the environment (see JobSettings). */
     public static final Set<String> SECRET_KEYS =
             Set.of(AUTH_TOKEN.key(), AUTH_PASSWORD.key(), AUTH_API_KEY.key());
@@ -288,7 +309,9 @@ public final class RestSourceOptions {
                 RETRY_MAX_BACKOFF,
                 CONNECT_TIMEOUT,
                 READ_TIMEOUT,
-                MAX_PAGES_PER_POLL);
+                MAX_PAGES_PER_POLL,
+                MAX_BODY_SIZE,
+                MAX_BYTES_PER_POLL);
     }
 
     /** Every key of this source, for a job's known-key list. */

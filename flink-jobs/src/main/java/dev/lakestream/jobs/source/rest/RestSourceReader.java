@@ -235,6 +235,19 @@ final class RestSourceReader implements SourceReader<SourceRecord, RestSplit> {
             if (split.cursor() != previous.cursor()) {
                 delay = 0;
             }
+        } else if (cycle.outcome() == RestPoller.Outcome.BYTE_LIMIT) {
+            pageBudget = settings.maxPagesPerPoll();
+            if (split.cursor() != previous.cursor()) {
+                delay = 0;
+            } else {
+                LOG.warn(
+                        "rest:{} a poll holding {} bytes of records did not move past cursor {};"
+                                + " raise source.rest.max-bytes-per-poll. Waiting for the poll"
+                                + " interval.",
+                        settings.name(),
+                        settings.maxBytesPerPoll(),
+                        split.kind().format(split.cursor()));
+            }
         } else {
             pageBudget = settings.maxPagesPerPoll();
         }

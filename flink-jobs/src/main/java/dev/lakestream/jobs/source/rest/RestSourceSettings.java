@@ -55,7 +55,9 @@ public record RestSourceSettings(
         Duration retryMaxBackoff,
         Duration connectTimeout,
         Duration readTimeout,
-        int maxPagesPerPoll)
+        int maxPagesPerPoll,
+        long maxBodyBytes,
+        long maxBytesPerPoll)
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -260,6 +262,17 @@ public record RestSourceSettings(
                     RestSourceOptions.MAX_PAGES_PER_POLL.key(),
                     "must be positive, was " + maxPages);
         }
+        long maxBody = settings.get(RestSourceOptions.MAX_BODY_SIZE).getBytes();
+        if (maxBody < 1024 || maxBody > Integer.MAX_VALUE - 8) {
+            throw new InvalidSettingException(
+                    RestSourceOptions.MAX_BODY_SIZE.key(),
+                    "must be between 1kb and 2gb, was " + maxBody + " bytes");
+        }
+        long maxPollBytes = settings.get(RestSourceOptions.MAX_BYTES_PER_POLL).getBytes();
+        if (maxPollBytes < 1) {
+            throw new InvalidSettingException(
+                    RestSourceOptions.MAX_BYTES_PER_POLL.key(), "must be positive");
+        }
 
         return new RestSourceSettings(
                 name,
@@ -293,7 +306,9 @@ public record RestSourceSettings(
                 maxBackoff,
                 connectTimeout,
                 readTimeout,
-                maxPages);
+                maxPages,
+                maxBody,
+                maxPollBytes);
     }
 
     /** {@code rest:<name>}, the SourceRecord source. */

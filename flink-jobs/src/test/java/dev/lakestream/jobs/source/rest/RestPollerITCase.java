@@ -252,6 +252,84 @@ class RestPollerITCase {
     }
 
     @Test
+    void aNextTokenLoopOfAnyLengthEndsThePollWithTheTokensSeen() throws Exception {
+        List<Rate> rates = RatesServer.rates(4, T0);
+        RestSourceSettings settings =
+                RestTestSettings.of(server.url(), "source.rest.pagination", "cursor");
+        // A -> B -> C -> A: no token repeats the one before it
+        String[] next = {"A", "B", "C", "A"};
+        for (int i = 0; i < 4; i++) {
+            server.fault(
+                    RatesServer.body(
+                            "{\"data\":["
+                                    + rates.get(i).json()
+                                    + "],\"next_cursor\":\""
+                                    + next[i]
+                                    + "\"}"));
+        }
+        try (RestPoller poller = poller(settings)) {
+            RestPoller.PollCycle cycle = poll(poller, RestSplit.initial(settings));
+
+            assertThat(cycle.outcome()).isEqualTo(RestPoller.Outcome.LOOP);
+            assertThat(cycle.requests()).isEqualTo(4);
+            assertThat(quotes(cycle)).containsExactlyElementsOf(quotes(rates));
+            SourceRecord refused = cycle.records().get(cycle.records().size() - 1);
+            assertThat(refused.rejected()).isTrue();
+            assertThat(refused.rejectReason())
+                    .startsWith(
+                            "next-page tokens loop after 4 pages: 'A' was already seen in this"
+                                    + " poll ('A' -> 'B' -> 'C')");
+            assertThat(refused.origin()).contains("cursor=C");
+        }
+        assertThat(server.requests())
+                .extracting(r -> r.params().get("cursor"))
+                .containsExactly(null, "A", "B", "C");
+    }
+
+    @Test
+    void aPollEndsOnceItHoldsMaxBytesPerPollAndTheNextGoesOnFromItsCursor() throws Exception {
+        List<Rate> rates = RatesServer.rates(25, T0);
+        server.publish(rates);
+        // a page of 10 rates is about 1 KB: the poll stops after its second page
+        RestSourceSettings settings =
+                RestTestSettings.of(server.url(), "source.rest.max-bytes-per-poll", "1500b");
+        try (RestPoller poller = poller(settings)) {
+            RestPoller.PollCycle first = poll(poller, RestSplit.initial(settings));
+            assertThat(first.outcome()).isEqualTo(RestPoller.Outcome.BYTE_LIMIT);
+            assertThat(first.requests()).isEqualTo(2);
+            assertThat(quotes(first)).containsExactlyElementsOf(quotes(rates.subList(0, 20)));
+
+            RestPoller.PollCycle second = poll(poller, first.next());
+            assertThat(quotes(second)).containsExactlyElementsOf(quotes(rates.subList(20, 25)));
+            assertThat(second.outcome()).isEqualTo(RestPoller.Outcome.END);
+        }
+    }
+
+    @Test
+    void aBodyOverMaxBodySizeIsRefusedWithItsStart() throws Exception {
+        server.publish(RatesServer.rates(25, T0));
+        // a page of 20 rates is about 2 KB
+        RestSourceSettings settings =
+                RestTestSettings.of(
+                        server.url(),
+                        "source.rest.pagination.page-size",
+                        "20",
+                        "source.rest.max-body-size",
+                        "1kb",
+                        "source.rest.retry.max-attempts",
+                        "1");
+        try (RestPoller poller = poller(settings)) {
+            RestPoller.PollCycle cycle = poll(poller, RestSplit.initial(settings));
+            assertThat(cycle.outcome()).isEqualTo(RestPoller.Outcome.FAILED);
+            assertThat(cycle.records()).hasSize(1);
+            SourceRecord refused = cycle.records().get(0);
+            assertThat(refused.rejectReason()).contains("response body larger than 1024 bytes");
+            assertThat(refused.payload()).startsWith("{\"data\":[{\"base\":");
+            assertThat(cycle.next().cursor()).isEqualTo(RestSplit.initial(settings).cursor());
+        }
+    }
+
+    @Test
     void aMalformedRecordIsRefusedAloneAndTheRestOfThePageGoesOn() throws Exception {
         String body =
                 "{\"data\": [\n"

@@ -130,6 +130,16 @@ class RestSourceSettingsTest {
         assertRejected("source.rest.query", "sets 'page'", "source.rest.query", "page=3");
         assertRejected("source.rest.name", "lower-case", "source.rest.name", "Exchange-Rates");
         assertRejected(
+                "source.rest.max-body-size",
+                "between 1kb and 2gb",
+                "source.rest.max-body-size",
+                "100b");
+        assertRejected(
+                "source.rest.max-bytes-per-poll",
+                "must be positive",
+                "source.rest.max-bytes-per-poll",
+                "0b");
+        assertRejected(
                 "source.rest.pagination.next-token-pointer",
                 "must not be empty",
                 "source.rest.pagination",
