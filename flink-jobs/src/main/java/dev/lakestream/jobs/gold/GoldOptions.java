@@ -42,11 +42,12 @@ public final class GoldOptions {
     public static final ConfigOption<Duration> KAFKA_TRANSACTION_TIMEOUT =
             ConfigOptions.key("gold.kafka.transaction-timeout")
                     .durationType()
-                    .defaultValue(Duration.ofMinutes(10))
+                    .defaultValue(Duration.ofMinutes(15))
                     .withDescription(
-                            "Kafka transaction time-out: above checkpoint interval + restart time,"
-                                    + " below the broker's transaction.max.timeout.ms (15 min by"
-                                    + " default).");
+                            "Kafka transaction time-out. Checked at start-up: longer than"
+                                    + " checkpoint interval + execution.checkpointing.timeout +"
+                                    + " one restart delay + 1 min, and at most the broker's"
+                                    + " transaction.max.timeout.ms (15 min by default).");
 
     public static final ConfigOption<String> REPORTING_CURRENCY =
             ConfigOptions.key("gold.reporting-currency")

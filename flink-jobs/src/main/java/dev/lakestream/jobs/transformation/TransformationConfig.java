@@ -5,6 +5,7 @@ import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.jobs.bronze.BronzeOptions;
 import dev.lakestream.jobs.config.JobSettings;
 import dev.lakestream.jobs.gold.GoldOptions;
+import dev.lakestream.jobs.gold.TransactionTimeout;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.state.Tombstones;
 import java.nio.file.Path;
@@ -85,13 +86,13 @@ public record TransformationConfig(
                             }
                         });
         Duration timeout = settings.get(GoldOptions.KAFKA_TRANSACTION_TIMEOUT);
-        if (timeout.compareTo(Duration.ofMinutes(15)) > 0 || timeout.toSeconds() < 60) {
+        if (timeout.toSeconds() < 60) {
             throw new InvalidSettingException(
                     GoldOptions.KAFKA_TRANSACTION_TIMEOUT.key(),
-                    "must be between 1 min and 15 min (the broker's default"
-                            + " transaction.max.timeout.ms), was "
-                            + timeout);
+                    "must be at least 1 min, was " + timeout);
         }
+        TransactionTimeout.checkProducerProperties(KAFKA_PROPERTY_PREFIX, producer);
+        TransactionTimeout.checkAgainstFlink(timeout, settings.flinkConfiguration());
         Duration interval = settings.get(TransformationOptions.BRONZE_MONITOR_INTERVAL);
         if (interval.isZero() || interval.isNegative()) {
             throw new InvalidSettingException(

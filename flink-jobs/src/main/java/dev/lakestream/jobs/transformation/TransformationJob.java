@@ -10,6 +10,7 @@ import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.jobs.config.JobLauncher;
 import dev.lakestream.jobs.gold.GoldKafkaSink;
 import dev.lakestream.jobs.gold.SalesDailyMetrics;
+import dev.lakestream.jobs.gold.TransactionTimeout;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.silver.RowChange;
 import java.util.ArrayList;
@@ -66,6 +67,10 @@ public final class TransformationJob {
                     "is not set: the TransformationJob commits silver and gold, and its Kafka"
                             + " transactions, on checkpoints");
         }
+        TransactionTimeout.checkAgainstBroker(
+                config.kafkaTransactionTimeout(),
+                config.kafkaBootstrapServers(),
+                config.kafkaProducerProperties());
         bootstrapTables(config);
         CatalogLoader catalog = IngestionJob.catalogLoader(config.catalog());
 

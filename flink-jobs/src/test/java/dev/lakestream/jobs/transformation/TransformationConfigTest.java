@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakestream.catalog.InvalidSettingException;
+import dev.lakestream.jobs.gold.TransactionTimeout;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -47,5 +48,51 @@ class TransformationConfigTest {
         assertThatThrownBy(() -> TransformationConfig.fromMap(s))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("job.state.tombstone-retention");
+    }
+
+    @Test
+    void theDefaultTransactionTimeoutOutlastsTheDefaultCheckpointAndRestart() {
+        Map<String, String> s = settings();
+        s.put("execution.checkpointing.interval", "10s");
+        s.put("restart-strategy.type", "exponential-delay");
+        TransformationConfig config = TransformationConfig.fromMap(s);
+        assertThat(config.kafkaTransactionTimeout()).isEqualTo(Duration.ofMinutes(15));
+        // 10 s + 10 min checkpoint timeout + 1 min max back-off + 1 min for the restart
+        assertThat(TransactionTimeout.longestTransaction(config.flinkConfiguration()))
+                .isEqualTo(Duration.ofSeconds(10 + 600 + 60 + 60));
+    }
+
+    @Test
+    void aTransactionTimeoutACheckpointAndRestartCanOutlastIsRefused() {
+        Map<String, String> s = settings();
+        s.put("execution.checkpointing.interval", "10s");
+        s.put("gold.kafka.transaction-timeout", "10min");
+        assertThatThrownBy(() -> TransformationConfig.fromMap(s))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("gold.kafka.transaction-timeout (PT10M) must be longer")
+                .hasMessageContaining("= PT12M10S")
+                .hasMessageContaining("lower execution.checkpointing.timeout");
+
+        s.put("execution.checkpointing.timeout", "5min");
+        s.put("restart-strategy.type", "fixed-delay");
+        s.put("restart-strategy.fixed-delay.delay", "5s");
+        assertThat(TransformationConfig.fromMap(s).kafkaTransactionTimeout())
+                .isEqualTo(Duration.ofMinutes(10));
+    }
+
+    @Test
+    void producerPropertiesCannotBypassTheTransactionChecks() {
+        for (String property :
+                new String[] {"transaction.timeout.ms", "transactional.id", "enable.idempotence"}) {
+            Map<String, String> s = settings();
+            s.put("gold.kafka.property." + property, "1");
+            assertThatThrownBy(() -> TransformationConfig.fromMap(s))
+                    .isInstanceOf(InvalidSettingException.class)
+                    .hasMessageStartingWith("gold.kafka.property." + property + " cannot be set");
+        }
+        Map<String, String> s = settings();
+        s.put("gold.kafka.property.security.protocol", "SASL_SSL");
+        assertThat(TransformationConfig.fromMap(s).kafkaProducerProperties())
+                .containsEntry("security.protocol", "SASL_SSL");
     }
 }
