@@ -253,6 +253,26 @@ class IngestionConfigTest {
     }
 
     @Test
+    void tlsModesAndTheirRootCertificate() {
+        assertRefused(with("source.postgres.ssl-mode", "prefer"), "source.postgres.ssl-mode")
+                .hasMessageContaining("[disable, require, verify-ca, verify-full]");
+        assertRefused(
+                        with("source.postgres.ssl-mode", "verify-full"),
+                        "source.postgres.ssl-root-cert")
+                .hasMessageContaining("is missing");
+        Map<String, String> m = with("source.postgres.ssl-mode", "verify-ca");
+        m.put("source.postgres.ssl-root-cert", "/nonexistent/root.crt");
+        assertRefused(m, "source.postgres.ssl-root-cert")
+                .hasMessageContaining("is not a readable file");
+        assertThat(
+                        IngestionConfig.fromMap(with("source.postgres.ssl-mode", "REQUIRE"))
+                                .postgres()
+                                .jdbcProperties("x"))
+                .containsEntry("sslmode", "require")
+                .doesNotContainKey("sslrootcert");
+    }
+
+    @Test
     void zeroHeartbeat() {
         assertRefused(
                         with("source.postgres.heartbeat-interval", "0s"),

@@ -56,6 +56,7 @@ public final class PostgresCdcSource {
         // confirmed_flush_lsn stays put while the captured tables are idle, however much WAL
         // other tables write, and the slot pins all of it
         debezium.setProperty("heartbeat.action.query", heartbeatQuery(settings));
+        settings.putDebeziumTls(debezium);
 
         PostgresSourceBuilder<T> builder =
                 PostgresIncrementalSource.<T>builder()

@@ -35,13 +35,7 @@ public final class PostgresPreflight {
             implements java.io.Serializable {}
 
     public static Map<String, CapturedTable> check(PostgresSourceSettings settings) {
-        Properties props = new Properties();
-        props.setProperty("user", settings.username());
-        props.setProperty("password", settings.password());
-        int timeoutSeconds = (int) Math.max(1, settings.connectTimeout().toSeconds());
-        props.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
-        props.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
-        props.setProperty("ApplicationName", "lakestream-preflight");
+        Properties props = settings.jdbcProperties("lakestream-preflight");
         try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), props)) {
             checkWalLevel(connection);
             Map<String, CapturedTable> tables = new LinkedHashMap<>();
@@ -55,6 +49,33 @@ public final class PostgresPreflight {
             return tables;
         } catch (SQLException e) {
             String state = e.getSQLState() == null ? "" : e.getSQLState();
+            String message = String.valueOf(e.getMessage());
+            if (tlsFailure(e)) {
+                throw new InvalidSettingException(
+                        PostgresSourceOptions.SSL_MODE.key(),
+                        "("
+                                + settings.sslMode()
+                                + ") and "
+                                + PostgresSourceOptions.SSL_ROOT_CERT.key()
+                                + ": TLS to PostgreSQL at "
+                                + settings.hostname()
+                                + ":"
+                                + settings.port()
+                                + " failed ("
+                                + message
+                                + ")",
+                        e);
+            }
+            if (message.contains("no encryption")) {
+                throw new InvalidSettingException(
+                        PostgresSourceOptions.SSL_MODE.key(),
+                        "is "
+                                + settings.sslMode()
+                                + ", but the server accepts this user only over TLS ("
+                                + message
+                                + ")",
+                        e);
+            }
             if (state.startsWith("08")) {
                 throw new InvalidSettingException(
                         PostgresSourceOptions.HOSTNAME.key(),
@@ -307,5 +328,20 @@ public final class PostgresPreflight {
                             + " captured; use DEFAULT or FULL");
         }
         return new CapturedTable(table, List.copyOf(key), replicaIdentity == 'f');
+    }
+
+    /** A failed TLS handshake or certificate check, or a server without TLS. */
+    static boolean tlsFailure(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException
+                    || t instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("SSL") || m.contains("does not support SSL")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

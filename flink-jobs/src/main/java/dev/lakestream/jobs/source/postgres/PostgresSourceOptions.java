@@ -147,6 +147,28 @@ public final class PostgresSourceOptions {
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription("Time-out for connecting to PostgreSQL.");
 
+    public static final ConfigOption<String> SSL_MODE =
+            ConfigOptions.key("source.postgres.ssl-mode")
+                    .stringType()
+                    .defaultValue("disable")
+                    .withDescription(
+                            "TLS to PostgreSQL, for the replication connection and the start-up"
+                                    + " checks: disable, require (encrypted, server not"
+                                    + " verified), verify-ca (certificate signed by ssl-root-cert)"
+                                    + " or verify-full (and the host name matches it).");
+
+    public static final ConfigOption<String> SSL_ROOT_CERT =
+            ConfigOptions.key("source.postgres.ssl-root-cert")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "PEM file of the certificate authority that signed the server's"
+                                    + " certificate; required by verify-ca and verify-full.");
+
+    /** The TLS modes, as libpq, pgjdbc and Debezium name them. */
+    public static final List<String> SSL_MODES =
+            List.of("disable", "require", "verify-ca", "verify-full");
+
     /** What a resumed job does when the slot its checkpoint reads from is gone. */
     public enum OnMissingSlot {
         FAIL,
@@ -177,6 +199,8 @@ public final class PostgresSourceOptions {
                 FETCH_SIZE,
                 SKIP_SNAPSHOT_BACKFILL,
                 STARTUP_MODE,
-                CONNECT_TIMEOUT);
+                CONNECT_TIMEOUT,
+                SSL_MODE,
+                SSL_ROOT_CERT);
     }
 }

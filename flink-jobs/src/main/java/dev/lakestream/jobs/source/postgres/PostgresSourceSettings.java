@@ -5,6 +5,7 @@ import dev.lakestream.jobs.config.JobSettings;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +29,9 @@ public record PostgresSourceSettings(
         int fetchSize,
         boolean skipSnapshotBackfill,
         PostgresSourceOptions.StartupMode startupMode,
-        Duration connectTimeout)
+        Duration connectTimeout,
+        String sslMode,
+        String sslRootCert)
         implements Serializable {
 
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
@@ -121,6 +124,30 @@ public record PostgresSourceSettings(
             throw new InvalidSettingException(
                     PostgresSourceOptions.FETCH_SIZE.key(), "must be positive, was " + fetchSize);
         }
+        String sslMode =
+                settings.get(PostgresSourceOptions.SSL_MODE).trim().toLowerCase(Locale.ROOT);
+        if (!PostgresSourceOptions.SSL_MODES.contains(sslMode)) {
+            throw new InvalidSettingException(
+                    PostgresSourceOptions.SSL_MODE.key(),
+                    "'" + sslMode + "' is not one of " + PostgresSourceOptions.SSL_MODES);
+        }
+        String rootCert = settings.get(PostgresSourceOptions.SSL_ROOT_CERT);
+        if (sslMode.startsWith("verify-")) {
+            if (rootCert == null || rootCert.isBlank()) {
+                throw new InvalidSettingException(
+                        PostgresSourceOptions.SSL_ROOT_CERT.key(),
+                        "is missing: "
+                                + PostgresSourceOptions.SSL_MODE.key()
+                                + "="
+                                + sslMode
+                                + " verifies the server against it");
+            }
+            if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(rootCert))) {
+                throw new InvalidSettingException(
+                        PostgresSourceOptions.SSL_ROOT_CERT.key(),
+                        "'" + rootCert + "' is not a readable file");
+            }
+        }
         return new PostgresSourceSettings(
                 settings.require(PostgresSourceOptions.HOSTNAME),
                 port,
@@ -138,7 +165,36 @@ public record PostgresSourceSettings(
                 fetchSize,
                 settings.get(PostgresSourceOptions.SKIP_SNAPSHOT_BACKFILL),
                 settings.get(PostgresSourceOptions.STARTUP_MODE),
-                settings.get(PostgresSourceOptions.CONNECT_TIMEOUT));
+                settings.get(PostgresSourceOptions.CONNECT_TIMEOUT),
+                sslMode,
+                rootCert);
+    }
+
+    /**
+     * Connection properties of the job's own JDBC connections (start-up checks, slot checks):
+     * credentials, time-outs and TLS.
+     */
+    public java.util.Properties jdbcProperties(String applicationName) {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", username);
+        props.setProperty("password", password);
+        int timeoutSeconds = (int) Math.max(1, connectTimeout.toSeconds());
+        props.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
+        props.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
+        props.setProperty("ApplicationName", applicationName);
+        props.setProperty("sslmode", sslMode);
+        if (sslRootCert != null && !sslRootCert.isBlank()) {
+            props.setProperty("sslrootcert", sslRootCert);
+        }
+        return props;
+    }
+
+    /** The TLS settings of Debezium's connections (replication and schema queries). */
+    public void putDebeziumTls(java.util.Properties debezium) {
+        debezium.setProperty("database.sslmode", sslMode);
+        if (sslRootCert != null && !sslRootCert.isBlank()) {
+            debezium.setProperty("database.sslrootcert", sslRootCert);
+        }
     }
 
     public String jdbcUrl() {

@@ -36,14 +36,9 @@ public final class ReplicationSlots {
 
     /** A connection for the guardian; the password goes to the driver only, never to a log. */
     public static Connection connect(PostgresSourceSettings settings) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", settings.username());
-        props.setProperty("password", settings.password());
+        Properties props = settings.jdbcProperties(APPLICATION_NAME);
         int timeoutSeconds = (int) Math.max(1, settings.connectTimeout().toSeconds());
-        props.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
-        props.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
         props.setProperty("socketTimeout", Integer.toString(Math.max(10, timeoutSeconds)));
-        props.setProperty("ApplicationName", APPLICATION_NAME);
         return DriverManager.getConnection(settings.jdbcUrl(), props);
     }
 
