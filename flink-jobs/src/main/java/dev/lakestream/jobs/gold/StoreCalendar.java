@@ -2,6 +2,7 @@ package dev.lakestream.jobs.gold;
 
 import dev.lakestream.jobs.silver.RowChange;
 import java.time.ZoneId;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -9,27 +10,43 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by store id: keeps each store's time zone and currency from the stores' changelog (first
  * input) and hands every event of the second input to {@link #dated} together with them, so that it
  * can be placed on the store's own calendar.
  *
- * <p>Events of a store not seen yet wait in state until the store arrives. A change of a store's
- * time zone or currency applies to events from then on; what was dated before keeps its date (a
- * documented limitation: stores practically never move time zone).
+ * <p>Events of a store not seen yet wait in state until the store arrives: a store whose row silver
+ * refused (an invalid time zone, for example; the row is in {@code quarantine.silver_rejects})
+ * holds its events back until a valid row of it comes, and then they flow on. They are never
+ * silent: the metric {@code eventsWaitingForStore} counts them (summed over subtasks, exact across
+ * restarts and rescaling), and the first event of a store that waits logs a warning naming the
+ * store. A change of a store's time zone or currency applies to events from then on; what was dated
+ * before keeps its date (a documented limitation: stores practically never move time zone).
  */
 public abstract class StoreCalendar<IN, OUT>
-        extends KeyedCoProcessFunction<Long, RowChange, IN, OUT> {
+        extends KeyedCoProcessFunction<Long, RowChange, IN, OUT> implements CheckpointedFunction {
 
     private static final long serialVersionUID = 1L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreCalendar.class);
 
     private final TypeInformation<IN> eventType;
     private transient ValueState<String> timeZone;
     private transient ValueState<String> currency;
     private transient ListState<IN> waiting;
+    private transient ValueState<Long> waitingCount;
+    // events waiting in this subtask; checkpointed so the metric survives restarts and rescaling
+    private transient ListState<Long> waitingTotalState;
+    private transient long waitingTotal;
 
     protected StoreCalendar(TypeInformation<IN> eventType) {
         this.eventType = eventType;
@@ -45,6 +62,29 @@ public abstract class StoreCalendar<IN, OUT>
         currency =
                 getRuntimeContext().getState(new ValueStateDescriptor<>("currency", Types.STRING));
         waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting", eventType));
+        waitingCount =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("waiting-count", Types.LONG));
+        getRuntimeContext()
+                .getMetricGroup()
+                .gauge("eventsWaitingForStore", (Gauge<Long>) () -> waitingTotal);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        waitingTotalState =
+                context.getOperatorStateStore()
+                        .getListState(
+                                new ListStateDescriptor<>("events-waiting-for-store", Types.LONG));
+        waitingTotal = 0;
+        for (Long n : waitingTotalState.get()) {
+            waitingTotal += n;
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        waitingTotalState.update(List.of(waitingTotal));
     }
 
     @Override
@@ -62,12 +102,31 @@ public abstract class StoreCalendar<IN, OUT>
             }
         }
         waiting.clear();
+        Long released = waitingCount.value();
+        if (released != null) {
+            waitingTotal -= released;
+            waitingCount.clear();
+            LOG.info(
+                    "Store {} arrived; {} events that waited for it go on",
+                    ctx.getCurrentKey(),
+                    released);
+        }
     }
 
     @Override
     public void processElement2(IN event, Context ctx, Collector<OUT> out) throws Exception {
         if (timeZone.value() == null) {
             waiting.add(event);
+            Long n = waitingCount.value();
+            waitingCount.update(n == null ? 1 : n + 1);
+            waitingTotal++;
+            if (n == null) {
+                LOG.warn(
+                        "Events of store {} wait: silver has no valid row of that store (a row"
+                                + " refused by silver is in quarantine.silver_rejects); they go"
+                                + " on once one arrives",
+                        ctx.getCurrentKey());
+            }
             return;
         }
         emit(event, out);

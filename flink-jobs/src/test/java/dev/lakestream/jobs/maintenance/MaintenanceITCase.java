@@ -3,8 +3,6 @@ package dev.lakestream.jobs.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.ConsumerPositions;
 import dev.lakestream.catalog.IcebergCatalogs;
@@ -17,6 +15,7 @@ import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
+import dev.lakestream.jobs.runtime.FlinkRestMetrics;
 import dev.lakestream.jobs.transformation.SilverComparison;
 import dev.lakestream.jobs.transformation.TransformationConfig;
 import dev.lakestream.jobs.transformation.TransformationJob;
@@ -390,25 +389,7 @@ class MaintenanceITCase {
     /** An operator counter, summed over subtasks, from Flink's REST API (0 before it exists). */
     private static long operatorCounter(JobID job, String vertexName, String counter)
             throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        JsonNode vertices = json.readTree(rest("/jobs/" + job)).path("vertices");
-        long sum = 0;
-        for (JsonNode vertex : vertices) {
-            if (!vertex.path("name").asText().contains(vertexName)) {
-                continue;
-            }
-            String path = "/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/metrics";
-            for (JsonNode metric : json.readTree(rest(path))) {
-                String id = metric.path("id").asText();
-                if (id.endsWith("." + counter)) {
-                    JsonNode values = json.readTree(rest(path + "?get=" + id));
-                    for (JsonNode value : values) {
-                        sum += value.path("value").asLong();
-                    }
-                }
-            }
-        }
-        return sum;
+        return FlinkRestMetrics.sum(stack.flink, job, vertexName, counter);
     }
 
     private static String rest(String path) throws Exception {

@@ -14,6 +14,7 @@ import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
+import dev.lakestream.jobs.runtime.FlinkRestMetrics;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.feeds.ExchangeRateApi;
 import dev.lakestream.shop.feeds.ExchangeRateFeed;
@@ -144,6 +145,99 @@ class TransformationITCase {
         }
         stack.flink.cancel(transform);
         stack.flink.cancel(ingest);
+    }
+
+    @Test
+    void ordersOfAStoreSilverRefusedWaitVisiblyAndReachGoldOnceItIsFixed() throws Exception {
+        String db = "shop_refused_store";
+        WorkloadConfig workload =
+                WorkloadConfig.builder()
+                        .seed(31)
+                        .stores(3)
+                        .customers(40)
+                        .products(20)
+                        .initialOrders(40)
+                        .build();
+        stack.seedShop(db, workload);
+        String topic = "gold_" + db;
+        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        Pipeline pipeline = start(db, topic);
+        try (Connection c = stack.postgres.connect(db)) {
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                // PostgreSQL takes any text as a time zone; silver's rule refuses it
+                s.executeUpdate(
+                        "INSERT INTO shop.stores (store_id, code, name, region, city, country,"
+                                + " time_zone, currency) VALUES (900, 'S900', 'Olympus Mons',"
+                                + " 'Tharsis', 'Olympus', 'DE', 'Mars/Olympus', 'EUR')");
+                for (int i = 1; i <= 3; i++) {
+                    s.executeUpdate(
+                            "INSERT INTO shop.orders (order_id, store_id, status, created_at,"
+                                    + " updated_at) VALUES ("
+                                    + (900_000 + i)
+                                    + ", 900, 'PAID', now(), now())");
+                    s.executeUpdate(
+                            "INSERT INTO shop.order_lines (order_id, line_no, product_id,"
+                                    + " quantity, unit_price) SELECT "
+                                    + (900_000 + i)
+                                    + ", 1, min(product_id), "
+                                    + i
+                                    + ", 10.00 FROM shop.products");
+                }
+            }
+            try (WorkloadGenerator generator = new WorkloadGenerator(c, workload.withSeed(32))) {
+                generator.runTransactions(40);
+            }
+        }
+        Catalog catalog = stack.catalog(pipeline.ingestion());
+        Table rejects = catalog.loadTable(QuarantineTables.silverRejects().identifier());
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () -> {
+                            stack.assertRunning(pipeline.transform());
+                            rejects.refresh();
+                            List<String> rules = new ArrayList<>();
+                            try (CloseableIterable<Record> rows =
+                                    IcebergGenerics.read(rejects).build()) {
+                                rows.forEach(r -> rules.add((String) r.getField("rule")));
+                            }
+                            assertThat(rules).contains("stores.time_zone.iana");
+                            assertThat(
+                                            FlinkRestMetrics.sum(
+                                                    stack.flink,
+                                                    pipeline.transform(),
+                                                    "store-local sale date",
+                                                    "eventsWaitingForStore"))
+                                    .as("the refused store's order contributions wait, counted")
+                                    .isGreaterThanOrEqualTo(3);
+                        });
+        assertThat(GoldReconciliation.fromKafka(kafka.bootstrapServers(), topic).keySet())
+                .as("nothing of store 900 in gold while its row is refused")
+                .noneMatch(key -> key.endsWith("|900"));
+
+        try (Connection c = stack.postgres.connect(db);
+                Statement s = c.createStatement()) {
+            s.executeUpdate(
+                    "UPDATE shop.stores SET time_zone = 'Europe/Berlin' WHERE store_id = 900");
+        }
+        awaitGoldEqualsPostgres(db, topic, pipeline);
+        assertThat(GoldReconciliation.fromKafka(kafka.bootstrapServers(), topic).keySet())
+                .anyMatch(key -> key.endsWith("|900"));
+        // the REST API serves metrics from a cache refreshed every few seconds
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                FlinkRestMetrics.sum(
+                                                        stack.flink,
+                                                        pipeline.transform(),
+                                                        "store-local sale date",
+                                                        "eventsWaitingForStore"))
+                                        .isZero());
+        stack.flink.cancel(pipeline.transform());
+        stack.flink.cancel(pipeline.ingest());
     }
 
     /** Both jobs running against one shop database and one gold topic. */
