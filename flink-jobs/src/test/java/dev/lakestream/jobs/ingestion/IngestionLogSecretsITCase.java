@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -236,22 +235,12 @@ class IngestionLogSecretsITCase extends IngestionStackTestBase {
      * front of those rules (pg_hba.conf is read top down, the first matching line decides).
      */
     private static void requirePassword() throws Exception {
-        try (Connection c = stack.postgres.connect("postgres");
-                Statement s = c.createStatement()) {
-            Path hba;
-            try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
-                rs.next();
-                hba = Path.of(rs.getString(1));
-            }
-            String rules =
-                    "host all "
-                            + CDC_USER
-                            + " 127.0.0.1/32 scram-sha-256\n"
-                            + "host replication "
-                            + CDC_USER
-                            + " 127.0.0.1/32 scram-sha-256\n";
-            Files.writeString(hba, rules + Files.readString(hba));
-            s.execute("SELECT pg_reload_conf()");
-        }
+        stack.prependHbaRules(
+                "host all "
+                        + CDC_USER
+                        + " 127.0.0.1/32 scram-sha-256\n"
+                        + "host replication "
+                        + CDC_USER
+                        + " 127.0.0.1/32 scram-sha-256\n");
     }
 }

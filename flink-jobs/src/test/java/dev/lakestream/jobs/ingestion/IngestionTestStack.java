@@ -206,6 +206,20 @@ public final class IngestionTestStack implements AutoCloseable {
     }
 
     /** Fails at once (not after a time-out) when the job has failed or finished. */
+    /** Puts {@code rules} ahead of the server's pg_hba.conf rules and reloads them. */
+    public void prependHbaRules(String rules) throws Exception {
+        try (Connection c = postgres.connect("postgres");
+                java.sql.Statement s = c.createStatement()) {
+            Path hba;
+            try (java.sql.ResultSet rs = s.executeQuery("SHOW hba_file")) {
+                rs.next();
+                hba = Path.of(rs.getString(1));
+            }
+            Files.writeString(hba, rules + Files.readString(hba));
+            s.execute("SELECT pg_reload_conf()");
+        }
+    }
+
     public void assertRunning(org.apache.flink.api.common.JobID job) {
         org.apache.flink.api.common.JobStatus status = flink.status(job);
         if (status.isGloballyTerminalState()) {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.shop.workload.WorkloadConfig;
 import dev.lakestream.shop.workload.WorkloadGenerator;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -49,7 +48,7 @@ class IngestionTlsITCase extends IngestionStackTestBase {
                         .initialOrders(20)
                         .build();
         IngestionTestStack.Baseline baseline = stack.seedShop(db, workload);
-        enableTls(db, server);
+        enableTls(server);
 
         Map<String, String> settings = stack.settings(db);
         settings.put("source.postgres.username", TLS_USER);
@@ -120,7 +119,7 @@ class IngestionTlsITCase extends IngestionStackTestBase {
     }
 
     /** ssl=on with the certificate; the TLS user may connect over TLS only. */
-    private static void enableTls(String db, TestCertificates server) throws Exception {
+    private static void enableTls(TestCertificates server) throws Exception {
         try (Connection c = stack.postgres.connect("postgres");
                 Statement s = c.createStatement()) {
             s.execute("ALTER SYSTEM SET ssl_cert_file = '" + server.certificate() + "'");
@@ -132,27 +131,21 @@ class IngestionTlsITCase extends IngestionStackTestBase {
                             + " LOGIN REPLICATION SUPERUSER PASSWORD '"
                             + PASSWORD
                             + "'");
-            Path hba;
-            try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
-                rs.next();
-                hba = Path.of(rs.getString(1));
-            }
-            String rules =
-                    "hostnossl all "
-                            + TLS_USER
-                            + " 127.0.0.1/32 reject\n"
-                            + "hostnossl replication "
-                            + TLS_USER
-                            + " 127.0.0.1/32 reject\n"
-                            + "hostssl all "
-                            + TLS_USER
-                            + " 127.0.0.1/32 scram-sha-256\n"
-                            + "hostssl replication "
-                            + TLS_USER
-                            + " 127.0.0.1/32 scram-sha-256\n";
-            Files.writeString(hba, rules + Files.readString(hba));
             s.execute("SELECT pg_reload_conf()");
         }
+        stack.prependHbaRules(
+                "hostnossl all "
+                        + TLS_USER
+                        + " 127.0.0.1/32 reject\n"
+                        + "hostnossl replication "
+                        + TLS_USER
+                        + " 127.0.0.1/32 reject\n"
+                        + "hostssl all "
+                        + TLS_USER
+                        + " 127.0.0.1/32 scram-sha-256\n"
+                        + "hostssl replication "
+                        + TLS_USER
+                        + " 127.0.0.1/32 scram-sha-256\n");
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .untilAsserted(

@@ -193,6 +193,13 @@ class DanglingDeletesITCase {
 
     private static JobID start(MaintenanceSettings settings, TableDefinition definition)
             throws Exception {
+        return submitFor(stack, settings, definition);
+    }
+
+    /** A maintenance job of just this one table (not streamed from), submitted to the stack. */
+    static JobID submitFor(
+            IngestionTestStack stack, MaintenanceSettings settings, TableDefinition definition)
+            throws Exception {
         StreamExecutionEnvironment env =
                 new StreamExecutionEnvironment(settings.flinkConfiguration());
         CatalogLoader loader = IngestionJob.catalogLoader(settings.catalog());

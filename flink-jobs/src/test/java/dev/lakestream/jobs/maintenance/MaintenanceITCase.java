@@ -51,8 +51,6 @@ import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.encryption.EncryptedFiles;
-import org.apache.iceberg.flink.CatalogLoader;
-import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.maintenance.api.JdbcLockFactory;
 import org.apache.iceberg.flink.maintenance.api.TriggerLockFactory;
 import org.apache.iceberg.io.CloseableIterable;
@@ -294,15 +292,7 @@ class MaintenanceITCase {
         assertThat(table.currentSnapshot().dataManifests(table.io())).hasSize(12);
         List<String> rowsBefore = eventRows(table);
 
-        StreamExecutionEnvironment env =
-                new StreamExecutionEnvironment(settings.flinkConfiguration());
-        CatalogLoader loader = IngestionJob.catalogLoader(settings.catalog());
-        MaintenanceTopology.build(
-                env,
-                List.of(new MaintenanceTopology.MaintainedTable(definition, false)),
-                id -> TableLoader.fromCatalog(loader, id),
-                settings);
-        JobID job = stack.flink.submit(env, settings.jobName(), Optional.empty());
+        JobID job = DanglingDeletesITCase.submitFor(stack, settings, definition);
         awaitDataManifests(job, table, 1);
         assertThat(table.currentSnapshot().operation()).isEqualTo("replace");
         assertThat(eventRows(table)).isEqualTo(rowsBefore);
