@@ -35,7 +35,7 @@ import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
  *                 --&gt; LockRemover (unlock; one log line per run)
  *
  *  one tick source (shortest interval) --+--&gt; per table: ManifestRewriter (same JdbcLock)
- *                                        +--&gt; per table: DanglingDeleteRemover (same JdbcLock)
+ *                                        +--&gt; per table: DanglingDeleteRemover (no lock)
  * </pre>
  *
  * Compaction comes first: when several tasks are due, the TriggerManager starts from the first, and
@@ -48,7 +48,8 @@ import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
  * of gold, a product nobody updates) keeps its old sequence number until something rewrites it.
  * Between full rewrites, {@link DanglingDeleteRemover} drops the deletes each compaction left
  * applying to nothing. Iceberg's maintenance API has no manifest or dangling delete task, so {@link
- * ManifestRewriter} and {@link DanglingDeleteRemover} run beside it under the same lock.
+ * ManifestRewriter} (under the same lock) and {@link DanglingDeleteRemover} (safe without it) run
+ * beside it.
  *
  * <p>Operator ids derive from the table name ({@code uidSuffix}), so a savepoint restores each
  * table's trigger state; adding a table adds a pipeline without touching the others.
@@ -159,7 +160,6 @@ public final class MaintenanceTopology {
                         "RemoveDanglingDeletes",
                         new DanglingDeleteRemover(
                                 loaders.apply(id),
-                                jdbc,
                                 ticksPer(settings.danglingDeletes().interval(), tick)));
             }
         }
@@ -174,7 +174,7 @@ public final class MaintenanceTopology {
     }
 
     /**
-     * The period of the one tick source all {@link LockedTableTask}s share: the shortest interval
+     * The period of the one tick source all {@link TickedTableTask}s share: the shortest interval
      * of the enabled ones (each task runs on every n-th tick). One source for the job rather than
      * one per table and task: every source has a coordinator thread and logs each checkpoint.
      */
@@ -207,13 +207,13 @@ public final class MaintenanceTopology {
                 .setParallelism(1);
     }
 
-    /** A {@link LockedTableTask} of one table, in a thread of its own, on the shared ticks. */
+    /** A {@link TickedTableTask} of one table, in a thread of its own, on the shared ticks. */
     private static void appendTicked(
             DataStream<Long> ticks,
             TableIdentifier id,
             String taskUid,
             String name,
-            LockedTableTask task) {
+            TickedTableTask task) {
         String suffix = uidSuffix(id);
         ticks.process(task)
                 .name(name + " " + id)

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * manifests it replaced stay until expiry removes the snapshots that list them. Delete manifests
  * are left alone; {@link DanglingDeleteRemover} and the compactions shrink them.
  */
-final class ManifestRewriter extends LockedTableTask {
+final class ManifestRewriter extends TickedTableTask {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ManifestRewriter.class);

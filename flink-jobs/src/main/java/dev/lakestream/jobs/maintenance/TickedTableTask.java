@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A maintenance task of one table that Iceberg's Flink maintenance API does not have (its task
- * builders cannot be extended from outside its package), run on each tick beside that API's tasks,
- * under the same lock.
+ * builders cannot be extended from outside its package), run on every n-th tick beside that API's
+ * tasks, either under the same lock or, where its commit is safe without one, on its own.
  *
  * <pre>
  *  n-th tick --&gt; refresh the table --&gt; {@link #run}: anything to do?
@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  *             yes --&gt; {@link #underLock}: tryLock (JdbcLock of the table)
  *                       held --&gt; skipped until the next tick ({@code <name>sSkippedOnLock})
  *                       else --&gt; the work, commit --&gt; unlock ({@code <name>s})
+ *             yes --&gt; {@link #counted}: the work, commit ({@code <name>s})
  * </pre>
  *
  * The lock orders work, it does not make it correct: Iceberg's LockRemover releases a table's lock
@@ -30,14 +31,15 @@ import org.slf4j.LoggerFactory;
  * entry when a file it replaces is gone. A failure is logged, counted ({@code <name>Failures}) and
  * retried on the next tick; it never fails the job, like Iceberg's own tasks.
  */
-abstract class LockedTableTask extends ProcessFunction<Long, Void> {
+abstract class TickedTableTask extends ProcessFunction<Long, Void> {
 
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(LockedTableTask.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TickedTableTask.class);
 
     private final String name;
     private final TableLoader tableLoader;
     private final TriggerLockFactory lockFactory;
+    private final boolean locks;
     private final int everyTicks;
     private transient long ticks;
     private transient Table table;
@@ -48,15 +50,17 @@ abstract class LockedTableTask extends ProcessFunction<Long, Void> {
 
     /**
      * @param name what the task does, for logs and metric names ({@code manifestRewrite})
-     * @param lockFactory the unguarded lock factory of the table: the same lock id as its other
-     *     tasks, so this task never runs while a compaction or expiry of the table does
+     * @param lockFactory the unguarded lock factory of the table (the same lock id as its other
+     *     tasks, so work under it never runs while a compaction or expiry of the table does), or
+     *     null for a task that never takes it
      * @param everyTicks runs on the first tick and then on every n-th one
      */
-    LockedTableTask(
+    TickedTableTask(
             String name, TableLoader tableLoader, TriggerLockFactory lockFactory, int everyTicks) {
         this.name = name;
         this.tableLoader = tableLoader;
         this.lockFactory = lockFactory;
+        this.locks = lockFactory != null;
         this.everyTicks = everyTicks;
     }
 
@@ -66,11 +70,13 @@ abstract class LockedTableTask extends ProcessFunction<Long, Void> {
             tableLoader.open();
         }
         table = tableLoader.loadTable();
-        lockFactory.open();
-        lock = lockFactory.createLock();
+        if (locks) {
+            lockFactory.open();
+            lock = lockFactory.createLock();
+            skipped = getRuntimeContext().getMetricGroup().counter(name + "sSkippedOnLock");
+        }
         runs = getRuntimeContext().getMetricGroup().counter(name + "s");
         failures = getRuntimeContext().getMetricGroup().counter(name + "Failures");
-        skipped = getRuntimeContext().getMetricGroup().counter(name + "sSkippedOnLock");
         openMetrics();
     }
 
@@ -94,7 +100,10 @@ abstract class LockedTableTask extends ProcessFunction<Long, Void> {
         }
     }
 
-    /** Looks at the table's current snapshot and does the work under {@link #underLock}. */
+    /**
+     * Looks at the table's current snapshot and does the work, under {@link #underLock} or {@link
+     * #counted}.
+     */
     abstract void run(Table table, Snapshot current);
 
     /** Runs {@code work} holding the table's lock, or skips it when another task holds it. */
@@ -112,10 +121,18 @@ abstract class LockedTableTask extends ProcessFunction<Long, Void> {
         }
     }
 
+    /** Runs {@code work} without the lock, for a commit that is safe beside the other tasks. */
+    final void counted(Runnable work) {
+        work.run();
+        runs.inc();
+    }
+
     @Override
     public void close() throws Exception {
         try {
-            lockFactory.close();
+            if (locks) {
+                lockFactory.close();
+            }
         } finally {
             tableLoader.close();
         }
