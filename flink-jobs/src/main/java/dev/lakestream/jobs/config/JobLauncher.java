@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * IllegalArgumentException} with the usage. It never calls {@code System.exit}: in application mode
  * (the Flink Kubernetes Operator) {@code main} runs inside the JobManager, where an exit kills the
  * JobManager and the operator restarts it in a loop, while an exception fails the application and
- * shows in the FlinkDeployment's status. {@code flink run} prints the exception and exits with 1.
+ * shows in the FlinkDeployment's status. The message also goes to standard error first ({@code
+ * lakestream: configuration error: ...}); {@code flink run}, or a plain {@code java}, then ends
+ * with exit status 1.
  */
 public final class JobLauncher {
 
@@ -68,9 +70,12 @@ public final class JobLauncher {
                             flinkConfiguration.apply(config));
             prepare.accept(env, config);
         } catch (InvalidSettingException e) {
+            // first in the output of the process that started it (flink run, a plain java)
+            System.err.println("lakestream: configuration error: " + e.getMessage());
             LOG.error("Configuration error: {}", e.getMessage());
             throw e;
         } catch (RuntimeException e) {
+            System.err.println("lakestream: cannot start the " + jobClass + ": " + e.getMessage());
             LOG.error("Start-up of the {} failed", jobClass, e);
             throw new JobStartupException(
                     "cannot start the " + jobClass + ": " + e.getMessage(), e);

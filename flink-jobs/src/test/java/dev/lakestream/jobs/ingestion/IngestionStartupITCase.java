@@ -356,40 +356,43 @@ class IngestionStartupITCase {
     }
 
     @Test
-    void mainExitsWithStatus2NamingAMissingSetting() throws Exception {
+    void mainFailsNamingAMissingSetting() throws Exception {
         Map<String, String> s = settings("main_missing", "shop.orders");
         s.remove("source.postgres.slot-name");
 
         Exit exit = runMain("missing-slot", s);
 
-        assertThat(exit.code()).as(exit.stderr()).isEqualTo(2);
+        // an exception, never System.exit: application mode fails the job instead of the JobManager
+        assertThat(exit.code()).as(exit.stderr()).isEqualTo(1);
         assertThat(exit.stderr())
                 .contains("lakestream: configuration error: source.postgres.slot-name is missing")
                 .contains("LAKESTREAM_SOURCE_POSTGRES_SLOT_NAME")
-                .doesNotContain("Exception");
+                .contains("InvalidSettingException: source.postgres.slot-name is missing");
     }
 
     @Test
-    void mainExitsWithStatus2NamingASecretInTheFile() throws Exception {
+    void mainFailsNamingASecretInTheFile() throws Exception {
         Map<String, String> s = settings("main_secret", "shop.orders");
         s.put("source.postgres.password", "x");
 
         Exit exit = runMain("secret-in-file", s);
 
-        assertThat(exit.code()).as(exit.stderr()).isEqualTo(2);
+        // an exception, never System.exit: application mode fails the job instead of the JobManager
+        assertThat(exit.code()).as(exit.stderr()).isEqualTo(1);
         assertThat(exit.stderr())
                 .contains("source.postgres.password is a secret")
                 .contains("LAKESTREAM_SOURCE_POSTGRES_PASSWORD");
     }
 
     @Test
-    void mainExitsWithStatus2WhenCheckpointingIsOff() throws Exception {
+    void mainFailsWhenCheckpointingIsOff() throws Exception {
         Map<String, String> s = settings("main_no_checkpoints", "shop.orders");
         s.remove("execution.checkpointing.interval");
 
         Exit exit = runMain("no-checkpoints", s);
 
-        assertThat(exit.code()).as(exit.stderr()).isEqualTo(2);
+        // an exception, never System.exit: application mode fails the job instead of the JobManager
+        assertThat(exit.code()).as(exit.stderr()).isEqualTo(1);
         assertThat(exit.stderr())
                 .contains("lakestream: configuration error: execution.checkpointing.interval");
         assertThat(publicationExists("main_no_checkpoints_pub")).isFalse();
