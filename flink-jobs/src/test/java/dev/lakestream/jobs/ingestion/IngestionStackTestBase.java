@@ -4,17 +4,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** Starts the real services of {@link IngestionTestStack} once per test class. */
-abstract class IngestionStackTestBase {
+public abstract class IngestionStackTestBase {
 
     protected static IngestionTestStack stack;
 
     @BeforeAll
-    static void startServices() throws Exception {
+    public static void startServices() throws Exception {
         stack = IngestionTestStack.start();
     }
 
     @AfterAll
-    static void stopServices() throws Exception {
+    public static void stopServices() throws Exception {
         if (stack != null) {
             stack.close();
             stack = null;

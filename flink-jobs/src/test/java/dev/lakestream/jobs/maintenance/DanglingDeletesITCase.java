@@ -8,6 +8,7 @@ import dev.lakestream.catalog.IcebergCatalogs;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.jobs.ingestion.IngestionJob;
+import dev.lakestream.jobs.ingestion.IngestionStackTestBase;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +42,6 @@ import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.types.Types;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,7 +51,7 @@ import org.junit.jupiter.api.Test;
  * keeps the delete files, because the cold partition's file is older than all of them. The {@link
  * DanglingDeleteRemover} then drops exactly those, and every row reads the same.
  */
-class DanglingDeletesITCase {
+class DanglingDeletesITCase extends IngestionStackTestBase {
 
     private static final Schema SCHEMA =
             new Schema(
@@ -63,20 +62,6 @@ class DanglingDeletesITCase {
                     Set.of(1, 2));
     private static final PartitionSpec SPEC =
             PartitionSpec.builderFor(SCHEMA).identity("region").build();
-
-    private static IngestionTestStack stack;
-
-    @BeforeAll
-    static void startServices() throws Exception {
-        stack = IngestionTestStack.start();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void removesTheDeletesACompactionLeftApplyingToNothing() throws Exception {
