@@ -206,6 +206,19 @@ public final class IngestionTestStack implements AutoCloseable {
     }
 
     /** Fails at once (not after a time-out) when the job has failed or finished. */
+    /** Only the catalog and S3 keys of {@link #settings}: what a maintenance job needs. */
+    public Map<String, String> catalogSettings(String database) {
+        Map<String, String> s = new HashMap<>();
+        settings(database)
+                .forEach(
+                        (k, v) -> {
+                            if (k.startsWith("catalog.") || k.startsWith("s3.")) {
+                                s.put(k, v);
+                            }
+                        });
+        return s;
+    }
+
     /** Puts {@code rules} ahead of the server's pg_hba.conf rules and reloads them. */
     public void prependHbaRules(String rules) throws Exception {
         try (Connection c = postgres.connect("postgres");

@@ -12,7 +12,6 @@ import dev.lakestream.jobs.ingestion.IngestionStackTestBase;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -153,14 +152,7 @@ class DanglingDeletesITCase extends IngestionStackTestBase {
     }
 
     private static Map<String, String> settings() {
-        Map<String, String> s = new HashMap<>();
-        stack.settings("maint_dangling")
-                .forEach(
-                        (k, v) -> {
-                            if (k.startsWith("catalog.") || k.startsWith("s3.")) {
-                                s.put(k, v);
-                            }
-                        });
+        Map<String, String> s = stack.catalogSettings("maint_dangling");
         s.put("job.name", "it-dangling-deletes");
         s.put("execution.checkpointing.interval", "2s");
         s.put("parallelism.default", "1");

@@ -454,15 +454,7 @@ class MaintenanceITCase {
     }
 
     private static Map<String, String> catalogSettings(String database) {
-        Map<String, String> s = new HashMap<>();
-        stack.settings(database)
-                .forEach(
-                        (k, v) -> {
-                            if (k.startsWith("catalog.") || k.startsWith("s3.")) {
-                                s.put(k, v);
-                            }
-                        });
-        return s;
+        return stack.catalogSettings(database);
     }
 
     private static void runTransactions(WorkloadConfig workload, long seed, int transactions)
