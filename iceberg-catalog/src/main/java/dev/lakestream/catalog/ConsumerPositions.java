@@ -10,12 +10,13 @@ import org.apache.iceberg.Table;
  * can see it through any catalog.
  *
  * <p>A job that reads a table incrementally (the TransformationJob reading bronze) publishes, per
- * table, the last snapshot its most recent completed checkpoint had enumerated: {@code
+ * table, the read floor of its most recent completed checkpoint: the newest snapshot such that
+ * every file added at or before it has been read completely ({@code
  * lakestream.consumer.<job>.snapshot-id} and {@code
- * lakestream.consumer.<job>.snapshot-timestamp-ms}. On restore from that checkpoint the reader
- * plans an incremental scan from that snapshot (exclusive) to the current one, which needs every
- * snapshot after it to still exist. Table maintenance reads the positions and never expires
- * snapshots at or after the oldest one.
+ * lakestream.consumer.<job>.snapshot-timestamp-ms}). On restore from that checkpoint the reader
+ * plans an incremental scan from a snapshot no older than the floor to the current one, and reads
+ * the unfinished splits of files added after the floor. Table maintenance therefore never expires
+ * snapshots at or after the oldest floor, and compacts only files added at or before it.
  *
  * <p>A consumer that is retired for good leaves its position behind and holds back expiry of that
  * table: remove its two properties ({@code ALTER TABLE ... UNSET TBLPROPERTIES}) to release it.

@@ -50,13 +50,12 @@ public final class MaintenanceOptions {
     public static final ConfigOption<Boolean> COMPACTION_BRONZE =
             ConfigOptions.key("maintenance.compaction.bronze")
                     .booleanType()
-                    .defaultValue(false)
+                    .defaultValue(true)
                     .withDescription(
-                            "Also compact bronze. Off by default: a restored TransformationJob"
-                                    + " may still hold splits naming bronze files a compaction"
-                                    + " replaced, and expiry deletes replaced files once their"
-                                    + " snapshots are gone. Safe only when no read split stays"
-                                    + " pending longer than maintenance.snapshot.max-age.");
+                            "Also compact bronze, but only the files every streaming reader has"
+                                    + " read completely (up to the read floor the"
+                                    + " TransformationJob publishes), at"
+                                    + " maintenance.compaction.interval.");
 
     public static final ConfigOption<Duration> COMPACTION_INTERVAL =
             ConfigOptions.key("maintenance.compaction.interval")

@@ -29,12 +29,14 @@ import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
  *  per table:  MonitorSource (new snapshots) --&gt; TriggerManager --tryLock--&gt; GuardedLockFactory
  *                 |                                               (JdbcLock per table)
  *                 +--&gt; [0] RewriteDataFiles (plan, rewrite, commit)   silver, gold, quarantine
+ *                                                                  (bronze: BronzeCompactor)
  *                 +--&gt; [1] ExpireSnapshots (expire, delete files)     every table
  *                 +--&gt; [2] DeleteOrphanFiles (list, compare, delete)  every table, optional
  *                 +--&gt; [3] RewriteDataFiles, every file (full-interval) silver, gold, quarantine
  *                 --&gt; LockRemover (unlock; one log line per run)
  *
  *  one tick source (shortest interval) --+--&gt; per table: ManifestRewriter (same JdbcLock)
+ *                                        +--&gt; bronze: BronzeCompactor (same JdbcLock)
  *                                        +--&gt; per table: DanglingDeleteRemover (no lock)
  * </pre>
  *
@@ -100,8 +102,8 @@ public final class MaintenanceTopology {
                             .lockCheckDelay(settings.lockCheckDelay())
                             .parallelism(1);
             MaintenanceSettings.Compaction compaction = settings.compaction();
-            boolean compacted =
-                    compaction.enabled() && (!table.streamedFrom() || compaction.bronze());
+            // a table a streaming reader consumes is compacted up to its read floor only
+            boolean compacted = compaction.enabled() && !table.streamedFrom();
             if (compacted) {
                 RewriteDataFiles.Builder rewrite =
                         rewrite(compaction)
@@ -152,6 +154,19 @@ public final class MaintenanceTopology {
                                 ticksPer(manifests.interval(), tick),
                                 manifests.minCount()));
             }
+            if (table.streamedFrom() && bronzeCompacted(settings)) {
+                appendTicked(
+                        ticks,
+                        id,
+                        "bronze-compactor",
+                        "CompactReadFiles",
+                        new BronzeCompactor(
+                                loaders.apply(id),
+                                jdbc,
+                                ticksPer(compaction.interval(), tick),
+                                compaction.targetFileSizeBytes(),
+                                compaction.minInputFiles()));
+            }
             if (settings.danglingDeletes().enabled()) {
                 appendTicked(
                         ticks,
@@ -180,14 +195,22 @@ public final class MaintenanceTopology {
      */
     static Duration tickPeriod(MaintenanceSettings settings) {
         Duration tick = null;
+        if (bronzeCompacted(settings)) {
+            tick = settings.compaction().interval();
+        }
         if (settings.manifests().enabled()) {
-            tick = settings.manifests().interval();
+            Duration m = settings.manifests().interval();
+            tick = tick == null || m.compareTo(tick) < 0 ? m : tick;
         }
         if (settings.danglingDeletes().enabled()) {
             Duration d = settings.danglingDeletes().interval();
             tick = tick == null || d.compareTo(tick) < 0 ? d : tick;
         }
         return tick;
+    }
+
+    private static boolean bronzeCompacted(MaintenanceSettings settings) {
+        return settings.compaction().enabled() && settings.compaction().bronze();
     }
 
     /** Every how many ticks a task with this interval runs (at least every tick). */

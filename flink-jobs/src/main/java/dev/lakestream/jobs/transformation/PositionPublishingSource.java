@@ -4,49 +4,64 @@ import dev.lakestream.catalog.ConsumerPositions;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.ReaderInfo;
+import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SourceReader;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.connector.source.SplitsAssignment;
 import org.apache.flink.api.connector.source.SupportsHandleExecutionAttemptSourceEvent;
+import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.metrics.groups.SplitEnumeratorMetricGroup;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.flink.TableLoader;
 import org.apache.iceberg.flink.source.IcebergSource;
 import org.apache.iceberg.flink.source.enumerator.IcebergEnumeratorState;
 import org.apache.iceberg.flink.source.split.IcebergSourceSplit;
+import org.apache.iceberg.flink.source.split.SplitRequestEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An {@link IcebergSource} that tells table maintenance how far it has read, so that maintenance
- * never expires a snapshot this reader needs on restore.
+ * never expires a snapshot, nor deletes a file, this reader still needs on restore.
  *
  * <pre>
- *  checkpoint n:  enumerator.snapshotState(n) --&gt; IcebergEnumeratorState (position P(n)) --&gt; kept
- *                 in memory per checkpoint id
- *  complete n:    notifyCheckpointComplete(n) --&gt; P(n) --(at most once per publish interval,
+ *  assign / add back / reader start (restored splits) / split request (finished splits)
+ *                 --&gt; {@link ReadFloor}: which planned splits are not read yet
+ *  checkpoint n:  enumerator.snapshotState(n) --&gt; position P(n), pending splits --&gt; floor F(n)
+ *                 (every file added at or before F(n) is read), kept per checkpoint id
+ *  complete n:    notifyCheckpointComplete(n) --&gt; F(n) --(at most once per publish interval,
  *                 on a background thread)--&gt; table properties lakestream.consumer.&lt;job&gt;.*
  *                 (see {@link ConsumerPositions})
  * </pre>
  *
- * <p>The position published is the one inside a checkpoint that has completed, so a restore (which
- * uses that checkpoint or a newer one) never starts before it. Publishing less often than every
- * checkpoint only makes the published position older than the real one, which holds expiry back a
- * little longer: safe. A failed publish is logged and retried at the next completed checkpoint; the
- * job does not fail for it.
+ * <p>The floor published is the one of a checkpoint that has completed, so a restore (which uses
+ * that checkpoint or a newer one) never reads a file added at or before it, and plans its next scan
+ * from a snapshot no older than it. Publishing less often than every checkpoint only makes the
+ * published floor older than the real one, which holds maintenance back a little longer: safe. A
+ * failed publish is logged and retried at the next completed checkpoint; the job does not fail for
+ * it.
  *
- * <p>Everything else, state and serializers included, is the wrapped source's, so wrapping an
- * existing source keeps its savepoints compatible.
+ * <p>The readers are wrapped only to report, when they start, the splits they restored (an event
+ * the Iceberg enumerator never sees). Everything else, state and serializers included, is the
+ * wrapped source's, so wrapping an existing source keeps its savepoints compatible.
  */
 public final class PositionPublishingSource<T>
         implements Source<T, IcebergSourceSplit, IcebergEnumeratorState> {
@@ -84,20 +99,22 @@ public final class PositionPublishingSource<T>
     @Override
     public SourceReader<T, IcebergSourceSplit> createReader(SourceReaderContext context)
             throws Exception {
-        return inner.createReader(context);
+        return new ReportingReader<>(inner.createReader(context), context);
     }
 
     @Override
     public SplitEnumerator<IcebergSourceSplit, IcebergEnumeratorState> createEnumerator(
             SplitEnumeratorContext<IcebergSourceSplit> context) throws Exception {
-        return new Enumerator(inner.createEnumerator(context));
+        RecordingContext recording = new RecordingContext(context);
+        return new Enumerator(inner.createEnumerator(recording), recording);
     }
 
     @Override
     public SplitEnumerator<IcebergSourceSplit, IcebergEnumeratorState> restoreEnumerator(
             SplitEnumeratorContext<IcebergSourceSplit> context, IcebergEnumeratorState state)
             throws Exception {
-        return new Enumerator(inner.restoreEnumerator(context, state));
+        RecordingContext recording = new RecordingContext(context);
+        return new Enumerator(inner.restoreEnumerator(recording, state), recording);
     }
 
     @Override
@@ -147,6 +164,7 @@ public final class PositionPublishingSource<T>
 
         private final Logger log = LoggerFactory.getLogger(PositionPublishingSource.class);
         private final SplitEnumerator<IcebergSourceSplit, IcebergEnumeratorState> delegate;
+        private final ReadFloor floor;
         private final TreeMap<Long, Position> byCheckpoint = new TreeMap<>();
         private ExecutorService publisher;
         private Table table;
@@ -155,8 +173,11 @@ public final class PositionPublishingSource<T>
 
         private final TableLoader loader = tableLoader.clone();
 
-        Enumerator(SplitEnumerator<IcebergSourceSplit, IcebergEnumeratorState> delegate) {
+        Enumerator(
+                SplitEnumerator<IcebergSourceSplit, IcebergEnumeratorState> delegate,
+                RecordingContext context) {
             this.delegate = delegate;
+            this.floor = context.floor;
         }
 
         @Override
@@ -174,9 +195,14 @@ public final class PositionPublishingSource<T>
         @Override
         public IcebergEnumeratorState snapshotState(long checkpointId) throws Exception {
             IcebergEnumeratorState state = delegate.snapshotState(checkpointId);
-            Position position = Position.of(state);
-            if (position != null) {
-                byCheckpoint.put(checkpointId, position);
+            Position read =
+                    floor.checkpoint(
+                            Position.of(state),
+                            state.pendingSplits().stream()
+                                    .map(pending -> pending.split().splitId())
+                                    .toList());
+            if (read != null) {
+                byCheckpoint.put(checkpointId, read);
             }
             return state;
         }
@@ -233,21 +259,40 @@ public final class PositionPublishingSource<T>
 
         @Override
         public void addSplitsBack(List<IcebergSourceSplit> splits, int subtaskId) {
+            floor.addedBack(splits.stream().map(IcebergSourceSplit::splitId).toList(), subtaskId);
             delegate.addSplitsBack(splits, subtaskId);
         }
 
         @Override
         public void addReader(int subtaskId) {
+            floor.readerRegistered(subtaskId);
             delegate.addReader(subtaskId);
         }
 
         @Override
         public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
-            delegate.handleSourceEvent(subtaskId, sourceEvent);
+            if (observed(subtaskId, sourceEvent)) {
+                delegate.handleSourceEvent(subtaskId, sourceEvent);
+            }
+        }
+
+        /** Feeds the read floor; false for this wrapper's own event, which stays here. */
+        private boolean observed(int subtaskId, SourceEvent sourceEvent) {
+            if (sourceEvent instanceof ReaderStarted started) {
+                floor.readerStarted(subtaskId, started.restoredSplitIds());
+                return false;
+            }
+            if (sourceEvent instanceof SplitRequestEvent request) {
+                floor.finished(request.finishedSplitIds());
+            }
+            return true;
         }
 
         @Override
         public void handleSourceEvent(int subtaskId, int attemptNumber, SourceEvent sourceEvent) {
+            if (!observed(subtaskId, sourceEvent)) {
+                return;
+            }
             if (delegate instanceof SupportsHandleExecutionAttemptSourceEvent attempts) {
                 attempts.handleSourceEvent(subtaskId, attemptNumber, sourceEvent);
             } else {
@@ -271,6 +316,176 @@ public final class PositionPublishingSource<T>
             } finally {
                 loader.close();
             }
+        }
+    }
+
+    /** Sent by a reader when it starts: the splits it holds from its restored state. */
+    record ReaderStarted(List<String> restoredSplitIds) implements SourceEvent {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** The enumerator's context, recording every split assignment in the read floor. */
+    private static final class RecordingContext
+            implements SplitEnumeratorContext<IcebergSourceSplit> {
+
+        private final SplitEnumeratorContext<IcebergSourceSplit> context;
+        private final ReadFloor floor;
+
+        RecordingContext(SplitEnumeratorContext<IcebergSourceSplit> context) {
+            this.context = context;
+            this.floor = new ReadFloor(context.currentParallelism());
+        }
+
+        @Override
+        public SplitEnumeratorMetricGroup metricGroup() {
+            return context.metricGroup();
+        }
+
+        @Override
+        public void sendEventToSourceReader(int subtaskId, SourceEvent event) {
+            context.sendEventToSourceReader(subtaskId, event);
+        }
+
+        @Override
+        public void sendEventToSourceReader(int subtaskId, int attemptNumber, SourceEvent event) {
+            context.sendEventToSourceReader(subtaskId, attemptNumber, event);
+        }
+
+        @Override
+        public int currentParallelism() {
+            return context.currentParallelism();
+        }
+
+        @Override
+        public Map<Integer, ReaderInfo> registeredReaders() {
+            return context.registeredReaders();
+        }
+
+        @Override
+        public Map<Integer, Map<Integer, ReaderInfo>> registeredReadersOfAttempts() {
+            return context.registeredReadersOfAttempts();
+        }
+
+        @Override
+        public void assignSplits(SplitsAssignment<IcebergSourceSplit> assignment) {
+            assignment.assignment().values().stream()
+                    .flatMap(List::stream)
+                    .forEach(split -> floor.assigned(split.splitId()));
+            context.assignSplits(assignment);
+        }
+
+        @Override
+        public void assignSplit(IcebergSourceSplit split, int subtask) {
+            floor.assigned(split.splitId());
+            context.assignSplit(split, subtask);
+        }
+
+        @Override
+        public void signalNoMoreSplits(int subtask) {
+            context.signalNoMoreSplits(subtask);
+        }
+
+        @Override
+        public <T> void callAsync(Callable<T> callable, BiConsumer<T, Throwable> handler) {
+            context.callAsync(callable, handler);
+        }
+
+        @Override
+        public <T> void callAsync(
+                Callable<T> callable,
+                BiConsumer<T, Throwable> handler,
+                long initialDelayMillis,
+                long periodMillis) {
+            context.callAsync(callable, handler, initialDelayMillis, periodMillis);
+        }
+
+        @Override
+        public void runInCoordinatorThread(Runnable runnable) {
+            context.runInCoordinatorThread(runnable);
+        }
+
+        @Override
+        public void setIsProcessingBacklog(boolean isProcessingBacklog) {
+            context.setIsProcessingBacklog(isProcessingBacklog);
+        }
+    }
+
+    /**
+     * The Iceberg reader, reporting the splits of its restored state when it starts (Flink adds
+     * them before {@code start()}, and allows events from {@code start()} on).
+     */
+    private static final class ReportingReader<T> implements SourceReader<T, IcebergSourceSplit> {
+
+        private final SourceReader<T, IcebergSourceSplit> reader;
+        private final SourceReaderContext context;
+        private final List<String> restored = new ArrayList<>();
+        private boolean started;
+
+        ReportingReader(SourceReader<T, IcebergSourceSplit> reader, SourceReaderContext context) {
+            this.reader = reader;
+            this.context = context;
+        }
+
+        @Override
+        public void start() {
+            started = true;
+            context.sendSourceEventToCoordinator(new ReaderStarted(List.copyOf(restored)));
+            restored.clear();
+            reader.start();
+        }
+
+        @Override
+        public void addSplits(List<IcebergSourceSplit> splits) {
+            if (!started) {
+                splits.forEach(split -> restored.add(split.splitId()));
+            }
+            reader.addSplits(splits);
+        }
+
+        @Override
+        public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+            return reader.pollNext(output);
+        }
+
+        @Override
+        public List<IcebergSourceSplit> snapshotState(long checkpointId) {
+            return reader.snapshotState(checkpointId);
+        }
+
+        @Override
+        public CompletableFuture<Void> isAvailable() {
+            return reader.isAvailable();
+        }
+
+        @Override
+        public void notifyNoMoreSplits() {
+            reader.notifyNoMoreSplits();
+        }
+
+        @Override
+        public void handleSourceEvents(SourceEvent sourceEvent) {
+            reader.handleSourceEvents(sourceEvent);
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) throws Exception {
+            reader.notifyCheckpointComplete(checkpointId);
+        }
+
+        @Override
+        public void notifyCheckpointAborted(long checkpointId) throws Exception {
+            reader.notifyCheckpointAborted(checkpointId);
+        }
+
+        @Override
+        public void pauseOrResumeSplits(
+                Collection<String> splitsToPause, Collection<String> splitsToResume) {
+            reader.pauseOrResumeSplits(splitsToPause, splitsToResume);
+        }
+
+        @Override
+        public void close() throws Exception {
+            reader.close();
         }
     }
 }

@@ -39,7 +39,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -168,6 +172,17 @@ class MaintenanceITCase {
         assertThat(before.records())
                 .as("rows in data files, replaced versions included")
                 .isGreaterThan(rowsBefore.size());
+        // bronze: the files up to the reader's read floor may be compacted, the others not
+        long floorSequence = bronzeOrders.snapshot(position).sequenceNumber();
+        Map<String, DataFile> bronzeBefore = dataFiles(bronzeOrders);
+        long readBefore = countUpTo(bronzeBefore, floorSequence);
+        List<String> unread =
+                bronzeBefore.values().stream()
+                        .filter(file -> file.dataSequenceNumber() > floorSequence)
+                        .map(DataFile::location)
+                        .toList();
+        assertThat(readBefore).as("bronze files the reader has read").isGreaterThan(2);
+        assertThat(unread).as("bronze files written after the reader stopped").isNotEmpty();
         JobID maintenance = startMaintenance(true, false, "1s", true);
         await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(2))
@@ -191,6 +206,14 @@ class MaintenanceITCase {
                                                     .dataManifests(bronzeOrders.io()))
                                     .as("bronze manifests rewritten")
                                     .hasSizeLessThanOrEqualTo(1);
+                            Map<String, DataFile> bronzeNow = dataFiles(bronzeOrders);
+                            assertThat(countUpTo(bronzeNow, floorSequence))
+                                    .as("bronze files up to the read floor compacted")
+                                    .isLessThan(readBefore);
+                            assertThat(bronzeNow.keySet())
+                                    .as("bronze files the reader has not read stay as they are")
+                                    .containsAll(unread);
+                            assertThat(records(bronzeNow)).isEqualTo(records(bronzeBefore));
                         });
         System.out.println("after maintenance: " + TableHealth.of(silverOrders).describe());
         System.out.println("bronze after maintenance: " + TableHealth.of(bronzeOrders).describe());
@@ -509,6 +532,29 @@ class MaintenanceITCase {
                             }
                             assertThat(after).isGreaterThanOrEqualTo(count);
                         });
+    }
+
+    /** The live data files of the table's current snapshot, by location. */
+    private static Map<String, DataFile> dataFiles(Table table) throws Exception {
+        table.refresh();
+        Map<String, DataFile> files = new HashMap<>();
+        for (ManifestFile manifest : table.currentSnapshot().dataManifests(table.io())) {
+            try (ManifestReader<DataFile> reader =
+                    ManifestFiles.read(manifest, table.io(), table.specs())) {
+                reader.forEach(file -> files.put(file.location(), file.copyWithoutStats()));
+            }
+        }
+        return files;
+    }
+
+    private static long countUpTo(Map<String, DataFile> files, long sequenceNumber) {
+        return files.values().stream()
+                .filter(file -> file.dataSequenceNumber() <= sequenceNumber)
+                .count();
+    }
+
+    private static long records(Map<String, DataFile> files) {
+        return files.values().stream().mapToLong(DataFile::recordCount).sum();
     }
 
     /** The snapshot committed right after {@code position}: a restore plans its read from it. */

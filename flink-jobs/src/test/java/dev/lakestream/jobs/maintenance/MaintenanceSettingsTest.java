@@ -27,7 +27,7 @@ class MaintenanceSettingsTest {
         assertThat(settings.snapshots().maxAge()).isEqualTo(Duration.ofHours(1));
         assertThat(settings.snapshots().retainLast()).isEqualTo(10);
         assertThat(settings.compaction().enabled()).isTrue();
-        assertThat(settings.compaction().bronze()).isFalse();
+        assertThat(settings.compaction().bronze()).isTrue();
         assertThat(settings.compaction().fullInterval()).isEqualTo(Duration.ofDays(1));
         assertThat(settings.manifests().enabled()).isTrue();
         assertThat(settings.manifests().interval()).isEqualTo(Duration.ofHours(1));
@@ -95,6 +95,10 @@ class MaintenanceSettingsTest {
 
         java.util.Map<String, String> s = new java.util.HashMap<>(jdbcCatalog());
         s.put("maintenance.dangling-deletes.enabled", "false");
+        assertThat(MaintenanceTopology.tickPeriod(MaintenanceSettings.fromMap(s)))
+                .as("bronze compaction, at the compaction interval")
+                .isEqualTo(Duration.ofMinutes(10));
+        s.put("maintenance.compaction.bronze", "false");
         assertThat(MaintenanceTopology.tickPeriod(MaintenanceSettings.fromMap(s)))
                 .isEqualTo(Duration.ofHours(1));
         s.put("maintenance.manifests.enabled", "false");
