@@ -24,9 +24,37 @@ import org.apache.flink.table.data.RowData;
 public final class BronzeChangeParser implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /**
+     * The value of {@link #MALFORMED_IMAGE} in a change whose image bronze holds but silver cannot
+     * read: why. Silver's rules refuse such a change into quarantine ({@code
+     * <entity>.image.format}) instead of failing the job on it, whatever it is: a text longer than
+     * {@link #MAX_STRING_LENGTH}, json/jsonb nested deeper than {@link #MAX_NESTING_DEPTH}, a
+     * number of more than {@link #MAX_NUMBER_LENGTH} digits, or text that is no JSON object at all.
+     */
+    public static final String MALFORMED_IMAGE = "_lakestream.malformed_image";
+
+    /** The longest text value silver reads (characters): Jackson's default, stated. */
+    public static final int MAX_STRING_LENGTH = 20_000_000;
+
+    /** The deepest json/jsonb nesting silver reads: Jackson's default, stated. */
+    public static final int MAX_NESTING_DEPTH = 1000;
+
+    /** The most digits of a number silver reads: Jackson's default, stated. */
+    public static final int MAX_NUMBER_LENGTH = 1000;
+
     // a factory with a codec, so nested json/jsonb values can be read as trees
     private static final JsonFactory JSON =
             new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
+
+    static {
+        JSON.setStreamReadConstraints(
+                com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                        .maxStringLength(MAX_STRING_LENGTH)
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxNumberLength(MAX_NUMBER_LENGTH)
+                        .build());
+    }
 
     public ChangeEvent parse(RowData bronze) {
         String op = bronze.getString(BronzeRow.OP).toString();
@@ -36,10 +64,16 @@ public final class BronzeChangeParser implements Serializable {
         }
         String key = bronze.getString(BronzeRow.KEY).toString();
         long lsn = bronze.getLong(BronzeRow.LSN);
-        Map<String, String> values =
-                "d".equals(op) || bronze.isNullAt(BronzeRow.AFTER)
-                        ? Map.of()
-                        : flatObject(bronze.getString(BronzeRow.AFTER).toString(), table, key);
+        Map<String, String> values;
+        try {
+            values =
+                    "d".equals(op) || bronze.isNullAt(BronzeRow.AFTER)
+                            ? Map.of()
+                            : flatObject(bronze.getString(BronzeRow.AFTER).toString(), table, key);
+        } catch (IllegalArgumentException e) {
+            // one unreadable image must not stop the job: silver refuses it into quarantine
+            values = Map.of(MALFORMED_IMAGE, e.getMessage());
+        }
         List<String> unavailable = new ArrayList<>();
         if (!bronze.isNullAt(BronzeRow.UNAVAILABLE_COLUMNS)) {
             ArrayData columns = bronze.getArray(BronzeRow.UNAVAILABLE_COLUMNS);

@@ -27,6 +27,8 @@ import org.apache.iceberg.types.Types;
  *
  * <pre>
  *  RowChange (JSON literals, as bronze wrote them)
+ *     | image and key readable JSON          -- <entity>.image.format
+ *     | key columns usable as their type      -- <entity>.<key column>.type
  *     | parse each column as its silver type  -- <entity>.<column>.type / .scale / .precision
  *     | normalise: trim text, blank optional text to null, upper/lower case where a code is
  *     | required columns present and non-null  -- <entity>.<column>.required
@@ -47,10 +49,12 @@ import org.apache.iceberg.types.Types;
  * retracts nothing, and a delete by key of an absent row is harmless). They are cleaned
  * best-effort: a value that does not parse becomes null, every other value is normalised like an
  * insert's, and {@link CleansingResult.Accepted#imageValid()} tells whether the image would pass.
- * The key always comes from the change's key JSON, which is what a delete needs. The one exception
- * is a record of the REST or file sources whose key is not usable (see {@link RecordImages}): its
- * key comes from the record itself, so there is nothing to retract or upsert, and it is refused
- * whatever its kind.
+ * The key always comes from the change's key JSON, which is what a delete needs. The exceptions: a
+ * change whose key is not usable as its silver type (a record of the REST or file sources with a
+ * bad identity, see {@link RecordImages}, or a source key column whose type changed), and a change
+ * whose image or key bronze holds but silver cannot read ({@link
+ * BronzeChangeParser#MALFORMED_IMAGE}): there is nothing to retract or upsert, and they are refused
+ * whatever their kind, so one such change never stops the job.
  *
  * <p>Values leave as JSON literals in canonical form: text as a JSON string, numbers plain ({@code
  * 12.50}, at the column's scale), instants as ISO-8601 UTC, dates as {@code YYYY-MM-DD}. Columns
@@ -91,19 +95,32 @@ public final class EntityRules implements Serializable {
     /**
      * Cleans and validates one change.
      *
-     * @throws IllegalArgumentException when the table has no silver rules, or the change's key is
-     *     not a JSON object holding every key column (bronze derives it from the primary key, so
-     *     that is a broken stream, not bad data)
+     * @throws IllegalArgumentException when the table has no silver rules (a configuration error,
+     *     not data)
      */
     public CleansingResult apply(RowChange change) {
         Entity entity = entityFor(change.table);
         RowKind kind = change.rowKind();
         boolean retraction = kind == RowKind.UPDATE_BEFORE || kind == RowKind.DELETE;
         Map<String, String> values = change.values == null ? Map.of() : change.values;
-        Map<String, String> key = keyOf(change);
+        Rejection first = null;
+        String malformed = values.get(BronzeChangeParser.MALFORMED_IMAGE);
+        if (malformed != null) {
+            first = new Rejection(entity.name + ".image.format", malformed);
+            if (!retraction) {
+                return new CleansingResult.Rejected(change, first);
+            }
+            values = Map.of(); // a retraction needs only its key
+        }
+        Map<String, String> key;
+        try {
+            key = keyOf(change);
+        } catch (IllegalArgumentException e) {
+            return new CleansingResult.Rejected(
+                    change, new Rejection(entity.name + ".image.format", e.getMessage()));
+        }
 
         Map<String, Object> typed = new LinkedHashMap<>();
-        Rejection first = null;
         for (Column column : entity.columns) {
             String literal = values.get(column.name);
             Object value = null;
@@ -111,9 +128,11 @@ public final class EntityRules implements Serializable {
             try {
                 if (column.key) {
                     // the key is authoritative: a delete needs nothing else
-                    if (entity.fromRecords && !usableKey(column, key)) {
-                        // a record's key comes from the record itself, not from a primary key:
-                        // an unusable one is bad data, refused whatever the change's kind
+                    if (!usableKey(column, key)) {
+                        // a record's key comes from the record itself: an unusable one is bad
+                        // data; a change's key comes from the primary key: an unusable one means
+                        // the source column changed type. Either way there is nothing silver can
+                        // upsert or retract: refused whatever the change's kind
                         return new CleansingResult.Rejected(
                                 change,
                                 new Rejection(
@@ -123,9 +142,13 @@ public final class EntityRules implements Serializable {
                                                 + SilverLiterals.show(key.get(column.name))
                                                 + " is not a usable "
                                                 + column.type
-                                                + " key value"));
+                                                + " key value"
+                                                + (entity.fromRecords
+                                                        ? ""
+                                                        : " (did the source column change"
+                                                                + " type?)")));
                     }
-                    value = keyValue(column, key, change);
+                    value = SilverLiterals.parse(key.get(column.name), column.type);
                     problem = entity.matchKey(column, literal, value, change.key);
                     if (literal == null) {
                         literal = key.get(column.name); // what the reason of a later check shows
@@ -203,24 +226,6 @@ public final class EntityRules implements Serializable {
         } catch (LiteralException e) {
             return false;
         }
-    }
-
-    private static Object keyValue(Column column, Map<String, String> key, RowChange change) {
-        try {
-            Object value = SilverLiterals.parse(key.get(column.name), column.type);
-            if (value != null) {
-                return value;
-            }
-        } catch (LiteralException e) {
-            // reported below: an unusable key is a broken stream
-        }
-        throw new IllegalArgumentException(
-                "change of "
-                        + change.table
-                        + " has key "
-                        + change.key
-                        + " without a usable "
-                        + column.name);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -573,6 +578,7 @@ public final class EntityRules implements Serializable {
                 names.addAll(column.ruleNames());
             }
             names.add(name + ".key.match");
+            names.add(name + ".image.format");
             for (RowCheck check : rowChecks) {
                 names.add(check.rule);
             }

@@ -125,6 +125,20 @@ public final class IngestionTestStack implements AutoCloseable {
         }
     }
 
+    /** Completed checkpoints of the job since it was submitted (restarts included). */
+    public long completedCheckpoints(org.apache.flink.api.common.JobID job) {
+        try {
+            return flink.miniCluster()
+                    .getExecutionGraph(job)
+                    .get()
+                    .getCheckpointStatsSnapshot()
+                    .getCounts()
+                    .getNumberOfCompletedCheckpoints();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the checkpoints of " + job, e);
+        }
+    }
+
     long committedRows(Catalog catalog, IngestionConfig config, String table) {
         return dev.lakestream.catalog.BronzeChanges.committedRows(
                 bronzeTable(catalog, config, table));
@@ -205,7 +219,6 @@ public final class IngestionTestStack implements AutoCloseable {
                         });
     }
 
-    /** Fails at once (not after a time-out) when the job has failed or finished. */
     /** Only the catalog and S3 keys of {@link #settings}: what a maintenance job needs. */
     public Map<String, String> catalogSettings(String database) {
         Map<String, String> s = new HashMap<>();
@@ -233,6 +246,7 @@ public final class IngestionTestStack implements AutoCloseable {
         }
     }
 
+    /** Fails at once (not after a time-out) when the job has failed or finished. */
     public void assertRunning(org.apache.flink.api.common.JobID job) {
         org.apache.flink.api.common.JobStatus status = flink.status(job);
         if (status.isGloballyTerminalState()) {

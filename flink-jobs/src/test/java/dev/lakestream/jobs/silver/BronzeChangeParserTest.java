@@ -1,9 +1,9 @@
 package dev.lakestream.jobs.silver;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakestream.jobs.bronze.BronzeRow;
+import java.util.Map;
 import org.apache.flink.table.data.GenericArrayData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.StringData;
@@ -57,12 +57,44 @@ class BronzeChangeParserTest {
     }
 
     @Test
-    void aMalformedImageNamesTableAndKey() {
-        assertThatThrownBy(() -> parser.parse(bronze("c", 1, "[1,2]")))
-                .hasMessageContaining("shop.orders")
-                .hasMessageContaining("{\"order_id\":1}");
-        assertThatThrownBy(() -> parser.parse(bronze("c", 1, "{\"a\":")))
-                .hasMessageContaining("malformed");
+    void aMalformedImageBecomesAReasonNamingTableAndKeyNotAFailure() {
+        assertThat(reason("[1,2]")).contains("shop.orders").contains("{\"order_id\":1}");
+        assertThat(
+                        parser.parse(bronze("c", 1, "{\"a\":"))
+                                .values
+                                .get(BronzeChangeParser.MALFORMED_IMAGE))
+                .contains("malformed");
+    }
+
+    /** The poison pills of the CDC path: each one a reason, none a failure of the job. */
+    @Test
+    void oversizedTextDeepJsonAndHugeNumbersAreReasonsNotFailures() {
+        String text = "x".repeat(30 * 1024 * 1024);
+        String deep = "[".repeat(2000) + "]".repeat(2000);
+        String digits = "9".repeat(2000);
+        assertThat(reason("{\"note\":\"" + text + "\"}")).contains("String value length");
+        assertThat(reason("{\"attrs\":" + deep + "}")).contains("nesting depth");
+        assertThat(reason("{\"amount\":" + digits + "}")).contains("Number value length");
+        assertThat(reason("{\"amount\":0." + digits + "}")).contains("Number value length");
+
+        // just inside the limits: read
+        String longest = "y".repeat(BronzeChangeParser.MAX_STRING_LENGTH);
+        assertThat(
+                        parser.parse(bronze("c", 1, "{\"note\":\"" + longest + "\"}"))
+                                .values
+                                .get("note"))
+                .hasSize(BronzeChangeParser.MAX_STRING_LENGTH + 2);
+        String deepest =
+                "[".repeat(BronzeChangeParser.MAX_NESTING_DEPTH - 1)
+                        + "]".repeat(BronzeChangeParser.MAX_NESTING_DEPTH - 1);
+        assertThat(parser.parse(bronze("c", 1, "{\"attrs\":" + deepest + "}")).values)
+                .containsKey("attrs");
+    }
+
+    private String reason(String after) {
+        Map<String, String> values = parser.parse(bronze("u", 1, after)).values;
+        assertThat(values).containsOnlyKeys(BronzeChangeParser.MALFORMED_IMAGE);
+        return values.get(BronzeChangeParser.MALFORMED_IMAGE);
     }
 
     private static GenericRowData bronze(String op, long lsn, String after, String... unavailable) {

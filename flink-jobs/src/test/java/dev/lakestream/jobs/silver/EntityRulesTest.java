@@ -492,7 +492,22 @@ class EntityRulesTest {
     }
 
     static Stream<Bad> badCases() {
-        return Stream.concat(businessCases().stream(), columnCases().stream());
+        return Stream.of(businessCases(), columnCases(), unreadableCases()).flatMap(List::stream);
+    }
+
+    /** An image bronze holds but silver cannot read, per entity (the parser's reason). */
+    static List<Bad> unreadableCases() {
+        String reason = "String value length (30000000) exceeds the maximum allowed";
+        return Stream.of(STORES, CUSTOMERS, PRODUCTS, ORDERS, ORDER_LINES, RATES, TRAFFIC)
+                .map(
+                        table ->
+                                bad(
+                                        table,
+                                        EntityRules.ruleNames(table).get(0).split("\\.")[0]
+                                                + ".image.format",
+                                        BronzeChangeParser.MALFORMED_IMAGE,
+                                        reason))
+                .toList();
     }
 
     @ParameterizedTest
@@ -691,13 +706,52 @@ class EntityRulesTest {
     }
 
     @Test
-    void aKeyWithoutTheKeyColumnsIsAnErrorEvenForADelete() {
+    void aKeyWithoutTheKeyColumnsIsRefusedEvenForADelete() {
         RowChange in = new RowChange(RowKind.DELETE, ORDERS, "{\"id\":42}", 1, Map.of());
 
-        assertThatThrownBy(() -> rules.apply(in))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("{\"id\":42}")
-                .hasMessageContaining("order_id");
+        CleansingResult.Rejected rejected = (CleansingResult.Rejected) rules.apply(in);
+        assertThat(rejected.rejection().rule()).isEqualTo("orders.order_id.type");
+        assertThat(rejected.original()).isSameAs(in);
+    }
+
+    /** A source key column that changed type: quarantined, never a failure of the job. */
+    @Test
+    void aKeyWhoseTypeChangedIsRefusedWhateverTheKind() {
+        for (RowKind kind : RowKind.values()) {
+            RowChange in =
+                    new RowChange(
+                            kind,
+                            ORDERS,
+                            "{\"order_id\":\"A-42\"}",
+                            1,
+                            Map.of("order_id", "\"A-42\""));
+
+            CleansingResult.Rejected rejected = (CleansingResult.Rejected) rules.apply(in);
+            assertThat(rejected.rejection().rule()).isEqualTo("orders.order_id.type");
+            assertThat(rejected.rejection().reason())
+                    .contains("\"A-42\"")
+                    .contains("did the source column change type?");
+        }
+    }
+
+    @Test
+    void anImageOrKeySilverCannotReadIsRefusedWithTheParsersReason() {
+        RowChange image =
+                new RowChange(
+                        RowKind.UPDATE_AFTER,
+                        ORDERS,
+                        "{\"order_id\":42}",
+                        1,
+                        Map.of(BronzeChangeParser.MALFORMED_IMAGE, "nesting depth exceeds 1000"));
+        CleansingResult.Rejected rejected = (CleansingResult.Rejected) rules.apply(image);
+        assertThat(rejected.rejection().rule()).isEqualTo("orders.image.format");
+        assertThat(rejected.rejection().reason()).isEqualTo("nesting depth exceeds 1000");
+
+        RowChange key = new RowChange(RowKind.DELETE, ORDERS, "{\"order_id\":", 1, Map.of());
+        rejected = (CleansingResult.Rejected) rules.apply(key);
+        assertThat(rejected.rejection().rule()).isEqualTo("orders.image.format");
+        assertThat(rejected.rejection().reason()).contains("malformed");
+        assertThat(EntityRules.ruleNames(ORDERS)).contains("orders.image.format");
     }
 
     @Test
