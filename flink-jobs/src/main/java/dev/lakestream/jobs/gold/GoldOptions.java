@@ -57,6 +57,16 @@ public final class GoldOptions {
                             "ISO 4217 currency net revenue is also reported in, converted at the"
                                     + " sale date's rate from silver exchange_rates.");
 
+    public static final ConfigOption<Boolean> KAFKA_ACCEPT_LOST_TRANSACTIONS =
+            ConfigOptions.key("gold.kafka.accept-lost-transactions")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Go on when a pre-committed gold transaction is gone from the broker"
+                                    + " (the job was down longer than the transaction time-out)."
+                                    + " Off: the job fails, saying how to recover; set it only"
+                                    + " for the restart that accepts the loss.");
+
     public static List<ConfigOption<?>> all() {
         return List.of(
                 NAMESPACE,
@@ -64,6 +74,7 @@ public final class GoldOptions {
                 KAFKA_BOOTSTRAP_SERVERS,
                 KAFKA_TOPIC,
                 KAFKA_TRANSACTIONAL_ID_PREFIX,
-                KAFKA_TRANSACTION_TIMEOUT);
+                KAFKA_TRANSACTION_TIMEOUT,
+                KAFKA_ACCEPT_LOST_TRANSACTIONS);
     }
 }

@@ -9,6 +9,7 @@ import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.jobs.config.JobLauncher;
 import dev.lakestream.jobs.gold.GoldKafkaSink;
+import dev.lakestream.jobs.gold.LostTransactionGuard;
 import dev.lakestream.jobs.gold.SalesDailyMetrics;
 import dev.lakestream.jobs.gold.TransactionTimeout;
 import dev.lakestream.jobs.ingestion.IngestionJob;
@@ -104,12 +105,15 @@ public final class TransformationJob {
                         cleansed, config.reportingCurrency(), config.tombstoneRetention());
         GoldTopology.sink(
                 gold,
-                GoldKafkaSink.create(
-                        config.kafkaBootstrapServers(),
-                        config.kafkaTopic(),
-                        config.kafkaTransactionalIdPrefix(),
+                LostTransactionGuard.around(
+                        GoldKafkaSink.create(
+                                config.kafkaBootstrapServers(),
+                                config.kafkaTopic(),
+                                config.kafkaTransactionalIdPrefix(),
+                                config.kafkaTransactionTimeout(),
+                                config.kafkaProducerProperties()),
                         config.kafkaTransactionTimeout(),
-                        config.kafkaProducerProperties()),
+                        config.kafkaAcceptLostTransactions()),
                 TableLoader.fromCatalog(
                         catalog, GoldTables.salesDailyMetrics(config.goldNamespace()).identifier()),
                 GoldTables.SALES_DAILY_METRICS);

@@ -41,6 +41,14 @@ public final class FlinkRestMetrics {
         return sum;
     }
 
+    /** How often the job restarted since it was submitted (Flink's job metric numRestarts). */
+    public static long restarts(EmbeddedFlinkCluster flink, JobID job) throws Exception {
+        JsonNode values =
+                JSON.readTree(
+                        get(flink.restAddress(), "/jobs/" + job + "/metrics?get=numRestarts"));
+        return values.isEmpty() ? 0 : values.get(0).path("value").asLong();
+    }
+
     private static String get(URI base, String path) throws Exception {
         return HttpClient.newHttpClient()
                 .send(

@@ -240,6 +240,102 @@ class TransformationITCase {
         stack.flink.cancel(pipeline.ingest());
     }
 
+    /**
+     * The poison pills of the CDC path reach silver as refusals, never as a failure of the job: a
+     * 30 MB text, jsonb nested 2,000 deep and a 2,000-digit numeric (the last two in columns added
+     * while the pipeline runs) are in bronze as they came, each change is in quarantine with its
+     * rule and reason, the TransformationJob never restarted, and gold stays exact.
+     */
+    @Test
+    void poisonPillsOfTheCdcPathAreQuarantinedAndTheJobNeverRestarts() throws Exception {
+        String db = "shop_poison";
+        WorkloadConfig workload =
+                WorkloadConfig.builder()
+                        .seed(41)
+                        .stores(2)
+                        .customers(20)
+                        .products(10)
+                        .initialOrders(20)
+                        .build();
+        stack.seedShop(db, workload);
+        String topic = "gold_" + db;
+        kafka.createTopic(topic, 1, Map.of("cleanup.policy", "compact"));
+        Pipeline pipeline = start(db, topic);
+        List<Long> customers = new ArrayList<>();
+        try (Connection c = stack.postgres.connect(db);
+                Statement s = c.createStatement()) {
+            try (var rs =
+                    s.executeQuery(
+                            "SELECT customer_id FROM shop.customers ORDER BY customer_id LIMIT 3")) {
+                while (rs.next()) {
+                    customers.add(rs.getLong(1));
+                }
+            }
+            s.executeUpdate(
+                    "UPDATE shop.customers SET full_name = repeat('x', 30000000) WHERE"
+                            + " customer_id = "
+                            + customers.get(0));
+            s.executeUpdate("ALTER TABLE shop.customers ADD COLUMN prefs jsonb");
+            s.executeUpdate("ALTER TABLE shop.customers ADD COLUMN score numeric");
+            s.executeUpdate(
+                    "UPDATE shop.customers SET prefs = (repeat('[', 2000) || repeat(']',"
+                            + " 2000))::jsonb WHERE customer_id = "
+                            + customers.get(1));
+            s.executeUpdate(
+                    "UPDATE shop.customers SET score = repeat('9', 2000)::numeric WHERE"
+                            + " customer_id = "
+                            + customers.get(2));
+        }
+        try (Connection c = stack.postgres.connect(db);
+                WorkloadGenerator generator = new WorkloadGenerator(c, workload.withSeed(42))) {
+            generator.runTransactions(40);
+        }
+        Catalog catalog = stack.catalog(pipeline.ingestion());
+        Table rejects = catalog.loadTable(QuarantineTables.silverRejects().identifier());
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () -> {
+                            stack.assertRunning(pipeline.transform());
+                            rejects.refresh();
+                            Map<String, String> reasons = new HashMap<>();
+                            try (CloseableIterable<Record> rows =
+                                    IcebergGenerics.read(rejects).build()) {
+                                for (Record r : rows) {
+                                    if ("customers.image.format".equals(r.getField("rule"))) {
+                                        reasons.put(
+                                                (String) r.getField("key"),
+                                                (String) r.getField("reason"));
+                                    }
+                                }
+                            }
+                            assertThat(reasons)
+                                    .hasSize(3)
+                                    .hasEntrySatisfying(
+                                            key(customers.get(0)),
+                                            r -> assertThat(r).contains("String value length"))
+                                    .hasEntrySatisfying(
+                                            key(customers.get(1)),
+                                            r -> assertThat(r).contains("nesting depth"))
+                                    .hasEntrySatisfying(
+                                            key(customers.get(2)),
+                                            r -> assertThat(r).contains("Number value length"));
+                        });
+        awaitGoldEqualsPostgres(db, topic, pipeline);
+        assertThat(FlinkRestMetrics.restarts(stack.flink, pipeline.transform()))
+                .as("no change restarted the TransformationJob")
+                .isZero();
+        assertThat(FlinkRestMetrics.restarts(stack.flink, pipeline.ingest()))
+                .as("nor the IngestionJob")
+                .isZero();
+        stack.flink.cancel(pipeline.transform());
+        stack.flink.cancel(pipeline.ingest());
+    }
+
+    private static String key(long customerId) {
+        return "{\"customer_id\":" + customerId + "}";
+    }
+
     /** Both jobs running against one shop database and one gold topic. */
     private record Pipeline(IngestionConfig ingestion, JobID ingest, JobID transform) {}
 
