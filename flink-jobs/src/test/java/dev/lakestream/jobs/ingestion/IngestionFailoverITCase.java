@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadConfig;
-import dev.lakestream.shop.workload.WorkloadGenerator;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -53,17 +52,7 @@ class IngestionFailoverITCase extends IngestionStackTestBase {
 
         // the shop keeps selling through both failures: ~2,000 transactions over ~20 s
         CompletableFuture<Long> workload =
-                CompletableFuture.supplyAsync(
-                        () -> {
-                            try (Connection c = stack.postgres.connect(db);
-                                    WorkloadGenerator generator =
-                                            new WorkloadGenerator(
-                                                    c, seed.withSeed(12).withRate(100))) {
-                                return generator.runTransactions(2_000);
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        });
+                stack.runWorkloadAsync(db, seed.withSeed(12).withRate(100), 2_000);
 
         long ordersBefore = committed(catalog, config, ShopSchema.ORDERS);
         awaitCommittedGrowth(catalog, config, ordersBefore, first);

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadConfig;
-import dev.lakestream.shop.workload.WorkloadGenerator;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,17 +124,7 @@ class IngestionFaultsITCase extends IngestionStackTestBase {
         Started started = start(db, Map.of());
         String slot = started.config().postgres().slotName();
         CompletableFuture<Long> workload =
-                CompletableFuture.supplyAsync(
-                        () -> {
-                            try (Connection c = stack.postgres.connect(db);
-                                    WorkloadGenerator generator =
-                                            new WorkloadGenerator(
-                                                    c, SMALL_SHOP.withSeed(32).withRate(100))) {
-                                return generator.runTransactions(1_500);
-                            } catch (Exception e) {
-                                throw new IllegalStateException(e);
-                            }
-                        });
+                stack.runWorkloadAsync(db, SMALL_SHOP.withSeed(32).withRate(100), 1_500);
         for (int round = 0; round < 3; round++) {
             long orders =
                     stack.committedRows(started.catalog(), started.config(), ShopSchema.ORDERS);

@@ -125,6 +125,24 @@ public final class IngestionTestStack implements AutoCloseable {
         }
     }
 
+    /** Runs {@code transactions} of the workload against the database on another thread. */
+    public java.util.concurrent.CompletableFuture<Long> runWorkloadAsync(
+            String database,
+            dev.lakestream.shop.workload.WorkloadConfig workload,
+            int transactions) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try (Connection c = postgres.connect(database);
+                            var generator =
+                                    new dev.lakestream.shop.workload.WorkloadGenerator(
+                                            c, workload)) {
+                        return generator.runTransactions(transactions);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+    }
+
     /** Completed checkpoints of the job since it was submitted (restarts included). */
     public long completedCheckpoints(org.apache.flink.api.common.JobID job) {
         try {
