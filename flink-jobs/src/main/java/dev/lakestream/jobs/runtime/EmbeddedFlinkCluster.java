@@ -28,6 +28,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 public final class EmbeddedFlinkCluster implements AutoCloseable {
 
     private final MiniCluster miniCluster;
+    private int liveTaskManager;
 
     private EmbeddedFlinkCluster(MiniCluster miniCluster) {
         this.miniCluster = miniCluster;
@@ -156,11 +157,16 @@ public final class EmbeddedFlinkCluster implements AutoCloseable {
                 : checkpoint;
     }
 
-    /** Kills the TaskManager (every running task fails) and starts a fresh one. */
-    public void replaceTaskManager() {
+    /**
+     * Kills the TaskManager (every running task fails) and starts a fresh one. The MiniCluster
+     * keeps terminated TaskManagers in its list and appends new ones, so the live one is the last
+     * started.
+     */
+    public synchronized void replaceTaskManager() {
         try {
-            miniCluster.terminateTaskManager(0).get();
+            miniCluster.terminateTaskManager(liveTaskManager).get();
             miniCluster.startTaskManager();
+            liveTaskManager++;
         } catch (Exception e) {
             throw new IllegalStateException("Could not replace the TaskManager: " + e, e);
         }

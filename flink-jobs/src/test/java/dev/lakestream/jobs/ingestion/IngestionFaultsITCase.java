@@ -3,6 +3,7 @@ package dev.lakestream.jobs.ingestion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lakestream.jobs.runtime.FlinkRestMetrics;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadConfig;
 import java.sql.Connection;
@@ -79,6 +80,9 @@ class IngestionFaultsITCase extends IngestionStackTestBase {
                                             .as("round %d: the row inserted after the restart", r)
                                             .isEqualTo(before + 1));
         }
+        assertThat(FlinkRestMetrics.restarts(stack.flink, job))
+                .as("each kill restarted the job")
+                .isGreaterThanOrEqualTo(20);
         stack.awaitAndAssertExact(job, db, started.catalog(), started.config(), started.baseline());
     }
 
@@ -114,6 +118,12 @@ class IngestionFaultsITCase extends IngestionStackTestBase {
         long atKill = customers(started);
         stack.flink.replaceTaskManager();
         System.out.printf("TaskManager killed with %d of 100000 rows in bronze%n", atKill - before);
+        await().atMost(Duration.ofMinutes(1))
+                .untilAsserted(
+                        () ->
+                                assertThat(FlinkRestMetrics.restarts(stack.flink, started.job()))
+                                        .as("the kill restarted the job")
+                                        .isGreaterThanOrEqualTo(1));
         stack.awaitAndAssertExact(
                 started.job(), db, started.catalog(), started.config(), started.baseline());
     }
@@ -145,6 +155,9 @@ class IngestionFaultsITCase extends IngestionStackTestBase {
                             });
         }
         assertThat(workload.get()).isEqualTo(1_500L);
+        System.out.printf(
+                "walsender terminated 3 times; the job restarted %d times%n",
+                FlinkRestMetrics.restarts(stack.flink, started.job()));
         stack.awaitAndAssertExact(
                 started.job(), db, started.catalog(), started.config(), started.baseline());
     }

@@ -41,12 +41,18 @@ public final class FlinkRestMetrics {
         return sum;
     }
 
-    /** How often the job restarted since it was submitted (Flink's job metric numRestarts). */
-    public static long restarts(EmbeddedFlinkCluster flink, JobID job) throws Exception {
-        JsonNode values =
-                JSON.readTree(
-                        get(flink.restAddress(), "/jobs/" + job + "/metrics?get=numRestarts"));
-        return values.isEmpty() ? 0 : values.get(0).path("value").asLong();
+    /**
+     * How often the job's tasks restarted since it was submitted: the highest execution attempt
+     * number of its subtasks (each restart of a task starts a new attempt). From the cluster's
+     * execution graph, which also answers for a job that ended.
+     */
+    public static int restarts(EmbeddedFlinkCluster flink, JobID job) throws Exception {
+        int attempts = 0;
+        for (var vertex :
+                flink.miniCluster().getExecutionGraph(job).get().getAllExecutionVertices()) {
+            attempts = Math.max(attempts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+        }
+        return attempts;
     }
 
     private static String get(URI base, String path) throws Exception {
