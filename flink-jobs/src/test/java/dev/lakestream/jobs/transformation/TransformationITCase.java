@@ -332,61 +332,6 @@ class TransformationITCase {
         stack.flink.cancel(pipeline.ingest());
     }
 
-    /**
-     * The Kafka broker killed (SIGKILL) while gold flows, and started again on its data and port:
-     * the transaction in flight is lost with the broker, the TransformationJob restarts from its
-     * checkpoint, and gold on Kafka ends equal to the SQL oracle with the record contract intact
-     * for a read_committed consumer.
-     */
-    @Test
-    void goldStaysExactThroughAKafkaBrokerKill() throws Exception {
-        String db = "shop_broker_kill";
-        WorkloadConfig workload =
-                WorkloadConfig.builder()
-                        .seed(51)
-                        .stores(3)
-                        .customers(40)
-                        .products(20)
-                        .initialOrders(40)
-                        .build();
-        stack.seedShop(db, workload);
-        String topic = "gold_" + db;
-        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
-        Pipeline pipeline = start(db, topic);
-        var sales = stack.runWorkloadAsync(db, workload.withSeed(52).withRate(20), 400);
-        await().atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(
-                        () -> {
-                            stack.assertRunning(pipeline.transform());
-                            assertThat(
-                                            GoldReconciliation.fromKafka(
-                                                    kafka.bootstrapServers(), topic))
-                                    .as("gold flowing before the kill")
-                                    .isNotEmpty();
-                        });
-        java.nio.file.Path state = kafka.stateDirectory();
-        int port = kafka.port();
-        ProcessHandle broker =
-                ProcessHandle.of(
-                                Long.parseLong(
-                                        java.nio.file.Files.readString(state.resolve("kafka.pid"))
-                                                .trim()))
-                        .orElseThrow();
-        broker.destroyForcibly();
-        broker.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        kafka = KafkaBroker.start(state, port);
-
-        assertThat(sales.get()).isEqualTo(400L);
-        awaitGoldEqualsPostgres(db, topic, pipeline);
-        assertConsumersSeeTheContract(db, topic, pipeline.transform());
-        System.out.printf(
-                "broker killed and restarted; the TransformationJob restarted %d times%n",
-                FlinkRestMetrics.restarts(stack.flink, pipeline.transform()));
-        stack.flink.cancel(pipeline.transform());
-        stack.flink.cancel(pipeline.ingest());
-    }
-
     private static String key(long customerId) {
         return "{\"customer_id\":" + customerId + "}";
     }
