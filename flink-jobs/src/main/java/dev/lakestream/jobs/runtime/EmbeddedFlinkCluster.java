@@ -172,6 +172,38 @@ public final class EmbeddedFlinkCluster implements AutoCloseable {
         }
     }
 
+    /** Checkpoints the job completed since it was submitted (restarts included). */
+    public long completedCheckpoints(JobID job) {
+        try {
+            return miniCluster
+                    .getExecutionGraph(job)
+                    .get()
+                    .getCheckpointStatsSnapshot()
+                    .getCounts()
+                    .getNumberOfCompletedCheckpoints();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the checkpoints of " + job, e);
+        }
+    }
+
+    /**
+     * How often the job's tasks restarted since it was submitted: the highest execution attempt
+     * number of its subtasks (each restart of a task starts a new attempt). Also answers for a job
+     * that ended.
+     */
+    public int restarts(JobID job) {
+        try {
+            int attempts = 0;
+            for (var vertex : miniCluster.getExecutionGraph(job).get().getAllExecutionVertices()) {
+                attempts =
+                        Math.max(attempts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+            }
+            return attempts;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the attempts of " + job, e);
+        }
+    }
+
     public URI restAddress() {
         try {
             return miniCluster.getRestAddress().get();

@@ -3,7 +3,6 @@ package dev.lakestream.jobs.ingestion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lakestream.jobs.runtime.FlinkRestMetrics;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadConfig;
 import java.sql.Connection;
@@ -52,13 +51,13 @@ class IngestionFaultsITCase extends IngestionStackTestBase {
         for (int round = 0; round < 20; round++) {
             long before = customers(started);
             // quiet: two checkpoints complete with nothing new to read
-            long done = stack.completedCheckpoints(job);
+            long done = stack.flink.completedCheckpoints(job);
             await().atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(200))
                     .untilAsserted(
                             () -> {
                                 stack.assertRunning(job);
-                                assertThat(stack.completedCheckpoints(job))
+                                assertThat(stack.flink.completedCheckpoints(job))
                                         .isGreaterThanOrEqualTo(done + 2);
                             });
             stack.flink.replaceTaskManager();
@@ -80,7 +79,7 @@ class IngestionFaultsITCase extends IngestionStackTestBase {
                                             .as("round %d: the row inserted after the restart", r)
                                             .isEqualTo(before + 1));
         }
-        assertThat(FlinkRestMetrics.restarts(stack.flink, job))
+        assertThat(stack.flink.restarts(job))
                 .as("each kill restarted the job")
                 .isGreaterThanOrEqualTo(20);
         stack.awaitAndAssertExact(job, db, started.catalog(), started.config(), started.baseline());
@@ -121,7 +120,7 @@ class IngestionFaultsITCase extends IngestionStackTestBase {
         await().atMost(Duration.ofMinutes(1))
                 .untilAsserted(
                         () ->
-                                assertThat(FlinkRestMetrics.restarts(stack.flink, started.job()))
+                                assertThat(stack.flink.restarts(started.job()))
                                         .as("the kill restarted the job")
                                         .isGreaterThanOrEqualTo(1));
         stack.awaitAndAssertExact(
@@ -157,7 +156,7 @@ class IngestionFaultsITCase extends IngestionStackTestBase {
         assertThat(workload.get()).isEqualTo(1_500L);
         System.out.printf(
                 "walsender terminated 3 times; the job restarted %d times%n",
-                FlinkRestMetrics.restarts(stack.flink, started.job()));
+                stack.flink.restarts(started.job()));
         stack.awaitAndAssertExact(
                 started.job(), db, started.catalog(), started.config(), started.baseline());
     }

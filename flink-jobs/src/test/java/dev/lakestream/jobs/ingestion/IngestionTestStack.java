@@ -143,20 +143,6 @@ public final class IngestionTestStack implements AutoCloseable {
                 });
     }
 
-    /** Completed checkpoints of the job since it was submitted (restarts included). */
-    public long completedCheckpoints(org.apache.flink.api.common.JobID job) {
-        try {
-            return flink.miniCluster()
-                    .getExecutionGraph(job)
-                    .get()
-                    .getCheckpointStatsSnapshot()
-                    .getCounts()
-                    .getNumberOfCompletedCheckpoints();
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot read the checkpoints of " + job, e);
-        }
-    }
-
     long committedRows(Catalog catalog, IngestionConfig config, String table) {
         return dev.lakestream.catalog.BronzeChanges.committedRows(
                 bronzeTable(catalog, config, table));

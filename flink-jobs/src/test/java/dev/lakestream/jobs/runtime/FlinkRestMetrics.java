@@ -41,20 +41,6 @@ public final class FlinkRestMetrics {
         return sum;
     }
 
-    /**
-     * How often the job's tasks restarted since it was submitted: the highest execution attempt
-     * number of its subtasks (each restart of a task starts a new attempt). From the cluster's
-     * execution graph, which also answers for a job that ended.
-     */
-    public static int restarts(EmbeddedFlinkCluster flink, JobID job) throws Exception {
-        int attempts = 0;
-        for (var vertex :
-                flink.miniCluster().getExecutionGraph(job).get().getAllExecutionVertices()) {
-            attempts = Math.max(attempts, vertex.getCurrentExecutionAttempt().getAttemptNumber());
-        }
-        return attempts;
-    }
-
     private static String get(URI base, String path) throws Exception {
         return HttpClient.newHttpClient()
                 .send(

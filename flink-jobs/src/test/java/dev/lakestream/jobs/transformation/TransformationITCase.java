@@ -322,12 +322,10 @@ class TransformationITCase {
                                             r -> assertThat(r).contains("Number value length"));
                         });
         awaitGoldEqualsPostgres(db, topic, pipeline);
-        assertThat(FlinkRestMetrics.restarts(stack.flink, pipeline.transform()))
+        assertThat(stack.flink.restarts(pipeline.transform()))
                 .as("no change restarted the TransformationJob")
                 .isZero();
-        assertThat(FlinkRestMetrics.restarts(stack.flink, pipeline.ingest()))
-                .as("nor the IngestionJob")
-                .isZero();
+        assertThat(stack.flink.restarts(pipeline.ingest())).as("nor the IngestionJob").isZero();
         stack.flink.cancel(pipeline.transform());
         stack.flink.cancel(pipeline.ingest());
     }
@@ -431,7 +429,7 @@ class TransformationITCase {
                 .isEmpty();
         Map<String, Long> perKey = new HashMap<>();
         history.forEach(e -> perKey.merge(e.key(), 1L, Long::sum));
-        long checkpoints = completedCheckpoints(transform);
+        long checkpoints = stack.flink.completedCheckpoints(transform);
         assertThat(perKey.values())
                 .as("records per key at most the %d checkpoints completed", checkpoints)
                 .allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(checkpoints));
@@ -451,24 +449,6 @@ class TransformationITCase {
                 perKey.size(),
                 perKey.values().stream().mapToLong(Long::longValue).max().orElse(0),
                 checkpoints);
-    }
-
-    /** Checkpoints the job completed so far, from Flink's REST API. */
-    private static long completedCheckpoints(JobID job) throws Exception {
-        java.net.http.HttpResponse<String> response =
-                java.net.http.HttpClient.newHttpClient()
-                        .send(
-                                java.net.http.HttpRequest.newBuilder(
-                                                stack.flink
-                                                        .restAddress()
-                                                        .resolve("/jobs/" + job + "/checkpoints"))
-                                        .build(),
-                                java.net.http.HttpResponse.BodyHandlers.ofString());
-        return new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(response.body())
-                .path("counts")
-                .path("completed")
-                .asLong();
     }
 
     @Test

@@ -117,15 +117,6 @@ class LandingFileSourceITCase {
         return workDir.resolve("checkpoints").resolve(test);
     }
 
-    private static long completedCheckpoints(JobID job) throws Exception {
-        return flink.miniCluster()
-                .getExecutionGraph(job)
-                .get()
-                .getCheckpointStatsSnapshot()
-                .getCounts()
-                .getNumberOfCompletedCheckpoints();
-    }
-
     private static void assertRunning(JobID job) {
         JobStatus status = flink.status(job);
         if (status.isGloballyTerminalState()) {
@@ -173,9 +164,9 @@ class LandingFileSourceITCase {
                                 assertThat(CheckpointCommittedSink.committed(sink)).hasSize(8);
                             });
             // three more checkpoints: a partial upload read by mistake would show up by then
-            long checkpointsSoFar = completedCheckpoints(job);
+            long checkpointsSoFar = flink.completedCheckpoints(job);
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> completedCheckpoints(job) >= checkpointsSoFar + 3);
+                    .until(() -> flink.completedCheckpoints(job) >= checkpointsSoFar + 3);
             assertThat(CheckpointCommittedSink.committed(sink)).hasSize(8);
         } finally {
             flink.cancel(job);
