@@ -21,62 +21,126 @@ import org.slf4j.LoggerFactory;
  * database.
  *
  * <p>With a data directory the server keeps its data between runs; without one it lives in a
- * temporary folder that is wiped on start. A server left running by a JVM that was killed hard (its
- * {@code postmaster.pid} names a live process) is shut down before the new one starts, so a restart
- * after {@code kill -9} works on the same folder.
+ * temporary folder that is deleted when it is closed. A server left running by a JVM that was
+ * killed hard (its {@code postmaster.pid} names a live process) is shut down before the new one
+ * starts, so a restart after {@code kill -9} works on the same folder.
+ *
+ * <p>{@link #restart} stops the server, cleanly or as a crash would, and starts it again on the
+ * same folder and port: what a database failover or an operating-system restart looks like to its
+ * clients.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     public static final String SUPERUSER = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
+    private final boolean temporary;
+    private volatile EmbeddedPostgres postgres;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private EmbeddedPostgresServer(
+            EmbeddedPostgres postgres, Path dataDirectory, boolean temporary) {
         this.postgres = postgres;
+        this.dataDirectory = dataDirectory;
+        this.temporary = temporary;
     }
 
-    /** Starts a throw-away server on a free port. */
+    /** Starts a throw-away server on a free port, in a temporary folder deleted by close(). */
     public static EmbeddedPostgresServer startTemporary() {
-        return start(null, 0);
+        try {
+            Path folder = Files.createTempDirectory("lakestream-postgres-");
+            return new EmbeddedPostgresServer(launch(folder, 0, false), folder, true);
+        } catch (IOException e) {
+            throw new IllegalStateException("Embedded PostgreSQL did not start: " + e, e);
+        }
     }
 
     /**
      * Starts a server.
      *
-     * @param dataDirectory folder kept between runs, or {@code null} for a temporary one
+     * @param dataDirectory folder kept between runs
      * @param port TCP port on 127.0.0.1, or 0 for a free one
      */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
         try {
-            EmbeddedPostgres.Builder builder =
-                    EmbeddedPostgres.builder()
-                            .setPGStartupWait(Duration.ofSeconds(60))
-                            .setServerConfig("wal_level", "logical")
-                            .setServerConfig("max_wal_senders", "20")
-                            .setServerConfig("max_replication_slots", "20")
-                            .setServerConfig("max_connections", "200")
-                            .setServerConfig("wal_sender_timeout", "60s")
-                            .setServerConfig("fsync", dataDirectory == null ? "off" : "on")
-                            .setServerConfig("synchronous_commit", "on")
-                            .setServerConfig("timezone", "UTC");
-            if (port > 0) {
-                builder.setPort(port);
-            }
-            if (dataDirectory != null) {
-                Files.createDirectories(dataDirectory);
-                stopStaleServer(dataDirectory);
-                boolean initialised = Files.exists(dataDirectory.resolve("PG_VERSION"));
-                builder.setDataDirectory(dataDirectory.toFile()).setCleanDataDirectory(false);
-                LOG.info(
-                        "Starting PostgreSQL in {} ({})",
-                        dataDirectory,
-                        initialised ? "existing data" : "new cluster");
-            }
-            return new EmbeddedPostgresServer(builder.start());
+            Files.createDirectories(dataDirectory);
+            stopStaleServer(dataDirectory);
+            LOG.info(
+                    "Starting PostgreSQL in {} ({})",
+                    dataDirectory,
+                    Files.exists(dataDirectory.resolve("PG_VERSION"))
+                            ? "existing data"
+                            : "new cluster");
+            return new EmbeddedPostgresServer(
+                    launch(dataDirectory, port, true), dataDirectory, false);
         } catch (IOException e) {
             throw new IllegalStateException("Embedded PostgreSQL did not start: " + e, e);
         }
+    }
+
+    /**
+     * @param durable fsync on: a folder kept between runs must survive a crash of the machine; a
+     *     temporary one need only survive a crash of the server (the page cache keeps its writes)
+     */
+    private static EmbeddedPostgres launch(Path dataDirectory, int port, boolean durable)
+            throws IOException {
+        EmbeddedPostgres.Builder builder =
+                EmbeddedPostgres.builder()
+                        .setPGStartupWait(Duration.ofSeconds(60))
+                        .setServerConfig("wal_level", "logical")
+                        .setServerConfig("max_wal_senders", "20")
+                        .setServerConfig("max_replication_slots", "20")
+                        .setServerConfig("max_connections", "200")
+                        .setServerConfig("wal_sender_timeout", "60s")
+                        .setServerConfig("fsync", durable ? "on" : "off")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("timezone", "UTC")
+                        .setDataDirectory(dataDirectory.toFile())
+                        .setCleanDataDirectory(false);
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return builder.start();
+    }
+
+    /**
+     * Stops the server and starts it again on the same folder and port. Clients see their
+     * connections end, and the replication slots' walsenders with them; committed transactions
+     * stay.
+     *
+     * @param crash kill the postmaster and every backend with SIGKILL, as a crash of the server
+     *     would, so the next start runs crash recovery (and a slot's position goes back to what its
+     *     last server checkpoint saved); false for a clean fast shutdown
+     */
+    public synchronized void restart(boolean crash) {
+        int port = port();
+        try {
+            if (crash) {
+                ProcessHandle postmaster = postmaster().orElseThrow();
+                List<ProcessHandle> backends = postmaster.descendants().toList();
+                postmaster.destroyForcibly();
+                backends.forEach(ProcessHandle::destroyForcibly);
+                postmaster.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                for (ProcessHandle backend : backends) {
+                    backend.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                Files.deleteIfExists(dataDirectory.resolve("postmaster.pid"));
+                // releases the folder's lock; its pg_ctl stop finds no server and says so
+                LOG.info("PostgreSQL killed; stopping it again only releases the folder's lock");
+            }
+            postgres.close();
+            LOG.info("Restarting PostgreSQL in {} on port {}", dataDirectory, port);
+            postgres = launch(dataDirectory, port, !temporary);
+        } catch (Exception e) {
+            throw new IllegalStateException("Embedded PostgreSQL did not restart: " + e, e);
+        }
+    }
+
+    private Optional<ProcessHandle> postmaster() throws IOException {
+        List<String> lines =
+                Files.readAllLines(
+                        dataDirectory.resolve("postmaster.pid"), StandardCharsets.US_ASCII);
+        return ProcessHandle.of(Long.parseLong(lines.get(0).trim()));
     }
 
     /** A server whose JVM died without stopping it still owns the folder and its port. */
@@ -144,6 +208,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             LOG.warn("PostgreSQL did not stop cleanly", e);
+        }
+        if (temporary) {
+            try (var files = Files.walk(dataDirectory)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                LOG.warn("Could not delete the temporary PostgreSQL folder {}", dataDirectory, e);
+            }
         }
     }
 }

@@ -552,6 +552,25 @@ public final class KafkaBroker implements AutoCloseable {
         return stateDirectory;
     }
 
+    /** The broker's {@code log.dirs}: one folder per topic partition, with its log segments. */
+    public Path logDirectory() {
+        return stateDirectory.resolve("logs");
+    }
+
+    /**
+     * Kills the broker process with SIGKILL, as a crash of its machine would (without losing the
+     * page cache): no log is flushed or closed. {@link #start} on the same folder and port brings
+     * it back, recovering its logs.
+     */
+    public void crash() {
+        process.destroyForcibly();
+        try {
+            process.onExit().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the Kafka broker did not die within 30 s", e);
+        }
+    }
+
     /** The broker's own log file. */
     public Path logFile() {
         return log;

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.aws.AwsClientProperties;
+import org.apache.iceberg.aws.HttpClientProperties;
 import org.apache.iceberg.aws.s3.S3FileIOProperties;
 
 /**
@@ -37,11 +38,23 @@ public final class CatalogSettings implements Serializable {
     public static final String JDBC_PASSWORD = "catalog.jdbc.password";
     public static final String REST_CREDENTIAL = "catalog.rest.credential";
     public static final String PASSTHROUGH_PREFIX = "catalog.property.";
+
+    /** Iceberg's JdbcClientPool key (JdbcUtil.RETRYABLE_STATUS_CODES, package-private). */
+    static final String JDBC_RETRYABLE_STATUS_CODES = "retryable_status_codes";
+
+    /** PostgreSQL's SQLSTATEs of a server that shut down, crashed or is starting: 57P01-57P03. */
+    static final String POSTGRES_RESTART_STATES = "57P01,57P02,57P03";
+
     public static final String S3_ENDPOINT = "s3.endpoint";
     public static final String S3_PATH_STYLE = "s3.path-style-access";
     public static final String S3_REGION = "s3.region";
     public static final String S3_ACCESS_KEY = "s3.access-key-id";
     public static final String S3_SECRET_KEY = "s3.secret-access-key";
+    public static final String S3_CONNECT_TIMEOUT = "s3.connect-timeout";
+    public static final String S3_READ_TIMEOUT = "s3.read-timeout";
+    public static final String S3_RETRY_NUM_RETRIES = "s3.retry.num-retries";
+    public static final String S3_RETRY_MIN_WAIT = "s3.retry.min-wait";
+    public static final String S3_RETRY_MAX_WAIT = "s3.retry.max-wait";
 
     /** Keys whose values are secrets: read from the environment, never logged. */
     public static final Set<String> SECRET_KEYS =
@@ -121,6 +134,14 @@ public final class CatalogSettings implements Serializable {
         }
         put(props, CatalogProperties.URI, uri);
         put(props, CatalogProperties.WAREHOUSE_LOCATION, warehouse);
+        if (impl.equals(CatalogUtil.ICEBERG_CATALOG_JDBC)) {
+            // a pooled connection that a database restart or failover ended answers its next
+            // query with admin_shutdown, crash_shutdown or cannot_connect_now; Iceberg reconnects
+            // on these as on its own connection errors instead of failing the commit
+            // (catalog.property.retryable_status_codes replaces this list; Iceberg's own
+            // connection codes always apply)
+            props.put(JDBC_RETRYABLE_STATUS_CODES, POSTGRES_RESTART_STATES);
+        }
         put(props, "jdbc.user", settings.get(JDBC_USER));
         put(props, "jdbc.password", settings.get(JDBC_PASSWORD));
         put(props, "credential", settings.get(REST_CREDENTIAL));
@@ -138,6 +159,22 @@ public final class CatalogSettings implements Serializable {
             put(props, AwsClientProperties.CLIENT_REGION, s3.region());
             put(props, S3FileIOProperties.ACCESS_KEY_ID, s3.accessKeyId());
             put(props, S3FileIOProperties.SECRET_ACCESS_KEY, s3.secretAccessKey());
+            // Apache is the only HTTP client in iceberg-aws-bundle, and the time-outs below are
+            // its keys: name it, so a changed Iceberg default cannot drop them silently.
+            props.put(HttpClientProperties.CLIENT_TYPE, HttpClientProperties.CLIENT_TYPE_APACHE);
+            props.put(
+                    HttpClientProperties.APACHE_CONNECTION_TIMEOUT_MS,
+                    Long.toString(s3.connectTimeout().toMillis()));
+            props.put(
+                    HttpClientProperties.APACHE_SOCKET_TIMEOUT_MS,
+                    Long.toString(s3.readTimeout().toMillis()));
+            props.put(S3FileIOProperties.S3_RETRY_NUM_RETRIES, Integer.toString(s3.numRetries()));
+            props.put(
+                    S3FileIOProperties.S3_RETRY_MIN_WAIT_MS,
+                    Long.toString(s3.retryMinWait().toMillis()));
+            props.put(
+                    S3FileIOProperties.S3_RETRY_MAX_WAIT_MS,
+                    Long.toString(s3.retryMaxWait().toMillis()));
         }
         settings.forEach(
                 (k, v) -> {

@@ -106,6 +106,18 @@ class CatalogSettingsTest {
     }
 
     @Test
+    void jdbcCatalogReconnectsAfterADatabaseRestartAndRestCatalogIsUntouched() {
+        assertThat(CatalogSettings.fromMap(jdbcWithS3()).icebergProperties())
+                .containsEntry("retryable_status_codes", "57P01,57P02,57P03");
+        assertThat(CatalogSettings.fromMap(base("rest")).icebergProperties())
+                .doesNotContainKey("retryable_status_codes");
+        Map<String, String> own = jdbcWithS3();
+        own.put("catalog.property.retryable_status_codes", "57P01");
+        assertThat(CatalogSettings.fromMap(own).icebergProperties())
+                .containsEntry("retryable_status_codes", "57P01");
+    }
+
+    @Test
     void jdbcWithoutUriNamesTheUriKey() {
         Map<String, String> m = base("jdbc");
         m.remove("catalog.uri");
@@ -228,6 +240,81 @@ class CatalogSettingsTest {
                         InvalidSettingException.class,
                         e -> assertThat(e.key()).isEqualTo("s3.path-style-access"))
                 .hasMessage("s3.path-style-access must be true or false, was 'maybe'");
+    }
+
+    @Test
+    void s3ClientGetsTimeoutsAndRetriesByDefault() {
+        Map<String, String> props = CatalogSettings.fromMap(jdbcWithS3()).icebergProperties();
+
+        assertThat(props)
+                .containsEntry("http-client.type", "apache")
+                .containsEntry("http-client.apache.connection-timeout-ms", "10000")
+                .containsEntry("http-client.apache.socket-timeout-ms", "60000")
+                .containsEntry("s3.retry.num-retries", "5")
+                .containsEntry("s3.retry.min-wait-ms", "2000")
+                .containsEntry("s3.retry.max-wait-ms", "20000")
+                .doesNotContainKeys(
+                        "s3.connect-timeout",
+                        "s3.read-timeout",
+                        "s3.retry.min-wait",
+                        "s3.retry.max-wait");
+    }
+
+    @Test
+    void s3TimeoutsAndRetriesAreSettings() {
+        Map<String, String> m = jdbcWithS3();
+        m.put("s3.connect-timeout", "500ms");
+        m.put("s3.read-timeout", "2min");
+        m.put("s3.retry.num-retries", "0");
+        m.put("s3.retry.min-wait", " 250 ");
+        m.put("s3.retry.max-wait", "1h");
+
+        assertThat(CatalogSettings.fromMap(m).icebergProperties())
+                .containsEntry("http-client.apache.connection-timeout-ms", "500")
+                .containsEntry("http-client.apache.socket-timeout-ms", "120000")
+                .containsEntry("s3.retry.num-retries", "0")
+                .containsEntry("s3.retry.min-wait-ms", "250")
+                .containsEntry("s3.retry.max-wait-ms", "3600000");
+        S3Access access = S3Access.fromMap(m);
+        assertThat(access.connectTimeout()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(access.readTimeout()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(access.numRetries()).isZero();
+    }
+
+    @Test
+    void s3ClientSettingsAreNotSetWithoutS3() {
+        assertThat(CatalogSettings.fromMap(base("hadoop")).icebergProperties())
+                .doesNotContainKeys(
+                        "http-client.type",
+                        "http-client.apache.socket-timeout-ms",
+                        "s3.retry.num-retries");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "s3.connect-timeout    | ten seconds | must be a duration like 500ms, 10s or 2min",
+                "s3.connect-timeout    | 0s          | must be more than 0 and at most 1h",
+                "s3.read-timeout       | -5s         | must be a duration like 500ms, 10s or 2min",
+                "s3.read-timeout       | 10d         | must be a duration like 500ms, 10s or 2min",
+                "s3.read-timeout       | 61min       | must be more than 0 and at most 1h",
+                "s3.read-timeout       | 99999999999999999999s | must be a duration like",
+                "s3.retry.min-wait     | 1.5s        | must be a duration like 500ms, 10s or 2min",
+                "s3.retry.max-wait     | 1s          | must not be shorter than s3.retry.min-wait",
+                "s3.retry.num-retries  | -1          | must be a whole number from 0 to 100",
+                "s3.retry.num-retries  | 101         | must be a whole number from 0 to 100",
+                "s3.retry.num-retries  | many        | must be a whole number from 0 to 100"
+            })
+    void badS3ClientSettingsStopStartUpNamingTheKey(String key, String value, String problem) {
+        Map<String, String> m = jdbcWithS3();
+        m.put(key, value);
+
+        assertThatThrownBy(() -> CatalogSettings.fromMap(m))
+                .isInstanceOfSatisfying(
+                        InvalidSettingException.class, e -> assertThat(e.key()).isEqualTo(key))
+                .hasMessageStartingWith(key + " ")
+                .hasMessageContaining(problem);
     }
 
     @Test

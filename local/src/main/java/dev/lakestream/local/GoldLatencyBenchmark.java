@@ -179,7 +179,7 @@ public final class GoldLatencyBenchmark {
         List<GoldTopicHistory.Entry> history =
                 GoldTopicHistory.read(stack.kafkaBootstrapServers(), LocalStack.GOLD_TOPIC);
         long keys = history.stream().map(GoldTopicHistory.Entry::key).distinct().count();
-        List<String> violations = GoldTopicHistory.violations(history);
+        List<String> violations = stack.goldTopicViolations(history);
         System.out.printf(
                 "TOPIC %d records for %d keys in %d s: %.1f records per key per hour; %d records"
                         + " repeat a version with another value, %d keys twice in one"
@@ -189,7 +189,7 @@ public final class GoldLatencyBenchmark {
                 seconds,
                 history.size() * 3600.0 / Math.max(1, keys) / Math.max(1, seconds),
                 violations.stream().filter(v -> v.contains("with another value")).count(),
-                violations.stream().filter(v -> v.contains("one transaction")).count());
+                violations.stream().filter(v -> v.contains("twice in transaction")).count());
     }
 
     /** What the background generator did so far. */

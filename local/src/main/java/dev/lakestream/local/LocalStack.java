@@ -8,6 +8,7 @@ import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.embedded.S3ProxyServer;
 import dev.lakestream.jobs.gold.GoldReconciliation;
 import dev.lakestream.jobs.gold.GoldTopicHistory;
+import dev.lakestream.jobs.gold.GoldTopicTransactions;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
@@ -386,7 +387,7 @@ public final class LocalStack implements AutoCloseable {
     private boolean topicHoldsItsContract() {
         List<GoldTopicHistory.Entry> history =
                 GoldTopicHistory.read(kafka.bootstrapServers(), GOLD_TOPIC);
-        List<String> violations = GoldTopicHistory.violations(history);
+        List<String> violations = goldTopicViolations(history);
         List<String> wrong = GoldTopicHistory.keysWrongUnderMerge(history, 200, 1);
         long keys = history.stream().map(GoldTopicHistory.Entry::key).distinct().count();
         out.println(
@@ -628,6 +629,15 @@ public final class LocalStack implements AutoCloseable {
     /** Asks {@link #run()} to return; {@link #close()} then stops everything in order. */
     void requestStop() {
         stopping = true;
+    }
+
+    /**
+     * Breaches of the record contract in the gold topic's history, one record per key and
+     * transaction included (told from the broker's log segments).
+     */
+    List<String> goldTopicViolations(List<GoldTopicHistory.Entry> history) {
+        return GoldTopicHistory.violations(
+                history, GoldTopicTransactions.read(kafka.logDirectory(), GOLD_TOPIC));
     }
 
     String kafkaBootstrapServers() {

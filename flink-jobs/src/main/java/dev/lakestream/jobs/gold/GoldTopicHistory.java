@@ -28,11 +28,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <ul>
  *   <li>{@link #violations}: per key, {@code version} strictly grows from record to record (so no
- *       two records of a key share a version with different values), and a key appears at most once
- *       per Kafka transaction. A {@code read_committed} reader sees a gap in a partition's offsets
- *       wherever a transaction marker (or an aborted transaction) sits; a key's records all come
- *       from one producer, so two records of a key with no gap between them were published in one
- *       transaction, that is, in one checkpoint.
+ *       two records of a key share a version with different values); given the transactions that
+ *       wrote the records ({@link GoldTopicTransactions}, read from the broker's log), also that a
+ *       key appears at most once per Kafka transaction, that is, per checkpoint. Without the log
+ *       that cannot be told from the consumer's side: the next checkpoint's records may follow the
+ *       previous one's with no commit marker between them.
  *   <li>{@link #merge}: Snowflake's MERGE rule ({@code snowflake/.../V4__merge_task.sql}) over a
  *       sequence of batches: a batch is reduced to its highest version per key (ties: the highest
  *       offset), and a stored row is replaced only by a strictly higher version.
@@ -100,24 +100,31 @@ public final class GoldTopicHistory {
         return history;
     }
 
-    /** Breaches of the record contract in a history from {@link #read}; empty when it holds. */
+    /** Breaches of the version rule in a history from {@link #read}; empty when it holds. */
     public static List<String> violations(List<Entry> history) {
+        return violations(history, null);
+    }
+
+    /**
+     * Breaches of the record contract in a history from {@link #read}: the version rule and, when
+     * {@code transactions} is given, at most one record per key and transaction. Empty when it
+     * holds.
+     */
+    public static List<String> violations(List<Entry> history, GoldTopicTransactions transactions) {
         List<String> found = new ArrayList<>();
         Map<String, Entry> previous = new HashMap<>();
-        Set<String> inTransaction = new HashSet<>();
-        Entry before = null;
+        Set<String> keyInTransaction = new HashSet<>();
         for (Entry e : history) {
-            boolean sameTransactionRun =
-                    before != null
-                            && before.partition() == e.partition()
-                            && before.offset() + 1 == e.offset();
-            if (!sameTransactionRun) {
-                inTransaction.clear();
-            }
-            if (!inTransaction.add(e.key())) {
+            String transaction =
+                    transactions != null ? transactions.of(e.partition(), e.offset()) : null;
+            if (transaction != null
+                    && !transaction.isEmpty()
+                    && !keyInTransaction.add(e.key() + "@" + transaction)) {
                 found.add(
                         e.key()
-                                + " published twice in one transaction (partition "
+                                + " published twice in transaction "
+                                + transaction
+                                + " (partition "
                                 + e.partition()
                                 + ", offset "
                                 + e.offset()
@@ -140,7 +147,6 @@ public final class GoldTopicHistory {
                                 + e.offset()
                                 + ")");
             }
-            before = e;
         }
         return found;
     }

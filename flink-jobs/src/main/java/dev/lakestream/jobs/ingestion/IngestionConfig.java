@@ -65,7 +65,12 @@ public record IngestionConfig(
                         CatalogSettings.S3_PATH_STYLE,
                         CatalogSettings.S3_REGION,
                         CatalogSettings.S3_ACCESS_KEY,
-                        CatalogSettings.S3_SECRET_KEY));
+                        CatalogSettings.S3_SECRET_KEY,
+                        CatalogSettings.S3_CONNECT_TIMEOUT,
+                        CatalogSettings.S3_READ_TIMEOUT,
+                        CatalogSettings.S3_RETRY_NUM_RETRIES,
+                        CatalogSettings.S3_RETRY_MIN_WAIT,
+                        CatalogSettings.S3_RETRY_MAX_WAIT));
         return keys;
     }
 

@@ -338,6 +338,26 @@ class IngestionConfigTest {
     }
 
     @Test
+    void s3ClientTimeoutsAndRetriesAreJobSettings() {
+        Map<String, String> m = full();
+        m.put("s3.connect-timeout", "3s");
+        m.put("s3.read-timeout", "30s");
+        m.put("s3.retry.num-retries", "8");
+        m.put("s3.retry.min-wait", "1s");
+        m.put("s3.retry.max-wait", "30s");
+
+        assertThat(IngestionConfig.fromMap(m).catalog().icebergProperties())
+                .containsEntry("http-client.apache.connection-timeout-ms", "3000")
+                .containsEntry("http-client.apache.socket-timeout-ms", "30000")
+                .containsEntry("s3.retry.num-retries", "8")
+                .containsEntry("s3.retry.min-wait-ms", "1000")
+                .containsEntry("s3.retry.max-wait-ms", "30000");
+        assertRefused(with("s3.read-timeout", "0s"), "s3.read-timeout");
+        assertRefused(with("s3.read-timeout-ms", "1000"), "s3.read-timeout-ms")
+                .hasMessageContaining("did you mean s3.read-timeout?");
+    }
+
+    @Test
     void typoIsRefusedWithASuggestion() {
         assertRefused(with("source.postgres.slotname", "x"), "source.postgres.slotname")
                 .hasMessageContaining("did you mean source.postgres.slot-name?");

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  *   <li>a quiet restart, twenty times: the job checkpoints on an idle database (processed and
  *       commit LSN equal, where Flink CDC 3.5 / Debezium 1.9 may filter the first change after a
  *       resume as already processed), the TaskManager dies, one row is inserted;
+ *   <li>PostgreSQL (which also holds the Iceberg catalog) restarted cleanly and after a crash;
  *   <li>one statement inserting 100,000 rows (all of them at one commit LSN), with the TaskManager
  *       killed while bronze holds part of them;
  *   <li>the walsender serving the slot terminated ({@code pg_terminate_backend}) three times while
@@ -156,6 +157,57 @@ class IngestionFaultsITCase extends IngestionStackTestBase {
         assertThat(workload.get()).isEqualTo(1_500L);
         System.out.printf(
                 "walsender terminated 3 times; the job restarted %d times%n",
+                stack.flink.restarts(started.job()));
+        stack.awaitAndAssertExact(
+                started.job(), db, started.catalog(), started.config(), started.baseline());
+    }
+
+    /**
+     * PostgreSQL stopped under the running job, once cleanly (fast shutdown) and once as a crash
+     * (postmaster and backends killed, crash recovery on start), each time right after a burst of
+     * sales the job is still streaming and committing. The Iceberg catalog lives in the same
+     * server, so every restart is a catalog outage too; and after a crash the slot's position goes
+     * back to what the server's last checkpoint saved, so the server sends changes again that the
+     * job already has.
+     */
+    @Test
+    void postgresRestartedCleanlyAndAfterACrashLosesAndDuplicatesNothing() throws Exception {
+        String db = "shop_pg_restart";
+        Started started = start(db, Map.of());
+        long seed = 40;
+        for (boolean crash : new boolean[] {false, true}) {
+            long orders =
+                    stack.committedRows(started.catalog(), started.config(), ShopSchema.ORDERS);
+            assertThat(
+                            stack.runWorkloadAsync(
+                                            db, SMALL_SHOP.withSeed(seed++).withRate(100), 300)
+                                    .get())
+                    .isEqualTo(300L);
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(
+                            () ->
+                                    assertThat(
+                                                    stack.committedRows(
+                                                            started.catalog(),
+                                                            started.config(),
+                                                            ShopSchema.ORDERS))
+                                            .as("the burst partly in bronze")
+                                            .isGreaterThan(orders));
+            int restarts = stack.flink.restarts(started.job());
+            stack.postgres.restart(crash);
+            await().atMost(Duration.ofMinutes(2))
+                    .untilAsserted(
+                            () ->
+                                    assertThat(stack.flink.restarts(started.job()))
+                                            .as("the outage restarted the job")
+                                            .isGreaterThan(restarts));
+        }
+        // and the job streams again after both
+        assertThat(stack.runWorkloadAsync(db, SMALL_SHOP.withSeed(seed).withRate(100), 200).get())
+                .isEqualTo(200L);
+        System.out.printf(
+                "PostgreSQL restarted cleanly and after a crash; the job restarted %d times%n",
                 stack.flink.restarts(started.job()));
         stack.awaitAndAssertExact(
                 started.job(), db, started.catalog(), started.config(), started.baseline());

@@ -148,6 +148,15 @@ public final class IngestionTestStack implements AutoCloseable {
                 bronzeTable(catalog, config, table));
     }
 
+    /**
+     * Installs the change ledger ({@link BronzeOracle}) before a workload whose bronze is checked.
+     */
+    public void installChangeLedger(String database) throws SQLException {
+        try (Connection c = postgres.connect(database)) {
+            BronzeOracle.installAudit(c);
+        }
+    }
+
     /** Waits until every bronze table holds at least the snapshot. */
     public void awaitSnapshot(
             org.apache.flink.api.common.JobID job,
@@ -161,7 +170,7 @@ public final class IngestionTestStack implements AutoCloseable {
      * Waits until bronze holds the snapshot plus every audited change, then checks it exactly
      * against the audit log and the tables.
      */
-    void awaitAndAssertExact(
+    public void awaitAndAssertExact(
             org.apache.flink.api.common.JobID job,
             String database,
             Catalog catalog,
