@@ -126,11 +126,18 @@ public final class IngestionTopology {
             if (input.parallelism() != null) {
                 records.setParallelism(input.parallelism());
             }
+            TableLoader bronzeLoader = bronzeTable.apply(table);
             SingleOutputStreamOperator<RowData> bronze =
-                    records.process(new SourceRecords.Splitter(mapper), BronzeRow.typeInfo())
+                    records.process(
+                                    new SourceRecords.Splitter(
+                                            mapper,
+                                            input.sourceName(),
+                                            bronzeLoader,
+                                            ingestionRejects),
+                                    BronzeRow.typeInfo())
                             .uid(OperatorIds.recordSplitter(input.sourceName()))
                             .name("records of " + input.sourceName());
-            appendToBronze(bronze, table, bronzeTable.apply(table), writeParallelism);
+            appendToBronze(bronze, table, bronzeLoader, writeParallelism);
             DataStream<RowData> refused = bronze.getSideOutput(SourceRecords.REJECTS);
             rejects = rejects == null ? refused : rejects.union(refused);
         }

@@ -809,48 +809,7 @@ class TransformationITCase {
                     .doesNotContain("null");
 
             Catalog catalog = stack.catalog(pipeline.ingestion());
-            Table bronze =
-                    catalog.loadTable(
-                            dev.lakestream.catalog.BronzeTables.identifierFor(
-                                    "bronze", "files.foot_traffic"));
-            Map<String, Integer> perLine = new HashMap<>();
-            try (CloseableIterable<Record> rows = IcebergGenerics.read(bronze).build()) {
-                for (Record r : rows) {
-                    perLine.merge(
-                            r.getField("origin") + "#" + r.getField("origin_position"),
-                            1,
-                            Integer::sum);
-                }
-            }
-            assertThat(perLine.values()).as("each landed row once in bronze").containsOnly(1);
-            assertThat(perLine).hasSize((int) goodLines);
-
-            // every rate version the API served, once in bronze, across retries and the restart
-            Table rateBronze =
-                    catalog.loadTable(
-                            dev.lakestream.catalog.BronzeTables.identifierFor(
-                                    "bronze", "rest.exchange_rates"));
-            Map<String, Integer> perRate = new HashMap<>();
-            com.fasterxml.jackson.databind.ObjectMapper json =
-                    new com.fasterxml.jackson.databind.ObjectMapper();
-            try (CloseableIterable<Record> rows = IcebergGenerics.read(rateBronze).build()) {
-                for (Record r : rows) {
-                    var rate = json.readTree((String) r.getField("after"));
-                    perRate.merge(
-                            rate.get("quote_currency").asText()
-                                    + " "
-                                    + rate.get("rate_date").asText(),
-                            1,
-                            Integer::sum);
-                }
-            }
-            assertThat(perRate.values()).as("each served rate once in bronze").containsOnly(1);
-            try (Connection c = stack.postgres.connect(db);
-                    Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT count(*) FROM feeds.exchange_rates")) {
-                rs.next();
-                assertThat(perRate).hasSize(rs.getInt(1));
-            }
+            assertFeedsOnceInBronze(db, catalog, goodLines);
 
             Table rejects = catalog.loadTable(QuarantineTables.ingestionRejects().identifier());
             List<String> refused = new ArrayList<>();
@@ -878,6 +837,185 @@ class TransformationITCase {
                                                             + "with-bad-line.csv line 3"));
             stack.flink.cancel(again.transform());
             stack.flink.cancel(again.ingest());
+        }
+    }
+
+    /**
+     * A rollback: the IngestionJob stops with a savepoint, runs on from it while rates are
+     * published and files land, and is then restored from that same savepoint, so its REST cursor
+     * and file offsets go back to before what the tables already hold. Every served rate and every
+     * landed line is in bronze exactly once (the replay fence dropped what was read again), the
+     * refused line is in quarantine once, and gold on Kafka equals the SQL oracle.
+     */
+    @Test
+    void restRatesAndLandedLinesStayExactlyOnceThroughASavepointRollback() throws Exception {
+        String db = "shop_rollback";
+        WorkloadConfig workload =
+                WorkloadConfig.builder()
+                        .seed(71)
+                        .stores(3)
+                        .customers(40)
+                        .products(20)
+                        .initialOrders(40)
+                        .build();
+        stack.seedShop(db, workload);
+        String topic = "gold_" + db;
+        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        ExchangeRateFeed rates = new ExchangeRateFeed(71);
+        FootTrafficFeed traffic = new FootTrafficFeed(71);
+        LocalDate today = LocalDate.ofInstant(workload.clockStart(), ZoneOffset.UTC);
+        List<Long> stores = new ArrayList<>();
+        try (Connection c = stack.postgres.connect(db);
+                Statement s = c.createStatement()) {
+            FeedSchema.create(c);
+            try (ResultSet rs = s.executeQuery("SELECT store_id FROM shop.stores ORDER BY 1")) {
+                while (rs.next()) {
+                    stores.add(rs.getLong(1));
+                }
+            }
+            publishRates(c, rates, today.minusDays(40), today.plusDays(1));
+        }
+        S3Client s3 = S3Access.fromMap(stack.settings(db)).newClient();
+        String prefix = "landing/" + db + "/foot_traffic/";
+        long goodLines = 0;
+        for (int day = 4; day >= 2; day--) {
+            goodLines += landDay(s3, db, prefix, traffic, stores, today.minusDays(day));
+        }
+        java.nio.file.Path savepoints = stack.workDir.resolve("savepoints-" + db);
+        try (ExchangeRateApi api =
+                ExchangeRateApi.start(0, () -> stack.postgres.connect(db), "it-token")) {
+            Map<String, String> feeds = feedSettings(db, api.url(), prefix);
+            Pipeline pipeline = start(db, topic, feeds, Map.of());
+            stack.runWorkloadAsync(db, workload.withSeed(72), 80).get();
+            awaitGoldEqualsPostgres(db, topic, pipeline);
+
+            // savepoint S; the job runs on from it while new rates and files arrive
+            java.nio.file.Path savepoint =
+                    stack.flink.stopWithSavepoint(pipeline.ingest(), savepoints);
+            JobID afterSavepoint = startIngestion(db, feeds, Optional.of(savepoint));
+            try (Connection c = stack.postgres.connect(db)) {
+                publishRates(c, rates, today.plusDays(2), today.plusDays(4));
+            }
+            goodLines += landDay(s3, db, prefix, traffic, stores, today.minusDays(1));
+            putObject(
+                    s3,
+                    prefix + "bad-after-savepoint.csv",
+                    "store_id,hour_start,visitors\nnot,a,valid,row\n");
+            stack.runWorkloadAsync(db, workload.withSeed(73), 40).get();
+            Pipeline onward =
+                    new Pipeline(pipeline.ingestion(), afterSavepoint, pipeline.transform());
+            awaitGoldEqualsPostgres(db, topic, onward);
+            Catalog catalog = stack.catalog(pipeline.ingestion());
+            assertFeedsOnceInBronze(db, catalog, goodLines);
+
+            // the rollback: the same savepoint again, with the tables ahead of it
+            stack.flink.cancel(afterSavepoint);
+            JobID rolledBack = startIngestion(db, feeds, Optional.of(savepoint));
+            goodLines += landDay(s3, db, prefix, traffic, stores, today);
+            try (Connection c = stack.postgres.connect(db)) {
+                publishRates(c, rates, today.plusDays(5), today.plusDays(5));
+            }
+            Pipeline again = new Pipeline(pipeline.ingestion(), rolledBack, pipeline.transform());
+            awaitGoldEqualsPostgres(db, topic, again);
+            assertConsumersSeeTheContract(db, topic, again.transform());
+            long dropped =
+                    FlinkRestMetrics.sum(
+                            stack.flink, rolledBack, "records of", "replayedRecordsDropped");
+            System.out.printf(
+                    "rolled back to %s; the fence dropped %d records read again%n",
+                    savepoint.getFileName(), dropped);
+            assertFeedsOnceInBronze(db, catalog, goodLines);
+            assertThat(dropped).as("records read again after the rollback").isPositive();
+            Table rejects = catalog.loadTable(QuarantineTables.ingestionRejects().identifier());
+            long refused = 0;
+            try (CloseableIterable<Record> rows = IcebergGenerics.read(rejects).build()) {
+                for (Record r : rows) {
+                    if (((String) r.getField("origin")).endsWith("bad-after-savepoint.csv")) {
+                        refused++;
+                    }
+                }
+            }
+            assertThat(refused).as("the refused line once in quarantine").isEqualTo(1);
+            stack.flink.cancel(again.transform());
+            stack.flink.cancel(again.ingest());
+        }
+    }
+
+    /** Publishes every quote's rate for each day from {@code first} to {@code last}. */
+    private static void publishRates(
+            Connection c, ExchangeRateFeed rates, LocalDate first, LocalDate last)
+            throws Exception {
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            for (String quote : ExchangeRateFeed.QUOTES) {
+                ExchangeRateFeed.upsert(c, quote, d, rates.rate(quote, d), Instant.now());
+            }
+        }
+    }
+
+    /** Lands a day of door counts (24 hours of every store) as one CSV file; returns its lines. */
+    private static long landDay(
+            S3Client s3,
+            String db,
+            String prefix,
+            FootTrafficFeed traffic,
+            List<Long> stores,
+            LocalDate day)
+            throws Exception {
+        List<FootTrafficFeed.Count> counts = new ArrayList<>();
+        for (int h = 0; h < 24; h++) {
+            counts.addAll(
+                    traffic.hour(
+                            stores,
+                            day.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(3600L * h)));
+        }
+        return land(s3, db, prefix + day + ".csv", counts, true);
+    }
+
+    /**
+     * Every landed line (by file and line) and every rate the API served (by currency and date) is
+     * in bronze exactly once, and all of them are.
+     */
+    private static void assertFeedsOnceInBronze(String db, Catalog catalog, long goodLines)
+            throws Exception {
+        Table bronze =
+                catalog.loadTable(
+                        dev.lakestream.catalog.BronzeTables.identifierFor(
+                                "bronze", "files.foot_traffic"));
+        Map<String, Integer> perLine = new HashMap<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(bronze).build()) {
+            for (Record r : rows) {
+                perLine.merge(
+                        r.getField("origin") + "#" + r.getField("origin_position"),
+                        1,
+                        Integer::sum);
+            }
+        }
+        assertThat(perLine.values()).as("each landed row once in bronze").containsOnly(1);
+        assertThat(perLine).hasSize((int) goodLines);
+
+        // every rate version the API served, once in bronze, across retries and the restart
+        Table rateBronze =
+                catalog.loadTable(
+                        dev.lakestream.catalog.BronzeTables.identifierFor(
+                                "bronze", "rest.exchange_rates"));
+        Map<String, Integer> perRate = new HashMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper json =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(rateBronze).build()) {
+            for (Record r : rows) {
+                var rate = json.readTree((String) r.getField("after"));
+                perRate.merge(
+                        rate.get("quote_currency").asText() + " " + rate.get("rate_date").asText(),
+                        1,
+                        Integer::sum);
+            }
+        }
+        assertThat(perRate.values()).as("each served rate once in bronze").containsOnly(1);
+        try (Connection c = stack.postgres.connect(db);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM feeds.exchange_rates")) {
+            rs.next();
+            assertThat(perRate).hasSize(rs.getInt(1));
         }
     }
 
