@@ -75,6 +75,17 @@ public final class BronzeRowMapper implements Serializable {
         }
     }
 
+    /**
+     * Debezium's op of a TRUNCATE ({@code truncate.handling.mode=include}): the table emptied in
+     * one statement, with no change per row. Bronze keeps it as a row with op {@code t}, key {@code
+     * {}} and no images; silver refuses it into quarantine ({@code <entity>.truncate}).
+     */
+    public static final String TRUNCATE = "t";
+
+    private static Struct value(SourceRecord record) {
+        return (Struct) record.value();
+    }
+
     public GenericRowData map(SourceRecord record) {
         if (!(record.value() instanceof Struct value)
                 || value.schema().field("op") == null
@@ -138,6 +149,9 @@ public final class BronzeRowMapper implements Serializable {
             SourceRecord record, CapturedTable captured, Struct before, Struct after) {
         if (record.key() instanceof Struct key) {
             return json(key, null, Set.of());
+        }
+        if (TRUNCATE.equals(value(record).getString("op"))) {
+            return "{}"; // a TRUNCATE is of the whole table: no key, no image
         }
         // no message key (should not happen for tables with a primary key): take it from the image
         Struct image = after != null ? after : before;

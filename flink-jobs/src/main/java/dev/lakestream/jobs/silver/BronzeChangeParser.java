@@ -34,6 +34,13 @@ public final class BronzeChangeParser implements Serializable {
      */
     public static final String MALFORMED_IMAGE = "_lakestream.malformed_image";
 
+    /**
+     * The value of {@link #TRUNCATED} in the change {@link LsnOrderedApplier} makes of a TRUNCATE
+     * (bronze op {@code t}): what happened and what to do. Silver's rules refuse it into quarantine
+     * ({@code <entity>.truncate}); silver and gold keep the table's rows.
+     */
+    public static final String TRUNCATED = "_lakestream.truncated";
+
     /** The longest text value silver reads (characters): Jackson's default, stated. */
     public static final int MAX_STRING_LENGTH = 20_000_000;
 

@@ -18,7 +18,10 @@ import org.apache.flink.api.common.typeinfo.Types;
  */
 public class ChangeEvent {
 
-    /** {@code c} insert, {@code u} update, {@code d} delete, {@code r} snapshot read. */
+    /**
+     * {@code c} insert, {@code u} update, {@code d} delete, {@code r} snapshot read, {@code t} a
+     * TRUNCATE of the whole table (key {@code {}}, no values).
+     */
     public String op;
 
     public String table;
@@ -60,6 +63,10 @@ public class ChangeEvent {
 
     public boolean isDelete() {
         return "d".equals(op);
+    }
+
+    public boolean isTruncate() {
+        return "t".equals(op);
     }
 
     @Override

@@ -27,6 +27,7 @@ import org.apache.iceberg.types.Types;
  *
  * <pre>
  *  RowChange (JSON literals, as bronze wrote them)
+ *     | not a TRUNCATE of the table           -- <entity>.truncate
  *     | image and key readable JSON          -- <entity>.image.format
  *     | key columns usable as their type      -- <entity>.<key column>.type
  *     | parse each column as its silver type  -- <entity>.<column>.type / .scale / .precision
@@ -104,6 +105,11 @@ public final class EntityRules implements Serializable {
         boolean retraction = kind == RowKind.UPDATE_BEFORE || kind == RowKind.DELETE;
         Map<String, String> values = change.values == null ? Map.of() : change.values;
         Rejection first = null;
+        String truncated = values.get(BronzeChangeParser.TRUNCATED);
+        if (truncated != null) {
+            return new CleansingResult.Rejected(
+                    change, new Rejection(entity.name + ".truncate", truncated));
+        }
         String malformed = values.get(BronzeChangeParser.MALFORMED_IMAGE);
         if (malformed != null) {
             first = new Rejection(entity.name + ".image.format", malformed);
@@ -579,6 +585,7 @@ public final class EntityRules implements Serializable {
             }
             names.add(name + ".key.match");
             names.add(name + ".image.format");
+            names.add(name + ".truncate");
             for (RowCheck check : rowChecks) {
                 names.add(check.rule);
             }

@@ -80,6 +80,17 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
     @Override
     public void processElement(ChangeEvent event, Context ctx, Collector<RowChange> out)
             throws Exception {
+        if (event.isTruncate()) {
+            // of the whole table, not of a key: no state; the rules refuse it into quarantine
+            out.collect(
+                    new RowChange(
+                            RowKind.INSERT,
+                            event.table,
+                            event.key,
+                            event.lsn,
+                            Map.of(BronzeChangeParser.TRUNCATED, truncateReason(event))));
+            return;
+        }
         KeyState s = state.value();
         if (s == null) {
             s = new KeyState();
@@ -115,6 +126,16 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
             out.collect(
                     new RowChange(RowKind.UPDATE_AFTER, event.table, event.key, s.rowLsn, after));
         }
+    }
+
+    static String truncateReason(ChangeEvent event) {
+        return "TRUNCATE of "
+                + event.table
+                + " at LSN "
+                + event.lsn
+                + ": PostgreSQL emptied the table without a change per row, so silver and gold"
+                + " still hold its rows; they follow DELETE, not TRUNCATE (see the README,"
+                + " TRUNCATE)";
     }
 
     /** Folds one change into the state; false when it changes nothing (duplicate, too old). */

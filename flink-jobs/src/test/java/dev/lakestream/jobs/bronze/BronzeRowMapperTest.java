@@ -161,6 +161,29 @@ class BronzeRowMapperTest {
     }
 
     @Test
+    void aTruncateBecomesOneRowWithoutKeyOrImages() {
+        // what Debezium 1.9 sends with truncate.handling.mode=include: no key, op "t"
+        Struct value = ENVELOPE.truncate(source(4242L, 9L), java.time.Instant.ofEpochMilli(NOW));
+        SourceRecord truncate =
+                new SourceRecord(
+                        Map.of(),
+                        Map.of(),
+                        "shop.shop.orders",
+                        null,
+                        null,
+                        ENVELOPE.schema(),
+                        value);
+
+        GenericRowData row = mapper.map(truncate);
+
+        assertThat(row.getString(BronzeRow.OP).toString()).isEqualTo(BronzeRowMapper.TRUNCATE);
+        assertThat(row.getString(BronzeRow.KEY).toString()).isEqualTo("{}");
+        assertThat(row.getLong(BronzeRow.LSN)).isEqualTo(4242L);
+        assertThat(row.isNullAt(BronzeRow.BEFORE)).isTrue();
+        assertThat(row.isNullAt(BronzeRow.AFTER)).isTrue();
+    }
+
+    @Test
     void fullReplicaIdentityKeepsTheWholeBeforeImage() {
         BronzeRowMapper full =
                 new BronzeRowMapper(

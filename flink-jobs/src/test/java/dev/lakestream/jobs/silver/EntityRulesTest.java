@@ -492,7 +492,8 @@ class EntityRulesTest {
     }
 
     static Stream<Bad> badCases() {
-        return Stream.of(businessCases(), columnCases(), unreadableCases()).flatMap(List::stream);
+        return Stream.of(businessCases(), columnCases(), unreadableCases(), truncateCases())
+                .flatMap(List::stream);
     }
 
     /** An image bronze holds but silver cannot read, per entity (the parser's reason). */
@@ -507,6 +508,20 @@ class EntityRulesTest {
                                                 + ".image.format",
                                         BronzeChangeParser.MALFORMED_IMAGE,
                                         reason))
+                .toList();
+    }
+
+    /** The change the LSN-ordered applier makes of a TRUNCATE, per entity. */
+    static List<Bad> truncateCases() {
+        return Stream.of(STORES, CUSTOMERS, PRODUCTS, ORDERS, ORDER_LINES, RATES, TRAFFIC)
+                .map(
+                        table ->
+                                bad(
+                                        table,
+                                        EntityRules.ruleNames(table).get(0).split("\\.")[0]
+                                                + ".truncate",
+                                        BronzeChangeParser.TRUNCATED,
+                                        "TRUNCATE of " + table + " at LSN 7: PostgreSQL emptied"))
                 .toList();
     }
 
@@ -625,6 +640,9 @@ class EntityRulesTest {
     @MethodSource("badCases")
     void retractionsAreNeverRejectedButSayTheirImageIsInvalid(Bad c) {
         assumeFalse(unusableRecordKey(c), "covered by aRecordWithoutAUsableKeyIsRefusedWhatever");
+        assumeFalse(
+                c.rule().endsWith(".truncate"),
+                "the applier makes a TRUNCATE an insert, never a retraction");
         for (RowKind kind : List.of(RowKind.UPDATE_BEFORE, RowKind.DELETE)) {
             RowChange in = c.change(kind);
 

@@ -262,6 +262,39 @@ class LsnOrderedApplierTest {
         harness.processElement(new StreamRecord<>(e));
     }
 
+    @Test
+    void aTruncateLeavesEveryKeyAsItWasAndGoesOnAsOneChangeTheRulesRefuse() throws Exception {
+        send(change("c", 10, Map.of("status", "\"PLACED\"")));
+        send(new ChangeEvent(T, "{}", "t", 20, Map.of(), List.of()));
+        send(change("u", 30, Map.of("status", "\"PAID\"")));
+
+        List<String> out = output();
+        assertThat(out).hasSize(4);
+        assertThat(out.get(0)).isEqualTo("+I@10 {status=\"PLACED\"}");
+        assertThat(out.get(1))
+                .startsWith("+I@20 {" + BronzeChangeParser.TRUNCATED + "=TRUNCATE of shop.orders")
+                .contains("silver and gold still hold its rows");
+        assertThat(out.subList(2, 4))
+                .as("the key's row is untouched by the TRUNCATE")
+                .containsExactly("-U@30 {status=\"PLACED\"}", "+U@30 {status=\"PAID\"}");
+        CleansingResult.Rejected refused =
+                (CleansingResult.Rejected)
+                        new EntityRules()
+                                .apply(
+                                        new RowChange(
+                                                org.apache.flink.types.RowKind.INSERT,
+                                                T,
+                                                "{}",
+                                                20,
+                                                Map.of(
+                                                        BronzeChangeParser.TRUNCATED,
+                                                        LsnOrderedApplier.truncateReason(
+                                                                new ChangeEvent(
+                                                                        T, "{}", "t", 20, Map.of(),
+                                                                        List.of())))));
+        assertThat(refused.rejection().rule()).isEqualTo("orders.truncate");
+    }
+
     private List<String> output() {
         List<String> out = new ArrayList<>();
         for (RowChange r : harness.extractOutputValues()) {

@@ -245,7 +245,8 @@ class TransformationITCase {
      * The poison pills of the CDC path reach silver as refusals, never as a failure of the job: a
      * 30 MB text, jsonb nested 2,000 deep and a 2,000-digit numeric (the last two in columns added
      * while the pipeline runs) are in bronze as they came, each change is in quarantine with its
-     * rule and reason, the TransformationJob never restarted, and gold stays exact.
+     * rule and reason, as is a TRUNCATE (of a table refilled in the same transaction), neither job
+     * ever restarted, and gold stays exact.
      */
     @Test
     void poisonPillsOfTheCdcPathAreQuarantinedAndTheJobNeverRestarts() throws Exception {
@@ -291,6 +292,18 @@ class TransformationITCase {
                 WorkloadGenerator generator = new WorkloadGenerator(c, workload.withSeed(42))) {
             generator.runTransactions(40);
         }
+        // a TRUNCATE, and the same rows written back in the same transaction: the source ends
+        // as it was, so gold must too, while the TRUNCATE itself is refused into quarantine
+        try (Connection c = stack.postgres.connect(db);
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute(
+                    "CREATE TEMP TABLE lines_copy ON COMMIT DROP AS SELECT * FROM"
+                            + " shop.order_lines");
+            s.execute("TRUNCATE shop.order_lines");
+            s.execute("INSERT INTO shop.order_lines SELECT * FROM lines_copy");
+            c.commit();
+        }
         Catalog catalog = stack.catalog(pipeline.ingestion());
         Table rejects = catalog.loadTable(QuarantineTables.silverRejects().identifier());
         await().atMost(Duration.ofMinutes(3))
@@ -300,6 +313,7 @@ class TransformationITCase {
                             stack.assertRunning(pipeline.transform());
                             rejects.refresh();
                             Map<String, String> reasons = new HashMap<>();
+                            List<String> truncates = new ArrayList<>();
                             try (CloseableIterable<Record> rows =
                                     IcebergGenerics.read(rejects).build()) {
                                 for (Record r : rows) {
@@ -307,9 +321,16 @@ class TransformationITCase {
                                         reasons.put(
                                                 (String) r.getField("key"),
                                                 (String) r.getField("reason"));
+                                    } else if ("order_lines.truncate".equals(r.getField("rule"))) {
+                                        truncates.add(
+                                                r.getField("key") + " " + r.getField("reason"));
                                     }
                                 }
                             }
+                            assertThat(truncates)
+                                    .singleElement(
+                                            org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                                    .startsWith("{} TRUNCATE of shop.order_lines at LSN ");
                             assertThat(reasons)
                                     .hasSize(3)
                                     .hasEntrySatisfying(

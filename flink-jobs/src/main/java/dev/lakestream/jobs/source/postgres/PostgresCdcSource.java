@@ -52,6 +52,9 @@ public final class PostgresCdcSource {
         debezium.setProperty("slot.drop.on.stop", "false");
         debezium.setProperty("interval.handling.mode", "string");
         debezium.setProperty("include.unknown.datatypes", "true");
+        // a TRUNCATE reaches bronze as op "t" (and silver's quarantine) instead of vanishing:
+        // Debezium 1.9 skips it by default, leaving silver with rows the source no longer has
+        debezium.setProperty("truncate.handling.mode", "include");
         // a write to a published table at every heartbeat: without it the slot's
         // confirmed_flush_lsn stays put while the captured tables are idle, however much WAL
         // other tables write, and the slot pins all of it
