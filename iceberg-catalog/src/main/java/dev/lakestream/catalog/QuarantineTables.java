@@ -84,7 +84,38 @@ public final class QuarantineTables {
                                     7, "rejected_at", Types.TimestampType.withZone())),
                     Set.of(1, 3, 4));
 
+    public static final String GOLD_PENDING = "gold_pending";
+
+    /**
+     * Events gold holds back because silver has no valid row of their store (its row was refused
+     * into {@code silver_rejects}, an invalid time zone for example): one row per store and input
+     * while any wait, gone once a valid store row lets them on. Upserted on (store_id, input).
+     *
+     * <pre>
+     *  store_id        long          the store the events wait for
+     *  input           string        what waits: "orders" (order contributions)
+     *  events_waiting  long          how many wait now
+     *  waiting_since   timestamptz   when the first of them started waiting
+     *  reason          string        why, and where to look
+     * </pre>
+     */
+    public static final Schema GOLD_PENDING_SCHEMA =
+            new Schema(
+                    List.of(
+                            Types.NestedField.required(1, "store_id", Types.LongType.get()),
+                            Types.NestedField.required(2, "input", Types.StringType.get()),
+                            Types.NestedField.required(3, "events_waiting", Types.LongType.get()),
+                            Types.NestedField.required(
+                                    4, "waiting_since", Types.TimestampType.withZone()),
+                            Types.NestedField.required(5, "reason", Types.StringType.get())),
+                    Set.of(1, 2));
+
     private QuarantineTables() {}
+
+    /** {@code quarantine.gold_pending}. */
+    public static TableDefinition goldPending() {
+        return keyed(DEFAULT_NAMESPACE, GOLD_PENDING, GOLD_PENDING_SCHEMA);
+    }
 
     /** {@code quarantine.silver_rejects}. */
     public static TableDefinition silverRejects() {

@@ -13,7 +13,7 @@ public class LocalSaleDate extends StoreCalendar<OrderContribution, OrderContrib
     private static final long serialVersionUID = 1L;
 
     public LocalSaleDate() {
-        super(OrderContribution.TYPE);
+        super(OrderContribution.TYPE, "orders");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.lakestream.jobs.gold;
 
+import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.jobs.silver.RowChange;
 import java.time.ZoneId;
 import java.util.List;
@@ -15,7 +16,15 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.iceberg.flink.FlinkSchemaUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +37,12 @@ import org.slf4j.LoggerFactory;
  * refused (an invalid time zone, for example; the row is in {@code quarantine.silver_rejects})
  * holds its events back until a valid row of it comes, and then they flow on. They are never
  * silent: the metric {@code eventsWaitingForStore} counts them (summed over subtasks, exact across
- * restarts and rescaling), and the first event of a store that waits logs a warning naming the
- * store. A change of a store's time zone or currency applies to events from then on; what was dated
- * before keeps its date (a documented limitation: stores practically never move time zone).
+ * restarts and rescaling), the first event of a store that waits logs a warning naming the store,
+ * and the side output {@link #PENDING} keeps a row per store and input in {@code
+ * quarantine.gold_pending} (how many wait, since when, why; refreshed at most every {@link
+ * #PENDING_REFRESH}, deleted when they go on). A change of a store's time zone or currency applies
+ * to events from then on; what was dated before keeps its date (a documented limitation: stores
+ * practically never move time zone).
  */
 public abstract class StoreCalendar<IN, OUT>
         extends KeyedCoProcessFunction<Long, RowChange, IN, OUT> implements CheckpointedFunction {
@@ -39,7 +51,20 @@ public abstract class StoreCalendar<IN, OUT>
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreCalendar.class);
 
+    /** Rows of {@code quarantine.gold_pending}: upserts while events wait, a delete after. */
+    public static final OutputTag<RowData> PENDING =
+            new OutputTag<>(
+                    "gold-pending",
+                    InternalTypeInfo.of(
+                            FlinkSchemaUtil.convert(QuarantineTables.GOLD_PENDING_SCHEMA)));
+
+    /** How often the pending row of a store whose events wait is refreshed, at most. */
+    static final long PENDING_REFRESH = 5_000L;
+
     private final TypeInformation<IN> eventType;
+    private final String input;
+    private transient ValueState<Long> waitingSince;
+    private transient ValueState<Long> pendingRefresh;
     private transient ValueState<String> timeZone;
     private transient ValueState<String> currency;
     private transient ListState<IN> waiting;
@@ -48,8 +73,13 @@ public abstract class StoreCalendar<IN, OUT>
     private transient ListState<Long> waitingTotalState;
     private transient long waitingTotal;
 
-    protected StoreCalendar(TypeInformation<IN> eventType) {
+    /**
+     * @param input what the events are, as {@code quarantine.gold_pending} names them ({@code
+     *     orders}, {@code foot_traffic})
+     */
+    protected StoreCalendar(TypeInformation<IN> eventType, String input) {
         this.eventType = eventType;
+        this.input = input;
     }
 
     /** The event placed on the store's calendar; null emits nothing. */
@@ -65,6 +95,12 @@ public abstract class StoreCalendar<IN, OUT>
         waitingCount =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("waiting-count", Types.LONG));
+        waitingSince =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("waiting-since", Types.LONG));
+        pendingRefresh =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("pending-refresh", Types.LONG));
         getRuntimeContext()
                 .getMetricGroup()
                 .gauge("eventsWaitingForStore", (Gauge<Long>) () -> waitingTotal);
@@ -105,7 +141,14 @@ public abstract class StoreCalendar<IN, OUT>
         Long released = waitingCount.value();
         if (released != null) {
             waitingTotal -= released;
+            ctx.output(PENDING, pendingRow(RowKind.DELETE, ctx.getCurrentKey(), released));
             waitingCount.clear();
+            waitingSince.clear();
+            Long timer = pendingRefresh.value();
+            if (timer != null) {
+                ctx.timerService().deleteProcessingTimeTimer(timer);
+                pendingRefresh.clear();
+            }
             LOG.info(
                     "Store {} arrived; {} events that waited for it go on",
                     ctx.getCurrentKey(),
@@ -121,6 +164,14 @@ public abstract class StoreCalendar<IN, OUT>
             waitingCount.update(n == null ? 1 : n + 1);
             waitingTotal++;
             if (n == null) {
+                waitingSince.update(ctx.timerService().currentProcessingTime());
+                ctx.output(PENDING, pendingRow(RowKind.INSERT, ctx.getCurrentKey(), 1));
+            } else if (pendingRefresh.value() == null) {
+                long at = ctx.timerService().currentProcessingTime() + PENDING_REFRESH;
+                ctx.timerService().registerProcessingTimeTimer(at);
+                pendingRefresh.update(at);
+            }
+            if (n == null) {
                 LOG.warn(
                         "Events of store {} wait: silver has no valid row of that store (a row"
                                 + " refused by silver is in quarantine.silver_rejects); they go"
@@ -130,6 +181,35 @@ public abstract class StoreCalendar<IN, OUT>
             return;
         }
         emit(event, out);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+        pendingRefresh.clear();
+        Long n = waitingCount.value();
+        if (n != null) {
+            ctx.output(PENDING, pendingRow(RowKind.INSERT, ctx.getCurrentKey(), n));
+        }
+    }
+
+    /** The pending row of this store and input (an upsert, or a delete by its key). */
+    private RowData pendingRow(RowKind kind, Long store, long events) throws Exception {
+        Long since = waitingSince.value();
+        GenericRowData row = new GenericRowData(kind, 5);
+        row.setField(0, store);
+        row.setField(1, StringData.fromString(input));
+        row.setField(2, events);
+        row.setField(3, TimestampData.fromEpochMillis(since == null ? 0L : since));
+        row.setField(
+                4,
+                StringData.fromString(
+                        "silver has no valid row of store "
+                                + store
+                                + " (a refused one is in quarantine.silver_rejects, rule"
+                                + " stores.*); its "
+                                + input
+                                + " wait in gold's state and go on once a valid row arrives"));
+        return row;
     }
 
     private void emit(IN event, Collector<OUT> out) throws Exception {

@@ -87,6 +87,7 @@ public final class MaintenanceJob {
                 new MaintainedTable(GoldTables.salesDailyMetrics(settings.goldNamespace()), false));
         tables.add(new MaintainedTable(QuarantineTables.silverRejects(), false));
         tables.add(new MaintainedTable(QuarantineTables.ingestionRejects(), false));
+        tables.add(new MaintainedTable(QuarantineTables.goldPending(), false));
         return tables;
     }
 }

@@ -13,6 +13,7 @@ import dev.lakestream.jobs.gold.RateUpdate;
 import dev.lakestream.jobs.gold.RateUpdates;
 import dev.lakestream.jobs.gold.ReportingCurrency;
 import dev.lakestream.jobs.gold.SalesDailyMetrics;
+import dev.lakestream.jobs.gold.StoreCalendar;
 import dev.lakestream.jobs.gold.VisitorCount;
 import dev.lakestream.jobs.silver.RowChange;
 import dev.lakestream.jobs.state.Tombstones;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.iceberg.DistributionMode;
@@ -50,13 +52,18 @@ public final class GoldTopology {
 
     private GoldTopology() {}
 
-    public static DataStream<SalesDailyMetrics> salesDailyMetrics(
-            DataStream<RowChange> silver, String reportingCurrency) {
+    /**
+     * Gold, and the rows of {@code quarantine.gold_pending} (events waiting for a valid store row;
+     * see {@link dev.lakestream.jobs.gold.StoreCalendar}).
+     */
+    public record Gold(DataStream<SalesDailyMetrics> metrics, DataStream<RowData> pending) {}
+
+    public static Gold salesDailyMetrics(DataStream<RowChange> silver, String reportingCurrency) {
         return salesDailyMetrics(silver, reportingCurrency, Tombstones.DEFAULT_RETENTION);
     }
 
     /** Gold, remembering deleted groups for {@code tombstoneRetention} ({@link Tombstones}). */
-    public static DataStream<SalesDailyMetrics> salesDailyMetrics(
+    public static Gold salesDailyMetrics(
             DataStream<RowChange> silver, String reportingCurrency, Duration tombstoneRetention) {
         DataStream<OrderContribution> contributions =
                 silver.filter(
@@ -71,7 +78,7 @@ public final class GoldTopology {
 
         DataStream<RowChange> stores =
                 silver.filter(c -> c.table.equals("shop.stores")).name("stores");
-        DataStream<OrderContribution> dated =
+        SingleOutputStreamOperator<OrderContribution> dated =
                 stores.keyBy(GoldTopology::storeId, Types.LONG)
                         .connect(contributions.keyBy(c -> c.storeId, Types.LONG))
                         .process(new LocalSaleDate(), OrderContribution.TYPE)
@@ -109,18 +116,34 @@ public final class GoldTopology {
                         .flatMap(new RateUpdates(reportingCurrency), RateUpdate.TYPE)
                         .name("rates into " + reportingCurrency);
 
-        return withVisitors
-                .keyBy(ReportingCurrency::groupKey, Types.STRING)
-                .connect(rates.keyBy(RateUpdate::groupKey, Types.STRING))
-                .process(new ReportingCurrency(reportingCurrency), SalesDailyMetrics.TYPE)
-                .uid(TransformationOperatorIds.REPORTING_CURRENCY)
-                .name("net revenue in " + reportingCurrency)
-                .keyBy(SalesDailyMetrics::groupKey, Types.STRING)
-                .transform(
-                        "one final state per key per checkpoint",
-                        SalesDailyMetrics.TYPE,
-                        new FinalStatePerCheckpoint(tombstoneRetention))
-                .uid(TransformationOperatorIds.FINAL_STATE_PER_CHECKPOINT);
+        DataStream<SalesDailyMetrics> metrics =
+                withVisitors
+                        .keyBy(ReportingCurrency::groupKey, Types.STRING)
+                        .connect(rates.keyBy(RateUpdate::groupKey, Types.STRING))
+                        .process(new ReportingCurrency(reportingCurrency), SalesDailyMetrics.TYPE)
+                        .uid(TransformationOperatorIds.REPORTING_CURRENCY)
+                        .name("net revenue in " + reportingCurrency)
+                        .keyBy(SalesDailyMetrics::groupKey, Types.STRING)
+                        .transform(
+                                "one final state per key per checkpoint",
+                                SalesDailyMetrics.TYPE,
+                                new FinalStatePerCheckpoint(tombstoneRetention))
+                        .uid(TransformationOperatorIds.FINAL_STATE_PER_CHECKPOINT);
+        return new Gold(metrics, dated.getSideOutput(StoreCalendar.PENDING));
+    }
+
+    /**
+     * Upserts the pending rows into {@code quarantine.gold_pending}: one writer, so a store's
+     * upserts and its final delete land in order.
+     */
+    public static void sinkPending(DataStream<RowData> pending, TableLoader table) {
+        FlinkSink.forRowData(pending)
+                .tableLoader(table)
+                .upsert(true)
+                .distributionMode(DistributionMode.NONE)
+                .writeParallelism(1)
+                .uidPrefix(TransformationOperatorIds.GOLD_PENDING_SINK)
+                .append();
     }
 
     static long storeId(RowChange change) {

@@ -10,7 +10,6 @@ import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.jobs.config.JobLauncher;
 import dev.lakestream.jobs.gold.GoldKafkaSink;
 import dev.lakestream.jobs.gold.LostTransactionGuard;
-import dev.lakestream.jobs.gold.SalesDailyMetrics;
 import dev.lakestream.jobs.gold.TransactionTimeout;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.silver.RowChange;
@@ -100,11 +99,14 @@ public final class TransformationJob {
                                         .identifier()),
                 TableLoader.fromCatalog(catalog, quarantineIdentifier()));
 
-        DataStream<SalesDailyMetrics> gold =
+        GoldTopology.Gold gold =
                 GoldTopology.salesDailyMetrics(
                         cleansed, config.reportingCurrency(), config.tombstoneRetention());
+        GoldTopology.sinkPending(
+                gold.pending(),
+                TableLoader.fromCatalog(catalog, QuarantineTables.goldPending().identifier()));
         GoldTopology.sink(
-                gold,
+                gold.metrics(),
                 LostTransactionGuard.around(
                         GoldKafkaSink.create(
                                 config.kafkaBootstrapServers(),
@@ -131,6 +133,7 @@ public final class TransformationJob {
             tables.add(BronzeTables.definitionFor(config.bronzeNamespace(), table));
         }
         tables.add(QuarantineTables.silverRejects());
+        tables.add(QuarantineTables.goldPending());
         tables.add(GoldTables.salesDailyMetrics(config.goldNamespace()));
         TableBootstrap.ensureAll(config.catalog(), tables);
     }

@@ -24,6 +24,7 @@ public final class TransformationOperatorIds {
     }
 
     public static final String QUARANTINE_SINK = "quarantine-sink";
+    public static final String GOLD_PENDING_SINK = "gold-pending-sink";
     public static final String ORDER_CONTRIBUTIONS = "gold-order-contributions";
     public static final String LOCAL_SALE_DATE = "gold-local-sale-date";
     public static final String DAILY_METRICS = "gold-daily-metrics";

@@ -127,6 +127,31 @@ class GoldOperatorsTest {
     }
 
     @Test
+    void eventsWaitingForAStoreAreListedAsPendingAndTheRowGoesWhenTheStoreArrives()
+            throws Exception {
+        var h = saleDates();
+        h.processElement2(new StreamRecord<>(contribution(1, 7, "2026-11-30T07:30:00Z")));
+        h.processElement2(new StreamRecord<>(contribution(2, 7, "2026-11-30T07:31:00Z")));
+        h.setProcessingTime(StoreCalendar.PENDING_REFRESH + 1);
+        h.processElement1(new StreamRecord<>(store(RowKind.INSERT, 1, 7, "Europe/Berlin", "EUR")));
+
+        assertThat(h.getSideOutput(StoreCalendar.PENDING))
+                .extracting(
+                        r ->
+                                r.getValue().getRowKind().shortString()
+                                        + " "
+                                        + r.getValue().getLong(0)
+                                        + " "
+                                        + r.getValue().getString(1)
+                                        + " "
+                                        + r.getValue().getLong(2))
+                .as("first wait, the refresh after " + StoreCalendar.PENDING_REFRESH + " ms, gone")
+                .containsExactly("+I 7 orders 1", "+I 7 orders 2", "-D 7 orders 2");
+        assertThat(h.extractOutputValues()).hasSize(2);
+        h.close();
+    }
+
+    @Test
     void theSaleDateIsTheStoresLocalDateEvenAt2330() throws Exception {
         var h = saleDates();
         // 07:30 UTC on the 30th is 23:30 on the 29th in Los Angeles

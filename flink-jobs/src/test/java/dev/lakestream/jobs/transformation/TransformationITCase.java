@@ -212,6 +212,16 @@ class TransformationITCase {
                                                     "eventsWaitingForStore"))
                                     .as("the refused store's order contributions wait, counted")
                                     .isGreaterThanOrEqualTo(3);
+                            assertThat(pending(catalog))
+                                    .as("and listed in quarantine.gold_pending")
+                                    .singleElement(
+                                            org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                                    .matches(
+                                            "900 orders [0-9]+ silver has no valid row of store 900.*")
+                                    .satisfies(
+                                            row ->
+                                                    assertThat(Long.parseLong(row.split(" ")[2]))
+                                                            .isGreaterThanOrEqualTo(3));
                         });
         assertThat(GoldReconciliation.fromKafka(kafka.bootstrapServers(), topic).keySet())
                 .as("nothing of store 900 in gold while its row is refused")
@@ -237,8 +247,31 @@ class TransformationITCase {
                                                         "store-local sale date",
                                                         "eventsWaitingForStore"))
                                         .isZero());
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () -> assertThat(pending(catalog)).as("nothing waits any more").isEmpty());
         stack.flink.cancel(pipeline.transform());
         stack.flink.cancel(pipeline.ingest());
+    }
+
+    /** The rows of quarantine.gold_pending, as "store input events reason". */
+    private static List<String> pending(Catalog catalog) throws Exception {
+        Table table = catalog.loadTable(QuarantineTables.goldPending().identifier());
+        List<String> rows = new ArrayList<>();
+        try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
+            for (Record r : records) {
+                rows.add(
+                        r.getField("store_id")
+                                + " "
+                                + r.getField("input")
+                                + " "
+                                + r.getField("events_waiting")
+                                + " "
+                                + r.getField("reason"));
+            }
+        }
+        return rows;
     }
 
     /**
