@@ -87,8 +87,7 @@ class TransformationITCase {
                         .initialOrders(120)
                         .build();
         stack.seedShop(db, workload);
-        String topic = "gold_" + db;
-        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        String topic = goldTopic(db, 2);
 
         Pipeline pipeline = start(db, topic);
         IngestionConfig ingestion = pipeline.ingestion();
@@ -151,17 +150,9 @@ class TransformationITCase {
     @Test
     void ordersOfAStoreSilverRefusedWaitVisiblyAndReachGoldOnceItIsFixed() throws Exception {
         String db = "shop_refused_store";
-        WorkloadConfig workload =
-                WorkloadConfig.builder()
-                        .seed(31)
-                        .stores(3)
-                        .customers(40)
-                        .products(20)
-                        .initialOrders(40)
-                        .build();
+        WorkloadConfig workload = smallShop(31);
         stack.seedShop(db, workload);
-        String topic = "gold_" + db;
-        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        String topic = goldTopic(db, 2);
         Pipeline pipeline = start(db, topic);
         try (Connection c = stack.postgres.connect(db)) {
             c.setAutoCommit(true);
@@ -293,8 +284,7 @@ class TransformationITCase {
                         .initialOrders(20)
                         .build();
         stack.seedShop(db, workload);
-        String topic = "gold_" + db;
-        kafka.createTopic(topic, 1, Map.of("cleanup.policy", "compact"));
+        String topic = goldTopic(db, 1);
         Pipeline pipeline = start(db, topic);
         List<Long> customers = new ArrayList<>();
         try (Connection c = stack.postgres.connect(db);
@@ -394,17 +384,9 @@ class TransformationITCase {
     @Test
     void goldStaysExactThroughAKafkaBrokerKill() throws Exception {
         String db = "shop_broker_kill";
-        WorkloadConfig workload =
-                WorkloadConfig.builder()
-                        .seed(51)
-                        .stores(3)
-                        .customers(40)
-                        .products(20)
-                        .initialOrders(40)
-                        .build();
+        WorkloadConfig workload = smallShop(51);
         stack.seedShop(db, workload);
-        String topic = "gold_" + db;
-        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        String topic = goldTopic(db, 2);
         Pipeline pipeline = start(db, topic);
         var sales = stack.runWorkloadAsync(db, workload.withSeed(52).withRate(20), 400);
         await().atMost(Duration.ofMinutes(2))
@@ -442,18 +424,10 @@ class TransformationITCase {
     @Test
     void goldStaysExactThroughARescaleTwoToOneToTwo() throws Exception {
         String db = "shop_rescale";
-        WorkloadConfig workload =
-                WorkloadConfig.builder()
-                        .seed(61)
-                        .stores(3)
-                        .customers(40)
-                        .products(20)
-                        .initialOrders(40)
-                        .build();
+        WorkloadConfig workload = smallShop(61);
         IngestionTestStack.Baseline baseline = stack.seedShop(db, workload);
         stack.installChangeLedger(db);
-        String topic = "gold_" + db;
-        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        String topic = goldTopic(db, 2);
         Pipeline pipeline = start(db, topic);
         Catalog catalog = stack.catalog(pipeline.ingestion());
         // the ledger counts every change; one made while its row's snapshot chunk is read is
@@ -510,6 +484,24 @@ class TransformationITCase {
                                                     kafka.bootstrapServers(), topic))
                                     .hasSizeGreaterThan(before);
                         });
+    }
+
+    /** The small shop most tests sell in: 3 stores, 40 customers, 20 products, 40 orders. */
+    private static WorkloadConfig smallShop(long seed) {
+        return WorkloadConfig.builder()
+                .seed(seed)
+                .stores(3)
+                .customers(40)
+                .products(20)
+                .initialOrders(40)
+                .build();
+    }
+
+    /** Creates the gold topic of a test's database, compacted as deployed; returns its name. */
+    private static String goldTopic(String db, int partitions) {
+        String topic = "gold_" + db;
+        kafka.createTopic(topic, partitions, Map.of("cleanup.policy", "compact"));
+        return topic;
     }
 
     private static String key(long customerId) {
@@ -659,8 +651,7 @@ class TransformationITCase {
                         .initialOrders(100)
                         .build();
         stack.seedShop(db, workload);
-        String topic = "gold_" + db;
-        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        String topic = goldTopic(db, 2);
         // long Kafka transactions, so that the kill below lands inside one that holds records
         Pipeline pipeline = start(db, topic, Map.of("execution.checkpointing.interval", "10s"));
 
@@ -719,8 +710,7 @@ class TransformationITCase {
                         .initialOrders(100)
                         .build();
         stack.seedShop(db, workload);
-        String topic = "gold_" + db;
-        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        String topic = goldTopic(db, 2);
         ExchangeRateFeed rates = new ExchangeRateFeed(41);
         FootTrafficFeed traffic = new FootTrafficFeed(41);
         // the shop lives on the generator's clock: its "today" is where that clock starts
@@ -904,17 +894,9 @@ class TransformationITCase {
     @Test
     void restRatesAndLandedLinesStayExactlyOnceThroughASavepointRollback() throws Exception {
         String db = "shop_rollback";
-        WorkloadConfig workload =
-                WorkloadConfig.builder()
-                        .seed(71)
-                        .stores(3)
-                        .customers(40)
-                        .products(20)
-                        .initialOrders(40)
-                        .build();
+        WorkloadConfig workload = smallShop(71);
         stack.seedShop(db, workload);
-        String topic = "gold_" + db;
-        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
+        String topic = goldTopic(db, 2);
         ExchangeRateFeed rates = new ExchangeRateFeed(71);
         FootTrafficFeed traffic = new FootTrafficFeed(71);
         LocalDate today = LocalDate.ofInstant(workload.clockStart(), ZoneOffset.UTC);
