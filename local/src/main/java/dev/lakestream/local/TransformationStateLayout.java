@@ -13,15 +13,16 @@ import java.util.Optional;
  *
  * <p>The layout is a number written next to the checkpoints when the job starts. Layout 2 is the
  * typed gold order state ({@code OrderStateSerializer}), tombstones kept apart with a TTL, and
- * RocksDB; checkpoints and savepoints of layout 1 (no marker) cannot restore into it. Deleting the
- * TransformationJob's checkpoints and savepoints is safe: the job then re-reads bronze from the
- * start, silver upserts the same rows, and gold publishes the same versions again (they derive from
- * source positions), so nothing is lost or counted twice. The IngestionJob's state is not
- * concerned.
+ * RocksDB; checkpoints and savepoints of layout 1 (no marker) cannot restore into it. Layout 3 is
+ * the typed changelog: the silver applier keeps typed column values ({@code ColumnValueSerializer})
+ * instead of JSON text, so layout 2 cannot restore into it either. Deleting the TransformationJob's
+ * checkpoints and savepoints is safe: the job then re-reads bronze from the start, silver upserts
+ * the same rows, and gold publishes the same versions again (they derive from source positions), so
+ * nothing is lost or counted twice. The IngestionJob's state is not concerned.
  */
 final class TransformationStateLayout {
 
-    static final String CURRENT = "2";
+    static final String CURRENT = "3";
     static final String FILE = "transformation-state-layout";
 
     private TransformationStateLayout() {}
@@ -41,7 +42,7 @@ final class TransformationStateLayout {
                             + found
                             + ", this version keeps layout "
                             + CURRENT
-                            + " (typed gold state, RocksDB) and cannot resume from it. Delete "
+                            + " (typed changelog and gold state, RocksDB) and cannot resume from it. Delete "
                             + data.resolve("checkpoints-transformation")
                             + " and "
                             + data.resolve("savepoints-transformation")

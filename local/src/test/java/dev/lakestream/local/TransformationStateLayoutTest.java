@@ -34,4 +34,15 @@ class TransformationStateLayoutTest {
                 .hasMessageContaining(data.resolve("savepoints-transformation").toString());
         assertThat(data.resolve(TransformationStateLayout.FILE)).doesNotExist();
     }
+
+    @Test
+    void aCheckpointOfTheTextChangelogLayoutIsRefusedToo() throws Exception {
+        Files.writeString(data.resolve(TransformationStateLayout.FILE), "2");
+        Path old = Files.createDirectories(data.resolve("checkpoints-transformation/x/chk-9"));
+
+        assertThatThrownBy(() -> TransformationStateLayout.check(data, Optional.of(old)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has layout 2")
+                .hasMessageContaining("typed changelog");
+    }
 }

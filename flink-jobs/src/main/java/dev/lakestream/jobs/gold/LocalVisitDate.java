@@ -1,6 +1,6 @@
 package dev.lakestream.jobs.gold;
 
-import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.changelog.RowChange;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Map;
@@ -84,7 +84,7 @@ public class LocalVisitDate
             // a deleted store keeps its last zone: its hours can only be retracted with it
             return;
         }
-        String zone = JsonLiterals.text(store.values, "time_zone");
+        String zone = store.text("time_zone");
         String before = timeZone.value();
         if (zone == null || zone.equals(before)) {
             return;
@@ -123,11 +123,10 @@ public class LocalVisitDate
         if (hour.kind.equals("-U")) {
             return; // what is taken back is what was counted, below
         }
-        String hourStart = JsonLiterals.text(hour.values, "hour_start");
-        if (hourStart == null) {
+        Instant startInstant = hour.instant("hour_start");
+        if (startInstant == null) {
             return;
         }
-        Instant startInstant = Instant.parse(hourStart);
         long start = startInstant.getEpochSecond();
         Long counted = hours.get(start);
         Long now;
@@ -135,7 +134,7 @@ public class LocalVisitDate
             now = null;
             hours.remove(start);
         } else {
-            now = JsonLiterals.longValue(hour.values, "visitors", 0L);
+            now = hour.longValue("visitors", 0L);
             hours.put(start, now);
         }
         Long highest = highestSequence.value();

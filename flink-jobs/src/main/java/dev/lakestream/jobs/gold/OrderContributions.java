@@ -1,6 +1,6 @@
 package dev.lakestream.jobs.gold;
 
-import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.changelog.RowChange;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -48,7 +48,7 @@ public class OrderContributions extends KeyedProcessFunction<Long, RowChange, Or
 
     /** The key both tables share. */
     public static long orderId(RowChange change) {
-        return JsonLiterals.longValue(change.values, "order_id", -1);
+        return change.longValue("order_id", -1);
     }
 
     @Override
@@ -68,22 +68,22 @@ public class OrderContributions extends KeyedProcessFunction<Long, RowChange, Or
                 s.present = false;
             } else {
                 s.present = true;
-                s.storeId = JsonLiterals.longValue(change.values, "store_id", -1);
-                s.createdAtMicros = epochMicros(JsonLiterals.text(change.values, "created_at"));
-                s.customerId = JsonLiterals.longValue(change.values, "customer_id", 0);
-                s.cancelled = "CANCELLED".equals(JsonLiterals.text(change.values, "status"));
+                s.storeId = change.longValue("store_id", -1);
+                s.createdAtMicros = epochMicros(change.instant("created_at"));
+                s.customerId = change.longValue("customer_id", 0);
+                s.cancelled = "CANCELLED".equals(change.text("status"));
             }
         } else if (change.table.equals(ORDER_LINES)) {
-            int line = (int) JsonLiterals.longValue(change.values, "line_no", -1);
+            int line = (int) change.longValue("line_no", -1);
             if (delete) {
                 s.lines.remove(line);
             } else {
                 s.lines.put(
                         line,
                         new OrderLine(
-                                JsonLiterals.longValue(change.values, "quantity", 0),
-                                cents(JsonLiterals.decimal(change.values, "unit_price")),
-                                cents(JsonLiterals.decimal(change.values, "discount"))));
+                                change.longValue("quantity", 0),
+                                cents(change.decimal("unit_price")),
+                                cents(change.decimal("discount"))));
             }
         } else {
             throw new IllegalArgumentException(
@@ -146,11 +146,10 @@ public class OrderContributions extends KeyedProcessFunction<Long, RowChange, Or
         }
     }
 
-    static long epochMicros(String instant) {
-        if (instant == null) {
+    static long epochMicros(Instant i) {
+        if (i == null) {
             throw new IllegalArgumentException("an order without created_at reached gold");
         }
-        Instant i = Instant.parse(instant);
         return Math.addExact(
                 Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
     }

@@ -1,6 +1,7 @@
 package dev.lakestream.jobs.gold;
 
-import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.changelog.RowChange;
+import java.time.LocalDate;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 
@@ -25,28 +26,17 @@ public class RateUpdates implements FlatMapFunction<RowChange, RateUpdate> {
         if (rate.kind.equals("-U") || rate.kind.equals("-D")) {
             return;
         }
-        String base = JsonLiterals.text(rate.values, "base_currency");
-        String quote = JsonLiterals.text(rate.values, "quote_currency");
-        String date = JsonLiterals.text(rate.values, "rate_date");
+        String base = rate.text("base_currency");
+        String quote = rate.text("quote_currency");
+        LocalDate rateDate = rate.date("rate_date");
+        String date = rateDate == null ? null : rateDate.toString();
         if (base == null || quote == null || date == null || base.equals(quote)) {
             return;
         }
         if (quote.equals(reportingCurrency)) {
-            out.collect(
-                    new RateUpdate(
-                            date,
-                            base,
-                            JsonLiterals.decimal(rate.values, "rate"),
-                            false,
-                            rate.lsn));
+            out.collect(new RateUpdate(date, base, rate.decimal("rate"), false, rate.lsn));
         } else if (base.equals(reportingCurrency)) {
-            out.collect(
-                    new RateUpdate(
-                            date,
-                            quote,
-                            JsonLiterals.decimal(rate.values, "rate"),
-                            true,
-                            rate.lsn));
+            out.collect(new RateUpdate(date, quote, rate.decimal("rate"), true, rate.lsn));
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.lakestream.jobs.gold;
 
 import dev.lakestream.catalog.QuarantineTables;
-import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.changelog.RowChange;
 import java.time.ZoneId;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -129,8 +129,8 @@ public abstract class StoreCalendar<IN, OUT>
             // a deleted store keeps its last zone: its events can only be retracted with it
             return;
         }
-        timeZone.update(JsonLiterals.text(store.values, "time_zone"));
-        currency.update(JsonLiterals.text(store.values, "currency"));
+        timeZone.update(store.text("time_zone"));
+        currency.update(store.text("currency"));
         Iterable<IN> pending = waiting.get();
         if (pending != null) {
             for (IN event : pending) {

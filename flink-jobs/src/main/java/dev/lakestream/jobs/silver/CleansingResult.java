@@ -1,5 +1,7 @@
 package dev.lakestream.jobs.silver;
 
+import dev.lakestream.jobs.changelog.RowChange;
+
 /**
  * What {@link EntityRules#apply} makes of one change: the cleaned change for silver, or the
  * original change with the reason it was refused, for the quarantine.
@@ -7,7 +9,7 @@ package dev.lakestream.jobs.silver;
 public sealed interface CleansingResult {
 
     /**
-     * A change for silver, its values normalised (typed, trimmed, cased) and still JSON literals.
+     * A change for silver, its values typed as the silver columns, trimmed and cased.
      *
      * @param change same kind, table, key and LSN as the input; values hold exactly the silver
      *     table's source columns

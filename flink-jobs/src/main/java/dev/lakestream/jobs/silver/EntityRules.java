@@ -1,7 +1,11 @@
 package dev.lakestream.jobs.silver;
 
 import dev.lakestream.catalog.SilverTables;
-import dev.lakestream.jobs.silver.SilverLiterals.LiteralException;
+import dev.lakestream.jobs.changelog.BronzeChangeParser;
+import dev.lakestream.jobs.changelog.JsonImages;
+import dev.lakestream.jobs.changelog.RecordImages;
+import dev.lakestream.jobs.changelog.RowChange;
+import dev.lakestream.jobs.silver.SilverValues.ValueException;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -26,7 +30,7 @@ import org.apache.iceberg.types.Types;
  * enter its silver table.
  *
  * <pre>
- *  RowChange (JSON literals, as bronze wrote them)
+ *  RowChange (values as bronze's JSON gave them: text, long, decimal, boolean, null)
  *     | not a TRUNCATE of the table           -- <entity>.truncate
  *     | image and key readable JSON          -- <entity>.image.format
  *     | key columns usable as their type      -- <entity>.<key column>.type
@@ -57,9 +61,10 @@ import org.apache.iceberg.types.Types;
  * BronzeChangeParser#MALFORMED_IMAGE}): there is nothing to retract or upsert, and they are refused
  * whatever their kind, so one such change never stops the job.
  *
- * <p>Values leave as JSON literals in canonical form: text as a JSON string, numbers plain ({@code
- * 12.50}, at the column's scale), instants as ISO-8601 UTC, dates as {@code YYYY-MM-DD}. Columns
- * the silver table does not have are dropped; columns it has and the image lacks are null.
+ * <p>Values leave typed as their silver columns (see {@link SilverValues}): {@code Long}, {@code
+ * Integer}, {@code String}, {@code BigDecimal} at the column's scale, {@code Instant}, {@code
+ * LocalDate}, {@code Boolean}. Columns the silver table does not have are dropped; columns it has
+ * and the image lacks are null.
  *
  * <p>Stateless and thread-safe; the rules live in a static table, so an instance is cheap to ship
  * inside a Flink function.
@@ -103,22 +108,22 @@ public final class EntityRules implements Serializable {
         Entity entity = entityFor(change.table);
         RowKind kind = change.rowKind();
         boolean retraction = kind == RowKind.UPDATE_BEFORE || kind == RowKind.DELETE;
-        Map<String, String> values = change.values == null ? Map.of() : change.values;
+        Map<String, Object> values = change.values == null ? Map.of() : change.values;
         Rejection first = null;
-        String truncated = values.get(BronzeChangeParser.TRUNCATED);
+        Object truncated = values.get(BronzeChangeParser.TRUNCATED);
         if (truncated != null) {
             return new CleansingResult.Rejected(
-                    change, new Rejection(entity.name + ".truncate", truncated));
+                    change, new Rejection(entity.name + ".truncate", (String) truncated));
         }
-        String malformed = values.get(BronzeChangeParser.MALFORMED_IMAGE);
+        Object malformed = values.get(BronzeChangeParser.MALFORMED_IMAGE);
         if (malformed != null) {
-            first = new Rejection(entity.name + ".image.format", malformed);
+            first = new Rejection(entity.name + ".image.format", (String) malformed);
             if (!retraction) {
                 return new CleansingResult.Rejected(change, first);
             }
             values = Map.of(); // a retraction needs only its key
         }
-        Map<String, String> key;
+        Map<String, Object> key;
         try {
             key = keyOf(change);
         } catch (IllegalArgumentException e) {
@@ -128,7 +133,8 @@ public final class EntityRules implements Serializable {
 
         Map<String, Object> typed = new LinkedHashMap<>();
         for (Column column : entity.columns) {
-            String literal = values.get(column.name);
+            // what a reason shows: the image's value, or the key's for a key column it lacks
+            Map<String, Object> shown = values;
             Object value = null;
             Rejection problem;
             try {
@@ -145,7 +151,7 @@ public final class EntityRules implements Serializable {
                                         column.rule("type"),
                                         column.name
                                                 + " "
-                                                + SilverLiterals.show(key.get(column.name))
+                                                + JsonImages.show(key, column.name)
                                                 + " is not a usable "
                                                 + column.type
                                                 + " key value"
@@ -154,27 +160,29 @@ public final class EntityRules implements Serializable {
                                                         : " (did the source column change"
                                                                 + " type?)")));
                     }
-                    value = SilverLiterals.parse(key.get(column.name), column.type);
-                    problem = entity.matchKey(column, literal, value, change.key);
-                    if (literal == null) {
-                        literal = key.get(column.name); // what the reason of a later check shows
+                    value = SilverValues.typed(key.get(column.name), column.type);
+                    problem = entity.matchKey(column, values, value, change.key);
+                    if (!values.containsKey(column.name)) {
+                        shown = key;
                     }
                 } else {
-                    value = column.normalise(SilverLiterals.parse(literal, column.type));
+                    value =
+                            column.normalise(
+                                    SilverValues.typed(values.get(column.name), column.type));
                     problem = null;
                 }
-            } catch (LiteralException e) {
+            } catch (ValueException e) {
                 problem =
                         new Rejection(
                                 column.rule(e.suffix),
                                 column.name
                                         + " "
-                                        + SilverLiterals.show(literal)
+                                        + JsonImages.show(values, column.name)
                                         + " "
                                         + e.getMessage());
             }
             if (problem == null) {
-                problem = column.check(value, literal);
+                problem = column.check(value, shown);
             }
             if (first == null) {
                 first = problem;
@@ -187,10 +195,8 @@ public final class EntityRules implements Serializable {
         if (first != null && !retraction) {
             return new CleansingResult.Rejected(change, first);
         }
-        Map<String, String> cleaned = new LinkedHashMap<>();
-        typed.forEach((column, value) -> cleaned.put(column, SilverLiterals.write(value)));
         return new CleansingResult.Accepted(
-                new RowChange(kind, change.table, change.key, change.lsn, cleaned), first == null);
+                new RowChange(kind, change.table, change.key, change.lsn, typed), first == null);
     }
 
     /** Every rule name of every entity, e.g. {@code customers.email.format}. */
@@ -219,17 +225,17 @@ public final class EntityRules implements Serializable {
         return entity;
     }
 
-    private static Map<String, String> keyOf(RowChange change) {
+    private static Map<String, Object> keyOf(RowChange change) {
         if (change.key == null) {
             throw new IllegalArgumentException("change of " + change.table + " has no key");
         }
-        return BronzeChangeParser.flatObject(change.key, change.table, change.key);
+        return JsonImages.parse(change.key, change.table, change.key);
     }
 
-    private static boolean usableKey(Column column, Map<String, String> key) {
+    private static boolean usableKey(Column column, Map<String, Object> key) {
         try {
-            return SilverLiterals.parse(key.get(column.name), column.type) != null;
-        } catch (LiteralException e) {
+            return SilverValues.typed(key.get(column.name), column.type) != null;
+        } catch (ValueException e) {
             return false;
         }
     }
@@ -447,24 +453,24 @@ public final class EntityRules implements Serializable {
             return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\uFEFF';
         }
 
-        Rejection check(Object value, String literal) {
+        Rejection check(Object value, Map<String, Object> image) {
             if (value == null) {
                 if (!required) {
                     return null;
                 }
                 String what =
-                        literal == null
+                        !image.containsKey(name)
                                 ? "is missing"
-                                : literal.equals("null")
+                                : image.get(name) == null
                                         ? "is null"
-                                        : SilverLiterals.show(literal) + " is blank";
+                                        : JsonImages.show(image, name) + " is blank";
                 return new Rejection(rule("required"), name + " " + what + " but is required");
             }
             for (Check check : checks) {
                 if (!check.accepts.test(value)) {
                     return new Rejection(
                             rule(check.suffix),
-                            name + " " + SilverLiterals.show(literal) + " " + check.expectation);
+                            name + " " + JsonImages.show(image, name) + " " + check.expectation);
                 }
             }
             return null;
@@ -550,12 +556,12 @@ public final class EntityRules implements Serializable {
         }
 
         /** A key column's image value must be the key's: anything else is a misrouted row. */
-        Rejection matchKey(Column column, String literal, Object keyValue, String key)
-                throws LiteralException {
-            if (literal == null) {
+        Rejection matchKey(Column column, Map<String, Object> image, Object keyValue, String key)
+                throws ValueException {
+            if (!image.containsKey(column.name)) {
                 return null; // absent from the image: the key supplies it
             }
-            Object imageValue = SilverLiterals.parse(literal, column.type);
+            Object imageValue = SilverValues.typed(image.get(column.name), column.type);
             if (keyValue.equals(imageValue)) {
                 return null;
             }
@@ -563,7 +569,7 @@ public final class EntityRules implements Serializable {
                     name + ".key.match",
                     column.name
                             + " "
-                            + SilverLiterals.show(literal)
+                            + JsonImages.show(image, column.name)
                             + " differs from the key "
                             + key);
         }

@@ -1,6 +1,8 @@
 package dev.lakestream.jobs.silver;
 
 import dev.lakestream.catalog.QuarantineTables;
+import dev.lakestream.jobs.changelog.JsonImages;
+import dev.lakestream.jobs.changelog.RowChange;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
@@ -49,8 +51,7 @@ public record QuarantineRecord(
                 original.kind,
                 rejection.rule(),
                 rejection.reason(),
-                SilverLiterals.image(
-                        original.values == null ? java.util.Map.of() : original.values),
+                JsonImages.image(original.values == null ? java.util.Map.of() : original.values),
                 rejectedAt);
     }
 

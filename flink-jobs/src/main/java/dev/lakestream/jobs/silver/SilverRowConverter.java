@@ -1,7 +1,8 @@
 package dev.lakestream.jobs.silver;
 
 import dev.lakestream.catalog.SilverTables;
-import dev.lakestream.jobs.silver.SilverLiterals.LiteralException;
+import dev.lakestream.jobs.changelog.JsonImages;
+import dev.lakestream.jobs.changelog.RowChange;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -29,10 +30,10 @@ import org.apache.iceberg.types.Types;
  * <p>The row matches {@link #rowType()}, which is {@code FlinkSchemaUtil.convert(schema)}, the type
  * Iceberg's Flink sink derives from the table, so the sink needs no conversion of its own.
  *
- * <p>Expects what {@link EntityRules} produced: a literal that does not parse as its column's type
- * is a bug upstream and fails loudly, naming table, key and column, instead of writing a guess. It
- * does not enforce required columns: a retraction of a refused image may hold nulls, and an
- * upserting sink only reads the key of a retraction.
+ * <p>Expects what {@link EntityRules} produced, values typed as their columns: a value of another
+ * class is a bug upstream and fails loudly, naming table, key and column, instead of writing a
+ * guess. Nothing is parsed here. It does not enforce required columns: a retraction of a refused
+ * image may hold nulls, and an upserting sink only reads the key of a retraction.
  *
  * <p>Serializable for Flink as long as the clock is ({@link Clock#systemUTC()} and {@link
  * Clock#fixed} are).
@@ -98,24 +99,24 @@ public final class SilverRowConverter implements Serializable {
     }
 
     private static Object internal(RowChange change, Types.NestedField column) {
-        String literal = change.values == null ? null : change.values.get(column.name());
-        Object value;
+        Object value = change.values == null ? null : change.values.get(column.name());
         try {
-            value = SilverLiterals.parse(literal, column.type());
-        } catch (LiteralException e) {
+            return value == null ? null : internal(value, column.type());
+        } catch (ClassCastException | IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     change.table
                             + change.key
                             + " column "
                             + column.name()
                             + " "
-                            + SilverLiterals.show(literal)
-                            + " "
-                            + e.getMessage()
+                            + JsonImages.show(value)
+                            + " ("
+                            + value.getClass().getSimpleName()
+                            + ") is not a value of "
+                            + column.type()
                             + "; was the change cleaned by EntityRules?",
                     e);
         }
-        return value == null ? null : internal(value, column.type());
     }
 
     /** Flink's internal representation of a typed value of an Iceberg type. */
@@ -124,9 +125,13 @@ public final class SilverRowConverter implements Serializable {
             case STRING -> StringData.fromString((String) value);
             case DECIMAL -> {
                 Types.DecimalType decimal = (Types.DecimalType) type;
-                // already at the column's scale (SilverLiterals never rounds), so this is exact
-                yield DecimalData.fromBigDecimal(
-                        (BigDecimal) value, decimal.precision(), decimal.scale());
+                BigDecimal d = (BigDecimal) value;
+                // at the column's scale (SilverValues never rounds), so this is exact; anything
+                // else would be rounded by Flink without a word
+                if (d.scale() != decimal.scale() || d.precision() > decimal.precision()) {
+                    throw new IllegalArgumentException("not at the column's scale");
+                }
+                yield DecimalData.fromBigDecimal(d, decimal.precision(), decimal.scale());
             }
             case TIMESTAMP -> TimestampData.fromInstant((Instant) value);
             case DATE -> (int) ((LocalDate) value).toEpochDay();

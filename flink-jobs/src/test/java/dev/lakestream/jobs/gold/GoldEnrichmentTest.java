@@ -3,8 +3,9 @@ package dev.lakestream.jobs.gold;
 import static dev.lakestream.jobs.gold.GoldTestChanges.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.changelog.RowChange;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -29,8 +30,8 @@ class GoldEnrichmentTest {
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(new LocalVisitDate()),
-                        (RowChange s) -> Long.parseLong(s.values.get("store_id")),
-                        (RowChange f) -> Long.parseLong(f.values.get("store_id")),
+                        (RowChange s) -> s.longValue("store_id", -1),
+                        (RowChange f) -> f.longValue("store_id", -1),
                         Types.LONG);
         h.open();
         return h;
@@ -43,9 +44,9 @@ class GoldEnrichmentTest {
                 "{\"store_id\":" + store + ",\"hour_start\":\"" + start + "\"}",
                 lsn,
                 Map.of(
-                        "store_id", Long.toString(store),
-                        "hour_start", "\"" + start + "\"",
-                        "visitors", Integer.toString(visitors)));
+                        "store_id", store,
+                        "hour_start", Instant.parse(start),
+                        "visitors", visitors));
     }
 
     @Test
@@ -105,8 +106,8 @@ class GoldEnrichmentTest {
         var restored =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(new LocalVisitDate()),
-                        (RowChange s) -> Long.parseLong(s.values.get("store_id")),
-                        (RowChange f) -> Long.parseLong(f.values.get("store_id")),
+                        (RowChange s) -> s.longValue("store_id", -1),
+                        (RowChange f) -> f.longValue("store_id", -1),
                         Types.LONG);
         restored.initializeState(snapshot);
         restored.open();
@@ -313,12 +314,12 @@ class GoldEnrichmentTest {
                 lsn,
                 Map.of(
                         "base_currency",
-                        "\"" + base + "\"",
+                        base,
                         "quote_currency",
-                        "\"" + quote + "\"",
+                        quote,
                         "rate_date",
-                        "\"2026-11-29\"",
+                        java.time.LocalDate.parse("2026-11-29"),
                         "rate",
-                        rate));
+                        new java.math.BigDecimal(rate)));
     }
 }

@@ -5,7 +5,7 @@ import static dev.lakestream.jobs.gold.GoldTestChanges.order;
 import static dev.lakestream.jobs.gold.GoldTestChanges.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.changelog.RowChange;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +119,7 @@ class GoldOperatorsTest {
         var h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(new LocalSaleDate()),
-                        (RowChange s) -> Long.parseLong(s.values.get("store_id")),
+                        (RowChange s) -> s.longValue("store_id", -1),
                         (OrderContribution c) -> c.storeId,
                         Types.LONG);
         h.open();
@@ -171,7 +171,7 @@ class GoldOperatorsTest {
         var restored =
                 new KeyedTwoInputStreamOperatorTestHarness<>(
                         new KeyedCoProcessOperator<>(new LocalSaleDate()),
-                        (RowChange s) -> Long.parseLong(s.values.get("store_id")),
+                        (RowChange s) -> s.longValue("store_id", -1),
                         (OrderContribution c) -> c.storeId,
                         Types.LONG);
         restored.initializeState(snapshot);

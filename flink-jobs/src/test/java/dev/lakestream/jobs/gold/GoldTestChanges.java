@@ -1,6 +1,8 @@
 package dev.lakestream.jobs.gold;
 
-import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.changelog.RowChange;
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.types.RowKind;
@@ -18,12 +20,12 @@ final class GoldTestChanges {
             String createdAt,
             long customer,
             String status) {
-        Map<String, String> v = new HashMap<>();
-        v.put("order_id", Long.toString(orderId));
-        v.put("store_id", Long.toString(storeId));
-        v.put("customer_id", customer == 0 ? "null" : Long.toString(customer));
-        v.put("status", "\"" + status + "\"");
-        v.put("created_at", "\"" + createdAt + "\"");
+        Map<String, Object> v = new HashMap<>();
+        v.put("order_id", orderId);
+        v.put("store_id", storeId);
+        v.put("customer_id", customer == 0 ? null : customer);
+        v.put("status", status);
+        v.put("created_at", Instant.parse(createdAt));
         return new RowChange(kind, "shop.orders", "{\"order_id\":" + orderId + "}", lsn, v);
     }
 
@@ -35,13 +37,13 @@ final class GoldTestChanges {
             int quantity,
             String unitPrice,
             String discount) {
-        Map<String, String> v = new HashMap<>();
-        v.put("order_id", Long.toString(orderId));
-        v.put("line_no", Integer.toString(lineNo));
-        v.put("product_id", "7");
-        v.put("quantity", Integer.toString(quantity));
-        v.put("unit_price", unitPrice);
-        v.put("discount", discount);
+        Map<String, Object> v = new HashMap<>();
+        v.put("order_id", orderId);
+        v.put("line_no", lineNo);
+        v.put("product_id", 7L);
+        v.put("quantity", quantity);
+        v.put("unit_price", new BigDecimal(unitPrice));
+        v.put("discount", new BigDecimal(discount));
         return new RowChange(
                 kind,
                 "shop.order_lines",
@@ -51,10 +53,10 @@ final class GoldTestChanges {
     }
 
     static RowChange store(RowKind kind, long lsn, long storeId, String timeZone, String currency) {
-        Map<String, String> v = new HashMap<>();
-        v.put("store_id", Long.toString(storeId));
-        v.put("time_zone", "\"" + timeZone + "\"");
-        v.put("currency", "\"" + currency + "\"");
+        Map<String, Object> v = new HashMap<>();
+        v.put("store_id", storeId);
+        v.put("time_zone", timeZone);
+        v.put("currency", currency);
         return new RowChange(kind, "shop.stores", "{\"store_id\":" + storeId + "}", lsn, v);
     }
 }

@@ -2,8 +2,9 @@ package dev.lakestream.jobs.gold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakestream.jobs.silver.KeyState;
+import dev.lakestream.jobs.changelog.KeyState;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,8 @@ class StateSizeTest {
         s.cancelled = true;
         s.storeId = 7;
         s.customerId = 0;
-        s.createdAtMicros = OrderContributions.epochMicros("1969-12-31T23:59:59.999999Z");
+        s.createdAtMicros =
+                OrderContributions.epochMicros(Instant.parse("1969-12-31T23:59:59.999999Z"));
         s.lsn = -1;
         s.lines.put(1, new OrderLine(3, 123_456_789_012L, 0));
         s.lines.put(-2, new OrderLine(-1, Long.MAX_VALUE, Long.MIN_VALUE));
@@ -94,7 +96,7 @@ class StateSizeTest {
             t.storeId = s.storeId = 1 + random.nextInt(50);
             t.customerId = s.customerId = 1 + random.nextInt(100_000);
             t.createdAt = "2026-11-29T10:15:42." + (100_000 + random.nextInt(900_000)) + "Z";
-            s.createdAtMicros = OrderContributions.epochMicros(t.createdAt);
+            s.createdAtMicros = OrderContributions.epochMicros(Instant.parse(t.createdAt));
             t.status = random.nextInt(10) == 0 ? "CANCELLED" : "PAID";
             s.cancelled = t.status.equals("CANCELLED");
             for (int line = 1; line <= lines; line++) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakestream.catalog.QuarantineTables;
+import dev.lakestream.jobs.changelog.RowChange;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.flink.core.memory.DataInputDeserializer;

@@ -1,13 +1,16 @@
 package dev.lakestream.jobs.silver;
 
+import dev.lakestream.jobs.changelog.JsonImages;
+import dev.lakestream.jobs.changelog.RowChange;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.types.RowKind;
 
 /**
- * One valid row image per shop entity, as bronze writes it (JSON literals), for the silver tests.
- * Values mirror what the workload generator produces: diacritics, apostrophes, money with cents.
+ * One valid row image per shop entity, as bronze writes it (JSON literals, parsed to typed values
+ * by {@link #change}), for the silver tests. Values mirror what the workload generator produces:
+ * diacritics, apostrophes, money with cents.
  */
 final class SilverFixtures {
 
@@ -124,7 +127,32 @@ final class SilverFixtures {
                 values.put(columnsAndLiterals[i], columnsAndLiterals[i + 1]);
             }
         }
-        return new RowChange(kind, table, key, LSN, values);
+        return new RowChange(kind, table, key, LSN, values(values));
+    }
+
+    /**
+     * Literals (JSON text per column) as the typed values bronze's parser gives for them; a literal
+     * that is no JSON value (a marker's reason, {@code NaN}) is taken as its text.
+     */
+    static Map<String, Object> values(Map<String, String> literals) {
+        Map<String, Object> values = new HashMap<>();
+        for (Map.Entry<String, String> e : literals.entrySet()) {
+            Object value;
+            try {
+                value = JsonImages.parse("{\"v\":" + e.getValue() + "}", "test", "test").get("v");
+            } catch (IllegalArgumentException notJson) {
+                value = e.getValue();
+            }
+            values.put(e.getKey(), value);
+        }
+        return values;
+    }
+
+    /** Typed values written back as literals, to compare with expectations written as such. */
+    static Map<String, String> literals(Map<String, Object> values) {
+        Map<String, String> literals = new LinkedHashMap<>();
+        values.forEach((column, value) -> literals.put(column, JsonImages.write(value)));
+        return literals;
     }
 
     static RowChange insert(String table, String... columnsAndLiterals) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakestream.catalog.SilverTables;
+import dev.lakestream.jobs.changelog.RowChange;
 import dev.lakestream.shop.ShopSchema;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -240,7 +241,8 @@ class SilverRowConverterTest {
     @Test
     void anUncleanedValueFailsNamingTableKeyAndColumn() {
         SilverRowConverter converter = SilverRowConverter.forSourceTable(ORDER_LINES, CLOCK);
-        RowChange raw = SilverFixtures.insert(ORDER_LINES, "unit_price", "12.505");
+        RowChange raw = cleaned(SilverFixtures.insert(ORDER_LINES));
+        raw.values.put("unit_price", new java.math.BigDecimal("12.505"));
 
         assertThatThrownBy(() -> converter.toRowData(raw))
                 .isInstanceOf(IllegalArgumentException.class)

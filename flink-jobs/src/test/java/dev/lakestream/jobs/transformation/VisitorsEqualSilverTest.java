@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.jobs.bronze.RecordBronzeMapper;
+import dev.lakestream.jobs.changelog.BronzeChangeParser;
+import dev.lakestream.jobs.changelog.ChangeEvent;
+import dev.lakestream.jobs.changelog.LsnOrderedApplier;
+import dev.lakestream.jobs.changelog.RowChange;
 import dev.lakestream.jobs.gold.DailyVisitors;
+import dev.lakestream.jobs.gold.GoldTopology;
 import dev.lakestream.jobs.gold.LocalVisitDate;
 import dev.lakestream.jobs.gold.SalesDailyMetrics;
 import dev.lakestream.jobs.gold.VisitorCount;
-import dev.lakestream.jobs.silver.BronzeChangeParser;
-import dev.lakestream.jobs.silver.ChangeEvent;
-import dev.lakestream.jobs.silver.LsnOrderedApplier;
-import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.silver.SilverTopology;
 import dev.lakestream.jobs.source.SourceRecord;
 import dev.lakestream.jobs.source.files.LandedFiles;
 import java.math.BigDecimal;
@@ -240,13 +242,7 @@ class VisitorsEqualSilverTest {
                 SilverTables.STORES,
                 "{\"store_id\":" + storeId + "}",
                 lsn,
-                Map.of(
-                        "store_id",
-                        Long.toString(storeId),
-                        "time_zone",
-                        "\"" + zone + "\"",
-                        "currency",
-                        "\"USD\""));
+                Map.of("store_id", storeId, "time_zone", zone, "currency", "USD"));
     }
 
     // --- the operators, wired by hand ------------------------------------------------------
@@ -267,7 +263,7 @@ class VisitorsEqualSilverTest {
                 daily;
 
         /** silver.store_foot_traffic: key to image. */
-        private final Map<String, Map<String, String>> silverHours = new HashMap<>();
+        private final Map<String, Map<String, Object>> silverHours = new HashMap<>();
 
         /** silver.stores: store to time zone. */
         private final Map<Long, String> silverZones = new HashMap<>();
@@ -279,7 +275,7 @@ class VisitorsEqualSilverTest {
             applier = applier(null);
             cleanser =
                     new OneInputStreamOperatorTestHarness<>(
-                            new ProcessOperator<>(new SilverTopology.Cleanser()));
+                            new ProcessOperator<>(SilverTopology.cleanser()));
             cleanser.open();
             visitDates = visitDates(null);
             daily = daily(null);
@@ -312,9 +308,7 @@ class VisitorsEqualSilverTest {
 
         void store(RowChange store) throws Exception {
             if (store.kind.equals("+I") || store.kind.equals("+U")) {
-                silverZones.put(
-                        Long.parseLong(store.values.get("store_id")),
-                        unquote(store.values.get("time_zone")));
+                silverZones.put(store.longValue("store_id", -1), store.text("time_zone"));
             }
             visitDates.processElement1(new StreamRecord<>(store));
             counted();
@@ -341,18 +335,16 @@ class VisitorsEqualSilverTest {
         /** Silver's visitors per (store-local date, store), for the stores silver knows. */
         Map<String, Long> silverSums() {
             Map<String, Long> sums = new TreeMap<>();
-            for (Map<String, String> hour : silverHours.values()) {
-                long store = Long.parseLong(hour.get("store_id"));
+            for (Map<String, Object> hour : silverHours.values()) {
+                long store = (Long) hour.get("store_id");
                 String zone = silverZones.get(store);
                 if (zone == null) {
                     continue;
                 }
                 LocalDate date =
-                        Instant.parse(unquote(hour.get("hour_start")))
-                                .atZone(ZoneId.of(zone))
-                                .toLocalDate();
-                String visitors = hour.get("visitors");
-                long v = visitors == null || visitors.equals("null") ? 0 : Long.parseLong(visitors);
+                        ((Instant) hour.get("hour_start")).atZone(ZoneId.of(zone)).toLocalDate();
+                Integer visitors = (Integer) hour.get("visitors");
+                long v = visitors == null ? 0 : visitors;
                 sums.merge(date + "|" + store, v, Long::sum);
             }
             sums.values().removeIf(v -> v == 0);
@@ -451,9 +443,5 @@ class VisitorsEqualSilverTest {
         m.version = 1;
         m.updatedAt = "2026-11-29T10:00:00Z";
         return m;
-    }
-
-    private static String unquote(String literal) {
-        return literal.substring(1, literal.length() - 1);
     }
 }

@@ -1,25 +1,17 @@
-package dev.lakestream.jobs.silver;
+package dev.lakestream.jobs.changelog;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.lakestream.jobs.bronze.BronzeRow;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.RowData;
 
 /**
- * Turns a bronze row (as the Iceberg source reads it back) into a {@link ChangeEvent}. Column
- * values stay JSON literal text exactly as bronze wrote them, so {@code 12.50} keeps its scale and
- * nothing is re-interpreted before silver's typed cleansing.
- *
- * <p>Streams the JSON with Jackson's parser: bronze images are flat objects, and a tree per row
- * would cost more than the row itself.
+ * Turns a bronze row (as the Iceberg source reads it back) into a {@link ChangeEvent}: the image's
+ * JSON is read once into typed values by {@link JsonImages} ({@code 12.50} stays a decimal of scale
+ * 2), and nothing downstream goes back to text.
  */
 public final class BronzeChangeParser implements Serializable {
 
@@ -41,27 +33,14 @@ public final class BronzeChangeParser implements Serializable {
      */
     public static final String TRUNCATED = "_lakestream.truncated";
 
-    /** The longest text value silver reads (characters): Jackson's default, stated. */
-    public static final int MAX_STRING_LENGTH = 20_000_000;
+    /** The longest text value silver reads (characters). */
+    public static final int MAX_STRING_LENGTH = JsonImages.MAX_STRING_LENGTH;
 
-    /** The deepest json/jsonb nesting silver reads: Jackson's default, stated. */
-    public static final int MAX_NESTING_DEPTH = 1000;
+    /** The deepest json/jsonb nesting silver reads. */
+    public static final int MAX_NESTING_DEPTH = JsonImages.MAX_NESTING_DEPTH;
 
-    /** The most digits of a number silver reads: Jackson's default, stated. */
-    public static final int MAX_NUMBER_LENGTH = 1000;
-
-    // a factory with a codec, so nested json/jsonb values can be read as trees
-    private static final JsonFactory JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper().getFactory();
-
-    static {
-        JSON.setStreamReadConstraints(
-                com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                        .maxStringLength(MAX_STRING_LENGTH)
-                        .maxNestingDepth(MAX_NESTING_DEPTH)
-                        .maxNumberLength(MAX_NUMBER_LENGTH)
-                        .build());
-    }
+    /** The most digits of a number silver reads. */
+    public static final int MAX_NUMBER_LENGTH = JsonImages.MAX_NUMBER_LENGTH;
 
     public ChangeEvent parse(RowData bronze) {
         String op = bronze.getString(BronzeRow.OP).toString();
@@ -71,12 +50,13 @@ public final class BronzeChangeParser implements Serializable {
         }
         String key = bronze.getString(BronzeRow.KEY).toString();
         long lsn = bronze.getLong(BronzeRow.LSN);
-        Map<String, String> values;
+        Map<String, Object> values;
         try {
             values =
                     "d".equals(op) || bronze.isNullAt(BronzeRow.AFTER)
                             ? Map.of()
-                            : flatObject(bronze.getString(BronzeRow.AFTER).toString(), table, key);
+                            : JsonImages.parse(
+                                    bronze.getString(BronzeRow.AFTER).toString(), table, key);
         } catch (IllegalArgumentException e) {
             // one unreadable image must not stop the job: silver refuses it into quarantine
             values = Map.of(MALFORMED_IMAGE, e.getMessage());
@@ -105,14 +85,14 @@ public final class BronzeChangeParser implements Serializable {
                 bronze.isNullAt(BronzeRow.ORIGIN_POSITION)
                         ? 0L
                         : bronze.getLong(BronzeRow.ORIGIN_POSITION);
-        Map<String, String> values;
+        Map<String, Object> values;
         try {
             values =
                     bronze.isNullAt(BronzeRow.AFTER)
                             ? Map.of()
                             : RecordImages.coerce(
                                     table,
-                                    flatObject(
+                                    JsonImages.parse(
                                             bronze.getString(BronzeRow.AFTER).toString(),
                                             table,
                                             origin + "#" + position));
@@ -121,48 +101,5 @@ public final class BronzeChangeParser implements Serializable {
         }
         String key = RecordImages.key(table, values, origin, position);
         return new ChangeEvent(table, key, op, bronze.getLong(BronzeRow.LSN), values, List.of());
-    }
-
-    /** Column name to JSON literal text, for a flat JSON object. */
-    static Map<String, String> flatObject(String json, String table, String key) {
-        Map<String, String> values = new LinkedHashMap<>();
-        try (JsonParser parser = JSON.createParser(json)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("not a JSON object");
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String column = parser.currentName();
-                JsonToken token = parser.nextToken();
-                values.put(
-                        column,
-                        switch (token) {
-                            case VALUE_STRING -> quote(parser.getText());
-                            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE ->
-                                    parser.getText();
-                            case VALUE_NULL -> "null";
-                            default -> {
-                                // nested json/jsonb columns: keep their text as a JSON string
-                                String nested = parser.readValueAsTree().toString();
-                                yield quote(nested);
-                            }
-                        });
-            }
-        } catch (IOException | IllegalStateException | IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "bronze row of "
-                            + table
-                            + " "
-                            + key
-                            + " has a malformed image: "
-                            + e.getMessage(),
-                    e);
-        }
-        return values;
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s, b);
-        return b.append('"').toString();
     }
 }

@@ -1,4 +1,4 @@
-package dev.lakestream.jobs.silver;
+package dev.lakestream.jobs.changelog;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,9 +10,10 @@ import org.apache.flink.api.common.typeinfo.Types;
 
 /**
  * One row change read back from bronze, on its way to silver: which table and key, the operation,
- * its WAL position, and the new row image as column to JSON-literal text (e.g. {@code "12.50"},
- * {@code "\"PAID\""}, {@code "null"}). Columns PostgreSQL did not send (unchanged TOAST values) are
- * absent from {@link #values} and named in {@link #unavailableColumns}.
+ * its WAL position, and the new row image as column to typed value, read once from bronze's JSON by
+ * {@link JsonImages} ({@code 12.50} a {@link java.math.BigDecimal} at scale 2, {@code "PAID"} a
+ * String, {@code null} a present null). Columns PostgreSQL did not send (unchanged TOAST values)
+ * are absent from {@link #values} and named in {@link #unavailableColumns}.
  *
  * <p>A Flink POJO with explicit type information ({@link #TYPE}), so it never falls back to Kryo.
  */
@@ -27,7 +28,7 @@ public class ChangeEvent {
     public String table;
     public String key;
     public long lsn;
-    public Map<String, String> values;
+    public Map<String, Object> values;
     public List<String> unavailableColumns;
 
     public static final TypeInformation<ChangeEvent> TYPE =
@@ -38,7 +39,7 @@ public class ChangeEvent {
                             "table", Types.STRING,
                             "key", Types.STRING,
                             "lsn", Types.LONG,
-                            "values", Types.MAP(Types.STRING, Types.STRING),
+                            "values", ColumnValueTypeInfo.IMAGE,
                             "unavailableColumns", Types.LIST(Types.STRING)));
 
     public ChangeEvent() {}
@@ -48,7 +49,7 @@ public class ChangeEvent {
             String key,
             String op,
             long lsn,
-            Map<String, String> values,
+            Map<String, ? extends Object> values,
             List<String> unavailableColumns) {
         this.table = table;
         this.key = key;

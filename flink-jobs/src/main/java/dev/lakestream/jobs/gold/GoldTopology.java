@@ -1,21 +1,7 @@
-package dev.lakestream.jobs.transformation;
+package dev.lakestream.jobs.gold;
 
 import dev.lakestream.catalog.SilverTables;
-import dev.lakestream.jobs.gold.DailyMetricsAggregator;
-import dev.lakestream.jobs.gold.DailyVisitors;
-import dev.lakestream.jobs.gold.FinalStatePerCheckpoint;
-import dev.lakestream.jobs.gold.GoldRows;
-import dev.lakestream.jobs.gold.LocalSaleDate;
-import dev.lakestream.jobs.gold.LocalVisitDate;
-import dev.lakestream.jobs.gold.OrderContribution;
-import dev.lakestream.jobs.gold.OrderContributions;
-import dev.lakestream.jobs.gold.RateUpdate;
-import dev.lakestream.jobs.gold.RateUpdates;
-import dev.lakestream.jobs.gold.ReportingCurrency;
-import dev.lakestream.jobs.gold.SalesDailyMetrics;
-import dev.lakestream.jobs.gold.StoreCalendar;
-import dev.lakestream.jobs.gold.VisitorCount;
-import dev.lakestream.jobs.silver.RowChange;
+import dev.lakestream.jobs.changelog.RowChange;
 import dev.lakestream.jobs.state.Tombstones;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -73,7 +59,7 @@ public final class GoldTopology {
                         .name("orders and lines")
                         .keyBy(OrderContributions::orderId, Types.LONG)
                         .process(new OrderContributions(), OrderContribution.TYPE)
-                        .uid(TransformationOperatorIds.ORDER_CONTRIBUTIONS)
+                        .uid(GoldOperatorIds.ORDER_CONTRIBUTIONS)
                         .name("order contributions");
 
         DataStream<RowChange> stores =
@@ -82,7 +68,7 @@ public final class GoldTopology {
                 stores.keyBy(GoldTopology::storeId, Types.LONG)
                         .connect(contributions.keyBy(c -> c.storeId, Types.LONG))
                         .process(new LocalSaleDate(), OrderContribution.TYPE)
-                        .uid(TransformationOperatorIds.LOCAL_SALE_DATE)
+                        .uid(GoldOperatorIds.LOCAL_SALE_DATE)
                         .name("store-local sale date");
 
         DataStream<SalesDailyMetrics> daily =
@@ -90,7 +76,7 @@ public final class GoldTopology {
                         .process(
                                 new DailyMetricsAggregator(tombstoneRetention),
                                 SalesDailyMetrics.TYPE)
-                        .uid(TransformationOperatorIds.DAILY_METRICS)
+                        .uid(GoldOperatorIds.DAILY_METRICS)
                         .name("sales_daily_metrics");
 
         DataStream<VisitorCount> visits =
@@ -100,14 +86,14 @@ public final class GoldTopology {
                                         .name("foot traffic")
                                         .keyBy(GoldTopology::storeId, Types.LONG))
                         .process(new LocalVisitDate(), VisitorCount.TYPE)
-                        .uid(TransformationOperatorIds.LOCAL_VISIT_DATE)
+                        .uid(GoldOperatorIds.LOCAL_VISIT_DATE)
                         .name("store-local visit date");
 
         DataStream<SalesDailyMetrics> withVisitors =
                 daily.keyBy(SalesDailyMetrics::groupKey, Types.STRING)
                         .connect(visits.keyBy(VisitorCount::groupKey, Types.STRING))
                         .process(new DailyVisitors(), SalesDailyMetrics.TYPE)
-                        .uid(TransformationOperatorIds.DAILY_VISITORS)
+                        .uid(GoldOperatorIds.DAILY_VISITORS)
                         .name("visitors and conversion rate");
 
         DataStream<RateUpdate> rates =
@@ -121,14 +107,14 @@ public final class GoldTopology {
                         .keyBy(ReportingCurrency::groupKey, Types.STRING)
                         .connect(rates.keyBy(RateUpdate::groupKey, Types.STRING))
                         .process(new ReportingCurrency(reportingCurrency), SalesDailyMetrics.TYPE)
-                        .uid(TransformationOperatorIds.REPORTING_CURRENCY)
+                        .uid(GoldOperatorIds.REPORTING_CURRENCY)
                         .name("net revenue in " + reportingCurrency)
                         .keyBy(SalesDailyMetrics::groupKey, Types.STRING)
                         .transform(
                                 "one final state per key per checkpoint",
                                 SalesDailyMetrics.TYPE,
                                 new FinalStatePerCheckpoint(tombstoneRetention))
-                        .uid(TransformationOperatorIds.FINAL_STATE_PER_CHECKPOINT);
+                        .uid(GoldOperatorIds.FINAL_STATE_PER_CHECKPOINT);
         return new Gold(metrics, dated.getSideOutput(StoreCalendar.PENDING));
     }
 
@@ -142,13 +128,13 @@ public final class GoldTopology {
                 .upsert(true)
                 .distributionMode(DistributionMode.NONE)
                 .writeParallelism(1)
-                .uidPrefix(TransformationOperatorIds.GOLD_PENDING_SINK)
+                .uidPrefix(GoldOperatorIds.GOLD_PENDING_SINK)
                 .append();
     }
 
-    static long storeId(RowChange change) {
-        String v = change.values.get("store_id");
-        return Long.parseLong(v);
+    /** The store a change of a store, an order or a foot-traffic hour belongs to. */
+    public static long storeId(RowChange change) {
+        return change.longValue("store_id", -1);
     }
 
     /** Publishes gold to Kafka and upserts it into its Iceberg table. */
@@ -158,7 +144,7 @@ public final class GoldTopology {
             TableLoader icebergTable,
             org.apache.iceberg.Schema schema) {
         gold.sinkTo(kafka)
-                .uid(TransformationOperatorIds.GOLD_KAFKA_SINK)
+                .uid(GoldOperatorIds.GOLD_KAFKA_SINK)
                 .name("gold to Kafka (exactly once)");
         DataStream<RowData> rows =
                 gold.map(GoldRows::toRow, InternalTypeInfo.of(FlinkSchemaUtil.convert(schema)))
@@ -168,7 +154,7 @@ public final class GoldTopology {
                 .upsert(true)
                 .equalityFieldColumns(java.util.List.of("sale_date", "store_id"))
                 .distributionMode(DistributionMode.HASH)
-                .uidPrefix(TransformationOperatorIds.GOLD_ICEBERG_SINK)
+                .uidPrefix(GoldOperatorIds.GOLD_ICEBERG_SINK)
                 .append();
     }
 }

@@ -1,8 +1,8 @@
-package dev.lakestream.jobs.transformation;
+package dev.lakestream.jobs.changelog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakestream.jobs.transformation.PositionPublishingSource.Position;
+import dev.lakestream.jobs.changelog.PositionPublishingSource.Position;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

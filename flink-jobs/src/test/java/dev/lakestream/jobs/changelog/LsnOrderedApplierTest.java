@@ -1,7 +1,9 @@
-package dev.lakestream.jobs.silver;
+package dev.lakestream.jobs.changelog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakestream.jobs.silver.CleansingResult;
+import dev.lakestream.jobs.silver.EntityRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,8 +1,10 @@
-package dev.lakestream.jobs.silver;
+package dev.lakestream.jobs.changelog;
 
 import dev.lakestream.catalog.SilverTables;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +19,8 @@ import org.apache.iceberg.types.Types;
  *
  * <p>Records are not typed the way database rows are: a CSV field is always text ({@code "42"}),
  * and APIs quote decimals to keep their precision ({@code "1.0821"}). Where the silver column is a
- * number or a boolean and the text is exactly one, the literal is unquoted; an instant in any ISO
- * offset form becomes canonical UTC; an empty field is null. Anything else stays as it came, so the
+ * number, a boolean, an instant or a date and the text is exactly one, it becomes that value (an
+ * instant in any ISO offset form); an empty field is null. Anything else stays as it came, so the
  * cleansing rules refuse it with the value in the reason. Nothing is rounded or guessed.
  *
  * <p>The key is rebuilt from the coerced key columns, so {@code "3"} in a CSV and {@code 3} in a
@@ -28,9 +30,6 @@ import org.apache.iceberg.types.Types;
  */
 public final class RecordImages {
 
-    /** Decimals with a larger exponent are left as they came rather than written out in full. */
-    static final int MAX_PLAIN_SCALE = 1000;
-
     private RecordImages() {}
 
     /** Whether a bronze source table holds records of the REST or file sources. */
@@ -38,14 +37,13 @@ public final class RecordImages {
         return sourceTable.startsWith("rest.") || sourceTable.startsWith("files.");
     }
 
-    /** The record's values as literals of its silver columns' types, where they are such. */
-    public static Map<String, String> coerce(String sourceTable, Map<String, String> values) {
+    /** The record's values as values of its silver columns' types, where they are such. */
+    public static Map<String, Object> coerce(String sourceTable, Map<String, Object> values) {
         Schema schema = SilverTables.definitionFor(sourceTable).schema();
-        Map<String, String> coerced = new LinkedHashMap<>(values);
+        Map<String, Object> coerced = new LinkedHashMap<>(values);
         for (Types.NestedField column : schema.columns()) {
-            String literal = values.get(column.name());
-            if (literal != null) {
-                coerced.put(column.name(), coerce(literal, column.type()));
+            if (values.containsKey(column.name())) {
+                coerced.put(column.name(), coerce(values.get(column.name()), column.type()));
             }
         }
         return coerced;
@@ -56,17 +54,17 @@ public final class RecordImages {
      * {"origin":...,"position":...}} when one of them is missing or not of its type.
      */
     public static String key(
-            String sourceTable, Map<String, String> coerced, String origin, long position) {
+            String sourceTable, Map<String, Object> coerced, String origin, long position) {
         Schema schema = SilverTables.definitionFor(sourceTable).schema();
         StringBuilder key = new StringBuilder("{");
         for (Types.NestedField column : schema.columns()) {
             if (!schema.identifierFieldNames().contains(column.name())) {
                 continue;
             }
-            String literal = coerced.get(column.name());
-            if (!usable(literal, column.type())) {
+            Object value = coerced.get(column.name());
+            if (!usable(value, column.type())) {
                 return "{\"origin\":"
-                        + SilverLiterals.quote(origin == null ? "" : origin)
+                        + JsonImages.quote(origin == null ? "" : origin)
                         + ",\"position\":"
                         + position
                         + "}";
@@ -74,61 +72,67 @@ public final class RecordImages {
             if (key.length() > 1) {
                 key.append(',');
             }
-            key.append(SilverLiterals.quote(column.name())).append(':').append(literal);
+            key.append(JsonImages.quote(column.name())).append(':').append(JsonImages.write(value));
         }
         return key.append('}').toString();
     }
 
-    private static boolean usable(String literal, Type type) {
-        try {
-            return SilverLiterals.parse(literal, type) != null;
-        } catch (SilverLiterals.LiteralException e) {
-            return false;
-        }
+    /** Whether a coerced value is one of its key column's type, as silver's rules will see it. */
+    private static boolean usable(Object value, Type type) {
+        return switch (type.typeId()) {
+            case LONG -> value instanceof Long;
+            case INTEGER ->
+                    value instanceof Long l && l >= Integer.MIN_VALUE && l <= Integer.MAX_VALUE;
+            case STRING -> value instanceof String;
+            case TIMESTAMP -> value instanceof Instant i && i.getNano() % 1_000 == 0;
+            case DATE -> value instanceof LocalDate;
+            default -> false;
+        };
     }
 
-    static String coerce(String literal, Type type) {
-        if (!literal.startsWith("\"")) {
-            return literal;
+    static Object coerce(Object value, Type type) {
+        if (!(value instanceof String s)) {
+            return value;
         }
-        String text;
-        try {
-            Object parsed = SilverLiterals.parse(literal, Types.StringType.get());
-            text = ((String) parsed).strip();
-        } catch (SilverLiterals.LiteralException e) {
-            return literal;
-        }
+        String text = s.strip();
         if (text.isEmpty()) {
-            return "null";
+            return null;
         }
         switch (type.typeId()) {
             case LONG:
             case INTEGER:
-                return text.matches("[+-]?\\d{1,19}") ? text.replaceFirst("^\\+", "") : literal;
+                if (text.matches("[+-]?\\d{1,19}")) {
+                    try {
+                        return Long.parseLong(text);
+                    } catch (NumberFormatException e) {
+                        return value; // beyond a long: the rules refuse it, naming the value
+                    }
+                }
+                return value;
             case DECIMAL:
                 try {
-                    BigDecimal d = new BigDecimal(text);
-                    // toPlainString of 1e999999999 writes a billion digits: leave such a value
-                    // as it came, for the decimal rule to refuse
-                    return Math.abs((long) d.scale()) > MAX_PLAIN_SCALE
-                            ? literal
-                            : d.toPlainString();
+                    return new BigDecimal(text);
                 } catch (NumberFormatException e) {
-                    return literal;
+                    return value;
                 }
             case BOOLEAN:
-                return text.equals("true") || text.equals("false") ? text : literal;
+                return text.equals("true") || text.equals("false") ? Boolean.valueOf(text) : value;
             case TIMESTAMP:
                 try {
-                    return SilverLiterals.quote(OffsetDateTime.parse(text).toInstant().toString());
+                    return OffsetDateTime.parse(text).toInstant();
                 } catch (DateTimeException e) {
-                    return literal;
+                    return value;
                 }
             case DATE:
+                try {
+                    return LocalDate.parse(text);
+                } catch (DateTimeException e) {
+                    return value;
+                }
             case STRING:
-                return SilverLiterals.quote(text);
+                return text;
             default:
-                return literal;
+                return value;
         }
     }
 }

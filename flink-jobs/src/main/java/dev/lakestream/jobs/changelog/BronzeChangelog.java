@@ -1,10 +1,6 @@
-package dev.lakestream.jobs.transformation;
+package dev.lakestream.jobs.changelog;
 
 import dev.lakestream.jobs.bronze.BronzeRow;
-import dev.lakestream.jobs.silver.BronzeChangeParser;
-import dev.lakestream.jobs.silver.ChangeEvent;
-import dev.lakestream.jobs.silver.LsnOrderedApplier;
-import dev.lakestream.jobs.silver.RowChange;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -63,15 +59,21 @@ public final class BronzeChangelog {
                                     WatermarkStrategy.noWatermarks(),
                                     "bronze " + table,
                                     BronzeRow.typeInfo())
-                            .uid(TransformationOperatorIds.bronzeSource(table))
+                            .uid(ChangelogOperatorIds.bronzeSource(table))
                             .map(parser::parse, ChangeEvent.TYPE)
-                            .uid(TransformationOperatorIds.bronzeParser(table))
+                            .uid(ChangelogOperatorIds.bronzeParser(table))
                             .name("parse " + table);
             all = all == null ? events : all.union(events);
         }
-        return all.keyBy(e -> e.table + e.key, Types.STRING)
+        return inLsnOrder(all, tombstoneRetention);
+    }
+
+    /** The changelog of the change events: per table and key, applied in LSN order. */
+    public static DataStream<RowChange> inLsnOrder(
+            DataStream<ChangeEvent> events, Duration tombstoneRetention) {
+        return events.keyBy(e -> e.table + e.key, Types.STRING)
                 .process(new LsnOrderedApplier(tombstoneRetention), RowChange.TYPE)
-                .uid(TransformationOperatorIds.APPLY_IN_LSN_ORDER)
+                .uid(ChangelogOperatorIds.APPLY_IN_LSN_ORDER)
                 .name("apply changes in LSN order");
     }
 }

@@ -1,10 +1,6 @@
-package dev.lakestream.jobs.transformation;
+package dev.lakestream.jobs.silver;
 
-import dev.lakestream.jobs.silver.CleansingResult;
-import dev.lakestream.jobs.silver.EntityRules;
-import dev.lakestream.jobs.silver.QuarantineRecord;
-import dev.lakestream.jobs.silver.RowChange;
-import dev.lakestream.jobs.silver.SilverRowConverter;
+import dev.lakestream.jobs.changelog.RowChange;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
@@ -39,7 +35,7 @@ public final class SilverTopology {
     /** Cleanses the changelog; the refused changes are the {@link #REJECTS} side output. */
     public static SingleOutputStreamOperator<RowChange> cleanse(DataStream<RowChange> changes) {
         return changes.process(new Cleanser(), RowChange.TYPE)
-                .uid(TransformationOperatorIds.CLEANSE)
+                .uid(SilverOperatorIds.CLEANSE)
                 .name("cleanse and validate");
     }
 
@@ -61,7 +57,7 @@ public final class SilverTopology {
                     .tableLoader(silverTable.apply(table))
                     .upsert(true)
                     .distributionMode(DistributionMode.HASH)
-                    .uidPrefix(TransformationOperatorIds.silverSink(table))
+                    .uidPrefix(SilverOperatorIds.silverSink(table))
                     .append();
         }
         quarantine(cleansed.getSideOutput(REJECTS), quarantine);
@@ -78,12 +74,17 @@ public final class SilverTopology {
                 .tableLoader(quarantine)
                 .upsert(true)
                 .distributionMode(DistributionMode.HASH)
-                .uidPrefix(TransformationOperatorIds.QUARANTINE_SINK)
+                .uidPrefix(SilverOperatorIds.QUARANTINE_SINK)
                 .append();
     }
 
+    /** The function of the cleansing operator, for tests that run it in a harness. */
+    public static ProcessFunction<RowChange, RowChange> cleanser() {
+        return new Cleanser();
+    }
+
     /** Applies the rules: accepted changes go on, refused ones to the quarantine. */
-    static final class Cleanser extends ProcessFunction<RowChange, RowChange> {
+    private static final class Cleanser extends ProcessFunction<RowChange, RowChange> {
 
         private static final long serialVersionUID = 1L;
         private final EntityRules rules = new EntityRules();

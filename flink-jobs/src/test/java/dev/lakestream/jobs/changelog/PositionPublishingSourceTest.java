@@ -1,4 +1,4 @@
-package dev.lakestream.jobs.transformation;
+package dev.lakestream.jobs.changelog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

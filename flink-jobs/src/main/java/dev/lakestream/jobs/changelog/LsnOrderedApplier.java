@@ -1,7 +1,8 @@
-package dev.lakestream.jobs.silver;
+package dev.lakestream.jobs.changelog;
 
 import dev.lakestream.jobs.state.Tombstones;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -100,7 +101,7 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
                 s.deleted = true;
             }
         }
-        Map<String, String> before = visible(s);
+        Map<String, Object> before = visible(s);
         boolean touched = apply(s, event);
         if (!touched) {
             return;
@@ -112,7 +113,7 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
             state.update(s);
             deletedAt.clear();
         }
-        Map<String, String> after = visible(s);
+        Map<String, Object> after = visible(s);
         if (Objects.equals(before, after)) {
             return;
         }
@@ -176,7 +177,7 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
 
     private static boolean writeColumns(KeyState s, ChangeEvent e) {
         boolean wrote = false;
-        for (Map.Entry<String, String> column : e.values.entrySet()) {
+        for (Map.Entry<String, Object> column : e.values.entrySet()) {
             long current = s.valueLsns.getOrDefault(column.getKey(), -1L);
             if (e.lsn > current) {
                 s.values.put(column.getKey(), column.getValue());
@@ -189,10 +190,10 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
     }
 
     /** The row as downstream sees it, or null while it does not exist or is incomplete. */
-    private static Map<String, String> visible(KeyState s) {
+    private static Map<String, Object> visible(KeyState s) {
         if (s.rowLsn < 0 || s.deleted || !s.missing.isEmpty() || s.values.isEmpty()) {
             return null;
         }
-        return Map.copyOf(s.values);
+        return new HashMap<>(s.values); // a column's value may be null
     }
 }

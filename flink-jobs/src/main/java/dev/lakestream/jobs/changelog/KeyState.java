@@ -1,4 +1,4 @@
-package dev.lakestream.jobs.silver;
+package dev.lakestream.jobs.changelog;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +16,7 @@ public class KeyState {
     public long rowLsn = -1;
 
     public boolean deleted;
-    public Map<String, String> values = new HashMap<>();
+    public Map<String, Object> values = new HashMap<>();
     public Map<String, Long> valueLsns = new HashMap<>();
 
     /** Columns the row has but whose value no change has delivered yet (unchanged TOAST). */
@@ -28,7 +28,7 @@ public class KeyState {
                     Map.of(
                             "rowLsn", Types.LONG,
                             "deleted", Types.BOOLEAN,
-                            "values", Types.MAP(Types.STRING, Types.STRING),
+                            "values", ColumnValueTypeInfo.IMAGE,
                             "valueLsns", Types.MAP(Types.STRING, Types.LONG),
                             "missing", Types.LIST(Types.STRING)));
 

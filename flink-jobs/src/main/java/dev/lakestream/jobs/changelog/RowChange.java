@@ -1,5 +1,8 @@
-package dev.lakestream.jobs.silver;
+package dev.lakestream.jobs.changelog;
 
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +26,13 @@ public class RowChange {
     /** WAL position of the source change that produced this state. */
     public long lsn;
 
-    public Map<String, String> values;
+    /**
+     * Column to typed value. Before silver's rules: as {@link JsonImages} read it from bronze.
+     * After them: the silver column's Java type ({@code Long}, {@code Integer}, {@code String},
+     * {@code BigDecimal} at the column's scale, {@code Instant}, {@code LocalDate}, {@code
+     * Boolean}).
+     */
+    public Map<String, Object> values;
 
     public static final TypeInformation<RowChange> TYPE =
             Types.POJO(
@@ -33,11 +42,16 @@ public class RowChange {
                             "table", Types.STRING,
                             "key", Types.STRING,
                             "lsn", Types.LONG,
-                            "values", Types.MAP(Types.STRING, Types.STRING)));
+                            "values", ColumnValueTypeInfo.IMAGE));
 
     public RowChange() {}
 
-    public RowChange(RowKind kind, String table, String key, long lsn, Map<String, String> values) {
+    public RowChange(
+            RowKind kind,
+            String table,
+            String key,
+            long lsn,
+            Map<String, ? extends Object> values) {
         this.kind = kind.shortString();
         this.table = table;
         this.key = key;
@@ -54,6 +68,33 @@ public class RowChange {
                     case "-D" -> "DELETE";
                     default -> throw new IllegalStateException("unknown row kind " + kind);
                 });
+    }
+
+    /** A text column's value, or null. */
+    public String text(String column) {
+        return (String) values.get(column);
+    }
+
+    /** A long or int column's value, or {@code whenNull}. */
+    public long longValue(String column, long whenNull) {
+        Object v = values.get(column);
+        return v == null ? whenNull : ((Number) v).longValue();
+    }
+
+    /** A decimal column's value, or zero. */
+    public BigDecimal decimal(String column) {
+        Object v = values.get(column);
+        return v == null ? BigDecimal.ZERO : (BigDecimal) v;
+    }
+
+    /** A timestamp column's value, or null. */
+    public Instant instant(String column) {
+        return (Instant) values.get(column);
+    }
+
+    /** A date column's value, or null. */
+    public LocalDate date(String column) {
+        return (LocalDate) values.get(column);
     }
 
     @Override

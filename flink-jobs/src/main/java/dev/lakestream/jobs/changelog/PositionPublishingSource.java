@@ -1,4 +1,4 @@
-package dev.lakestream.jobs.transformation;
+package dev.lakestream.jobs.changelog;
 
 import dev.lakestream.catalog.ConsumerPositions;
 import java.io.IOException;

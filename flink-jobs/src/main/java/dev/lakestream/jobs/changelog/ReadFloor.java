@@ -1,6 +1,6 @@
-package dev.lakestream.jobs.transformation;
+package dev.lakestream.jobs.changelog;
 
-import dev.lakestream.jobs.transformation.PositionPublishingSource.Position;
+import dev.lakestream.jobs.changelog.PositionPublishingSource.Position;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
