@@ -33,6 +33,9 @@ import org.apache.iceberg.types.Types;
  *                                      (endpoint and cursor) or the file's URI; null for CDC
  *  origin_position      long?          the record's index in its response, or its line number
  *                                      in the file
+ *  after_types          string?        the source column types of "after" as JSON, column to
+ *                                      Iceberg type ({"unit_price":"decimal(12,2)"}); how
+ *                                      silver follows ALTER TABLE; null for REST and files
  * </pre>
  *
  * <p>Records of the REST and file sources use the same table shape: {@code op} is {@code c}, {@code
@@ -63,9 +66,16 @@ public final class BronzeTables {
                             11,
                             "unavailable_columns",
                             // ids as Iceberg assigns them on create: top-level fields first
-                            Types.ListType.ofRequired(14, Types.StringType.get())),
+                            Types.ListType.ofRequired(15, Types.StringType.get())),
                     Types.NestedField.optional(12, "origin", Types.StringType.get()),
-                    Types.NestedField.optional(13, "origin_position", Types.LongType.get()));
+                    Types.NestedField.optional(13, "origin_position", Types.LongType.get()),
+                    Types.NestedField.optional(
+                            14,
+                            "after_types",
+                            Types.StringType.get(),
+                            "the source column types of the after image, as JSON: column to"
+                                    + " Iceberg type, e.g. {\"unit_price\":\"decimal(12,2)\"};"
+                                    + " null where the source has no schema (REST, files)"));
 
     public static final PartitionSpec PARTITION_SPEC =
             PartitionSpec.builderFor(SCHEMA).day("ingest_ts").build();

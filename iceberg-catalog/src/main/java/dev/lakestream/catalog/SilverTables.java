@@ -66,6 +66,11 @@ public final class SilverTables {
     /** When silver wrote the row's current version. */
     public static final String UPDATED_AT_COLUMN = "_updated_at";
 
+    /** Whether a column is one of lakestream's own ({@code _lsn}, {@code _updated_at}). */
+    public static boolean isLakestreamColumn(String column) {
+        return column.equals(LSN_COLUMN) || column.equals(UPDATED_AT_COLUMN);
+    }
+
     /** Precision and scale of every money column ({@code numeric(12,2)} at the source). */
     public static final Types.DecimalType MONEY = Types.DecimalType.of(12, 2);
 

@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates tables from their {@link TableDefinition} idempotently, and evolves existing ones only in
  * ways that cannot break readers or writers: adding optional columns the definition has and the
- * table lacks, and keying an append-only table whose definition has become keyed. Anything else (a
- * column changed type, a required column missing) stops with a message naming the table and column,
- * because guessing would corrupt data.
+ * table lacks, and keying an append-only table whose definition has become keyed. A column the
+ * table has and the definition lacks, or one the table holds wider than the definition (int to
+ * long, float to double, decimal precision up: silver following its source), is left as it is.
+ * Anything else (a column changed type, a required column missing) stops with a message naming the
+ * table and column, because guessing would corrupt data.
  */
 public final class TableBootstrap {
 
@@ -80,7 +82,8 @@ public final class TableBootstrap {
                                     + " Migrate the table or point lakestream at a new namespace.");
                 }
                 toAdd.add(wanted);
-            } else if (!sameType(existing.type(), wanted.type())) {
+            } else if (!sameType(existing.type(), wanted.type())
+                    && !widened(existing.type(), wanted.type())) {
                 throw new IllegalStateException(
                         "Table "
                                 + definition.identifier()
@@ -157,6 +160,16 @@ public final class TableBootstrap {
      * Same type, ignoring field ids: the catalog numbers a table's fields itself, so a list or
      * struct column of an existing table rarely carries the ids of the definition's schema.
      */
+    /**
+     * Whether the table's column is the definition's widened as Iceberg allows (int to long, float
+     * to double, decimal precision up): silver follows such a change of its source column.
+     */
+    private static boolean widened(Type existing, Type wanted) {
+        return wanted.isPrimitiveType()
+                && existing.isPrimitiveType()
+                && TypeUtil.isPromotionAllowed(wanted, existing.asPrimitiveType());
+    }
+
     private static boolean sameType(Type existing, Type wanted) {
         AtomicInteger existingIds = new AtomicInteger();
         AtomicInteger wantedIds = new AtomicInteger();

@@ -26,7 +26,8 @@ public final class BronzeRow {
     public static final int UNAVAILABLE_COLUMNS = 10;
     public static final int ORIGIN = 11;
     public static final int ORIGIN_POSITION = 12;
-    public static final int ARITY = 13;
+    public static final int AFTER_TYPES = 13;
+    public static final int ARITY = 14;
 
     public static final RowType ROW_TYPE = FlinkSchemaUtil.convert(BronzeTables.SCHEMA);
 

@@ -53,6 +53,8 @@ public final class BronzeRowMapper implements Serializable {
     private final EpochClock clock;
     private transient Map<String, Set<String>> keyColumns;
     private transient StringWriter buffer;
+    // Debezium hands out one schema object per table version: its types text, made once
+    private transient Map<org.apache.kafka.connect.data.Schema, StringData> types;
 
     /**
      * @param sourceName written to the {@code source} column, e.g. {@code postgres:shop}
@@ -139,10 +141,26 @@ public final class BronzeRowMapper implements Serializable {
         row.setField(
                 BronzeRow.AFTER,
                 after == null ? null : StringData.fromString(json(after, null, unavailable)));
+        row.setField(BronzeRow.AFTER_TYPES, after == null ? null : afterTypes(after.schema()));
         row.setField(
                 BronzeRow.UNAVAILABLE_COLUMNS,
                 unavailable.isEmpty() ? null : stringArray(unavailable));
         return row;
+    }
+
+    private StringData afterTypes(org.apache.kafka.connect.data.Schema schema) {
+        if (types == null) {
+            types = new java.util.IdentityHashMap<>();
+        }
+        StringData known = types.get(schema);
+        if (known == null) {
+            if (types.size() > 1000) {
+                types.clear(); // a schema per table version: only a leak would get here
+            }
+            known = StringData.fromString(SourceTypes.of(schema));
+            types.put(schema, known);
+        }
+        return known;
     }
 
     private String keyJson(

@@ -68,7 +68,11 @@ public final class BronzeChangeParser implements Serializable {
                 unavailable.add(columns.getString(i).toString());
             }
         }
-        return new ChangeEvent(table, key, op, lsn, values, unavailable);
+        ChangeEvent event = new ChangeEvent(table, key, op, lsn, values, unavailable);
+        if (!bronze.isNullAt(BronzeRow.AFTER_TYPES)) {
+            event.types = SchemaDrift.of(table, bronze.getString(BronzeRow.AFTER_TYPES).toString());
+        }
+        return event;
     }
 
     /**

@@ -31,6 +31,12 @@ public class ChangeEvent {
     public Map<String, Object> values;
     public List<String> unavailableColumns;
 
+    /**
+     * Where the image's source column types differ from its silver table (see {@link SchemaDrift}),
+     * or null: almost always.
+     */
+    public String types;
+
     public static final TypeInformation<ChangeEvent> TYPE =
             Types.POJO(
                     ChangeEvent.class,
@@ -40,7 +46,8 @@ public class ChangeEvent {
                             "key", Types.STRING,
                             "lsn", Types.LONG,
                             "values", ColumnValueTypeInfo.IMAGE,
-                            "unavailableColumns", Types.LIST(Types.STRING)));
+                            "unavailableColumns", Types.LIST(Types.STRING),
+                            "types", Types.STRING));
 
     public ChangeEvent() {}
 
@@ -78,12 +85,13 @@ public class ChangeEvent {
                 && Objects.equals(table, e.table)
                 && Objects.equals(key, e.key)
                 && Objects.equals(values, e.values)
-                && Objects.equals(unavailableColumns, e.unavailableColumns);
+                && Objects.equals(unavailableColumns, e.unavailableColumns)
+                && Objects.equals(types, e.types);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(op, table, key, lsn, values, unavailableColumns);
+        return Objects.hash(op, table, key, lsn, values, unavailableColumns, types);
     }
 
     @Override
@@ -97,6 +105,7 @@ public class ChangeEvent {
                 + " "
                 + values
                 + " unavailable="
-                + unavailableColumns;
+                + unavailableColumns
+                + (types == null ? "" : " types=" + types);
     }
 }

@@ -25,6 +25,7 @@ import org.apache.flink.types.StringValue;
  *  6 false, 7 true
  *  8 instant     epoch seconds (zig-zag varint), nanos (varint)
  *  9 date        epoch day (zig-zag varint)
+ * 10 double      8 bytes; 11 float: 4 bytes
  * </pre>
  *
  * The values are the ones {@link JsonImages} reads from bronze (text, long, decimal, boolean) and
@@ -46,6 +47,8 @@ public final class ColumnValueSerializer extends TypeSerializerSingleton<Object>
     private static final int TRUE = 7;
     private static final int INSTANT = 8;
     private static final int DATE = 9;
+    private static final int DOUBLE = 10;
+    private static final int FLOAT = 11;
 
     @Override
     public boolean isImmutableType() {
@@ -107,6 +110,12 @@ public final class ColumnValueSerializer extends TypeSerializerSingleton<Object>
         } else if (value instanceof LocalDate d) {
             out.writeByte(DATE);
             writeSigned(d.toEpochDay(), out);
+        } else if (value instanceof Double d) {
+            out.writeByte(DOUBLE);
+            out.writeDouble(d);
+        } else if (value instanceof Float f) {
+            out.writeByte(FLOAT);
+            out.writeFloat(f);
         } else {
             throw new IllegalArgumentException(
                     "a change holds a column value of class "
@@ -140,6 +149,8 @@ public final class ColumnValueSerializer extends TypeSerializerSingleton<Object>
                 yield Instant.ofEpochSecond(seconds, readUnsigned(in));
             }
             case DATE -> LocalDate.ofEpochDay(readSigned(in));
+            case DOUBLE -> in.readDouble();
+            case FLOAT -> in.readFloat();
             default -> throw new IOException("unknown column value tag " + tag);
         };
     }

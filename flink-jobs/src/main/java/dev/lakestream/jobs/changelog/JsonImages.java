@@ -119,7 +119,11 @@ public final class JsonImages {
         if (value instanceof Instant || value instanceof LocalDate) {
             return quote(value.toString());
         }
-        if (value instanceof Long || value instanceof Integer || value instanceof Boolean) {
+        if (value instanceof Long
+                || value instanceof Integer
+                || value instanceof Boolean
+                || value instanceof Double
+                || value instanceof Float) {
             return value.toString();
         }
         throw new IllegalArgumentException("no JSON for " + value.getClass().getName());

@@ -22,6 +22,9 @@ public class KeyState {
     /** Columns the row has but whose value no change has delivered yet (unchanged TOAST). */
     public java.util.List<String> missing = new java.util.ArrayList<>();
 
+    /** The newest change's drift from silver's column types ({@link SchemaDrift}), or null. */
+    public String types;
+
     public static final TypeInformation<KeyState> TYPE =
             Types.POJO(
                     KeyState.class,
@@ -30,7 +33,8 @@ public class KeyState {
                             "deleted", Types.BOOLEAN,
                             "values", ColumnValueTypeInfo.IMAGE,
                             "valueLsns", Types.MAP(Types.STRING, Types.LONG),
-                            "missing", Types.LIST(Types.STRING)));
+                            "missing", Types.LIST(Types.STRING),
+                            "types", Types.STRING));
 
     public KeyState() {}
 }

@@ -34,6 +34,9 @@ import org.apache.flink.util.Collector;
  *   <li>A delete forgets the values; an older change arriving after it is dropped. Snapshot reads
  *       carry their chunk's low watermark, so they lose against every change streamed after them
  *       and win over what an earlier snapshot or stream left (a re-snapshot after a lost slot).
+ *   <li>The newest change names the row's columns: a column it neither carries nor lists as an
+ *       unchanged TOAST value was dropped at the source, and leaves the row (silver keeps the
+ *       column, null from then on); a late change does not bring it back.
  *   <li>A row is only emitted once every column is known: an update whose TOAST columns have no
  *       earlier value yet waits for the change that brings them.
  * </ul>
@@ -102,6 +105,7 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
             }
         }
         Map<String, Object> before = visible(s);
+        String typesBefore = s.types;
         boolean touched = apply(s, event);
         if (!touched) {
             return;
@@ -114,18 +118,24 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
             deletedAt.clear();
         }
         Map<String, Object> after = visible(s);
-        if (Objects.equals(before, after)) {
+        if (Objects.equals(before, after) && Objects.equals(typesBefore, s.types)) {
             return;
         }
         if (before == null) {
-            out.collect(new RowChange(RowKind.INSERT, event.table, event.key, s.rowLsn, after));
+            out.collect(
+                    new RowChange(RowKind.INSERT, event.table, event.key, s.rowLsn, after)
+                            .withTypes(s.types));
         } else if (after == null) {
-            out.collect(new RowChange(RowKind.DELETE, event.table, event.key, s.rowLsn, before));
+            out.collect(
+                    new RowChange(RowKind.DELETE, event.table, event.key, s.rowLsn, before)
+                            .withTypes(typesBefore));
         } else {
             out.collect(
-                    new RowChange(RowKind.UPDATE_BEFORE, event.table, event.key, s.rowLsn, before));
+                    new RowChange(RowKind.UPDATE_BEFORE, event.table, event.key, s.rowLsn, before)
+                            .withTypes(typesBefore));
             out.collect(
-                    new RowChange(RowKind.UPDATE_AFTER, event.table, event.key, s.rowLsn, after));
+                    new RowChange(RowKind.UPDATE_AFTER, event.table, event.key, s.rowLsn, after)
+                            .withTypes(s.types));
         }
     }
 
@@ -151,6 +161,7 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
                 s.values.clear();
                 s.valueLsns.clear();
                 s.missing.clear();
+                s.types = null;
                 return true;
             }
             if (s.deleted) {
@@ -160,7 +171,15 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
                 s.valueLsns.clear();
                 s.missing.clear();
             }
-            writeColumns(s, e);
+            // the newest image names the row's columns: one it neither carries nor lists as
+            // unavailable (an unchanged TOAST value) is gone from the source (ALTER TABLE ... DROP
+            // COLUMN), and keeps no value of an older change
+            s.values
+                    .keySet()
+                    .removeIf(c -> !e.values.containsKey(c) && !e.unavailableColumns.contains(c));
+            s.valueLsns.keySet().retainAll(s.values.keySet());
+            s.types = e.types;
+            writeColumns(s, e, true);
             for (String column : e.unavailableColumns) {
                 if (!s.values.containsKey(column) && !s.missing.contains(column)) {
                     s.missing.add(column);
@@ -172,12 +191,21 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
         if (s.deleted || e.isDelete()) {
             return false;
         }
-        return writeColumns(s, e);
+        return writeColumns(s, e, false);
     }
 
-    private static boolean writeColumns(KeyState s, ChangeEvent e) {
+    /**
+     * Writes the change's columns that no newer change wrote; a late change writes only columns the
+     * row still has (a dropped column stays dropped).
+     */
+    private static boolean writeColumns(KeyState s, ChangeEvent e, boolean newest) {
         boolean wrote = false;
         for (Map.Entry<String, Object> column : e.values.entrySet()) {
+            if (!newest
+                    && !s.values.containsKey(column.getKey())
+                    && !s.missing.contains(column.getKey())) {
+                continue;
+            }
             long current = s.valueLsns.getOrDefault(column.getKey(), -1L);
             if (e.lsn > current) {
                 s.values.put(column.getKey(), column.getValue());

@@ -34,6 +34,12 @@ public class RowChange {
      */
     public Map<String, Object> values;
 
+    /**
+     * Where the source's column types differ from the silver table's ({@link SchemaDrift}), or
+     * null: almost always.
+     */
+    public String types;
+
     public static final TypeInformation<RowChange> TYPE =
             Types.POJO(
                     RowChange.class,
@@ -42,7 +48,8 @@ public class RowChange {
                             "table", Types.STRING,
                             "key", Types.STRING,
                             "lsn", Types.LONG,
-                            "values", ColumnValueTypeInfo.IMAGE));
+                            "values", ColumnValueTypeInfo.IMAGE,
+                            "types", Types.STRING));
 
     public RowChange() {}
 
@@ -68,6 +75,12 @@ public class RowChange {
                     case "-D" -> "DELETE";
                     default -> throw new IllegalStateException("unknown row kind " + kind);
                 });
+    }
+
+    /** This change with its source types' drift set; returns this. */
+    public RowChange withTypes(String types) {
+        this.types = types;
+        return this;
     }
 
     /** A text column's value, or null. */
@@ -104,16 +117,25 @@ public class RowChange {
                 && Objects.equals(kind, r.kind)
                 && Objects.equals(table, r.table)
                 && Objects.equals(key, r.key)
-                && Objects.equals(values, r.values);
+                && Objects.equals(values, r.values)
+                && Objects.equals(types, r.types);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(kind, table, key, lsn, values);
+        return Objects.hash(kind, table, key, lsn, values, types);
     }
 
     @Override
     public String toString() {
-        return kind + " " + table + key + "@" + lsn + " " + values;
+        return kind
+                + " "
+                + table
+                + key
+                + "@"
+                + lsn
+                + " "
+                + values
+                + (types == null ? "" : " types=" + types);
     }
 }

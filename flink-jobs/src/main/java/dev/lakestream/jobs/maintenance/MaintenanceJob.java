@@ -7,6 +7,7 @@ import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.jobs.config.JobLauncher;
+import dev.lakestream.jobs.config.SharedCatalogLoader;
 import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.maintenance.MaintenanceTopology.MaintainedTable;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import dev.lakestream.jobs.changelog.BronzeChangeParser;
 import dev.lakestream.jobs.changelog.JsonImages;
 import dev.lakestream.jobs.changelog.RecordImages;
 import dev.lakestream.jobs.changelog.RowChange;
+import dev.lakestream.jobs.changelog.SchemaDrift;
 import dev.lakestream.jobs.silver.SilverValues.ValueException;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -105,6 +106,22 @@ public final class EntityRules implements Serializable {
      *     not data)
      */
     public CleansingResult apply(RowChange change) {
+        return apply(change, Map.of());
+    }
+
+    /**
+     * Cleans and validates one change, following its source's schema changes (see {@link
+     * SchemaDrift}): a column added at the source is typed as its source type and kept; a column
+     * widened at the source as Iceberg allows (int to long, float to double, decimal precision up)
+     * is typed as the wider type; any other type change is refused ({@link
+     * Rejection#schemaChange()}), for a key column whatever the change's kind.
+     *
+     * @param live the columns the live silver table has beyond its definition (added earlier),
+     *     column to type: an added column must stay compatible with what silver already holds
+     * @throws IllegalArgumentException when the table has no silver rules (a configuration error,
+     *     not data)
+     */
+    public CleansingResult apply(RowChange change, Map<String, Type> live) {
         Entity entity = entityFor(change.table);
         RowKind kind = change.rowKind();
         boolean retraction = kind == RowKind.UPDATE_BEFORE || kind == RowKind.DELETE;
@@ -131,16 +148,52 @@ public final class EntityRules implements Serializable {
                     change, new Rejection(entity.name + ".image.format", e.getMessage()));
         }
 
+        Map<String, Type> drift = drift(change.types);
         Map<String, Object> typed = new LinkedHashMap<>();
         for (Column column : entity.columns) {
             // what a reason shows: the image's value, or the key's for a key column it lacks
             Map<String, Object> shown = values;
             Object value = null;
             Rejection problem;
+            Type type = column.type;
+            Type sourceType = drift.get(column.name);
+            if (sourceType != null) {
+                if (!SchemaDrift.widens(column.type, sourceType)) {
+                    Rejection changed =
+                            new Rejection(
+                                    column.rule("type"),
+                                    column.name
+                                            + " changed type at the source from "
+                                            + column.type
+                                            + " to "
+                                            + sourceType
+                                            + ", which silver cannot follow in place (Iceberg"
+                                            + " widens only int to long, float to double and a"
+                                            + " decimal's precision)"
+                                            + (column.key
+                                                    ? "; a key column: every change of "
+                                                            + change.table
+                                                            + " is refused until the source"
+                                                            + " column is changed back or silver."
+                                                            + entity.name
+                                                            + " is migrated"
+                                                    : ""),
+                                    true);
+                    if (column.key || !retraction) {
+                        return new CleansingResult.Rejected(change, changed);
+                    }
+                    if (first == null) {
+                        first = changed;
+                    }
+                    typed.put(column.name, null);
+                    continue;
+                }
+                type = sourceType;
+            }
             try {
                 if (column.key) {
                     // the key is authoritative: a delete needs nothing else
-                    if (!usableKey(column, key)) {
+                    if (!usableKey(column, type, key)) {
                         // a record's key comes from the record itself: an unusable one is bad
                         // data; a change's key comes from the primary key: an unusable one means
                         // the source column changed type. Either way there is nothing silver can
@@ -160,15 +213,13 @@ public final class EntityRules implements Serializable {
                                                         : " (did the source column change"
                                                                 + " type?)")));
                     }
-                    value = SilverValues.typed(key.get(column.name), column.type);
-                    problem = entity.matchKey(column, values, value, change.key);
+                    value = SilverValues.typed(key.get(column.name), type);
+                    problem = entity.matchKey(column, type, values, value, change.key);
                     if (!values.containsKey(column.name)) {
                         shown = key;
                     }
                 } else {
-                    value =
-                            column.normalise(
-                                    SilverValues.typed(values.get(column.name), column.type));
+                    value = column.normalise(SilverValues.typed(values.get(column.name), type));
                     problem = null;
                 }
             } catch (ValueException e) {
@@ -189,6 +240,52 @@ public final class EntityRules implements Serializable {
             }
             typed.put(column.name, value);
         }
+        // columns added at the source: kept, typed as the source types them
+        List<String> notFollowed = new ArrayList<>();
+        for (Map.Entry<String, Type> added : drift.entrySet()) {
+            String name = added.getKey();
+            if (entity.has(name) || SilverTables.isLakestreamColumn(name)) {
+                continue;
+            }
+            Type held = live.get(name);
+            if (held != null
+                    && !SchemaDrift.widens(held, added.getValue())
+                    && !SchemaDrift.widens(added.getValue(), held)) {
+                Rejection changed =
+                        new Rejection(
+                                entity.name + "." + name + ".type",
+                                name
+                                        + " changed type at the source from "
+                                        + held
+                                        + " (as silver holds it) to "
+                                        + added.getValue()
+                                        + ", which silver cannot follow in place (Iceberg widens"
+                                        + " only int to long, float to double and a decimal's"
+                                        + " precision)",
+                                true);
+                if (!retraction) {
+                    return new CleansingResult.Rejected(change, changed);
+                }
+                notFollowed.add(name); // a retraction needs only its key
+                continue;
+            }
+            Object value = null;
+            try {
+                value = SilverValues.typed(values.get(name), added.getValue());
+            } catch (ValueException e) {
+                if (first == null) {
+                    first =
+                            new Rejection(
+                                    entity.name + "." + name + "." + e.suffix,
+                                    name
+                                            + " "
+                                            + JsonImages.show(values, name)
+                                            + " "
+                                            + e.getMessage());
+                }
+            }
+            typed.put(name, value);
+        }
         if (first == null) {
             first = entity.checkRow(typed);
         }
@@ -196,7 +293,31 @@ public final class EntityRules implements Serializable {
             return new CleansingResult.Rejected(change, first);
         }
         return new CleansingResult.Accepted(
-                new RowChange(kind, change.table, change.key, change.lsn, typed), first == null);
+                new RowChange(kind, change.table, change.key, change.lsn, typed)
+                        .withTypes(
+                                notFollowed.isEmpty()
+                                        ? change.types
+                                        : SchemaDrift.without(change.types, notFollowed)),
+                first == null);
+    }
+
+    private static final Map<String, Map<String, Type>> DRIFTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The column to source type map of a change's drift (parsed once per distinct text). */
+    private static Map<String, Type> drift(String types) {
+        if (types == null) {
+            return Map.of();
+        }
+        Map<String, Type> known = DRIFTS.get(types);
+        if (known == null) {
+            if (DRIFTS.size() > 10_000) {
+                DRIFTS.clear();
+            }
+            known = SchemaDrift.types(types);
+            DRIFTS.put(types, known);
+        }
+        return known;
     }
 
     /** Every rule name of every entity, e.g. {@code customers.email.format}. */
@@ -232,9 +353,9 @@ public final class EntityRules implements Serializable {
         return JsonImages.parse(change.key, change.table, change.key);
     }
 
-    private static boolean usableKey(Column column, Map<String, Object> key) {
+    private static boolean usableKey(Column column, Type type, Map<String, Object> key) {
         try {
-            return SilverValues.typed(key.get(column.name), column.type) != null;
+            return SilverValues.typed(key.get(column.name), type) != null;
         } catch (ValueException e) {
             return false;
         }
@@ -286,7 +407,7 @@ public final class EntityRules implements Serializable {
         customers.check(
                 "loyalty_tier",
                 "range",
-                v -> (Integer) v >= 0 && (Integer) v <= 3,
+                v -> ((Number) v).longValue() >= 0 && ((Number) v).longValue() <= 3,
                 "is not a loyalty tier between 0 and 3");
         entities.put(customers.sourceTable, customers);
 
@@ -317,7 +438,8 @@ public final class EntityRules implements Serializable {
         lines.positive("order_id");
         lines.positive("line_no");
         lines.positive("product_id");
-        lines.check("quantity", "positive", v -> (Integer) v > 0, "is not greater than 0");
+        lines.check(
+                "quantity", "positive", v -> ((Number) v).longValue() > 0, "is not greater than 0");
         lines.nonNegative("unit_price");
         lines.nonNegative("discount");
         lines.checkRow(
@@ -325,7 +447,9 @@ public final class EntityRules implements Serializable {
                 row -> {
                     BigDecimal gross =
                             ((BigDecimal) row.get("unit_price"))
-                                    .multiply(BigDecimal.valueOf((Integer) row.get("quantity")));
+                                    .multiply(
+                                            BigDecimal.valueOf(
+                                                    ((Number) row.get("quantity")).longValue()));
                     BigDecimal discount = (BigDecimal) row.get("discount");
                     return discount.compareTo(gross) <= 0
                             ? null
@@ -369,7 +493,8 @@ public final class EntityRules implements Serializable {
                 "hour",
                 v -> ((Instant) v).getEpochSecond() % 3600 == 0 && ((Instant) v).getNano() == 0,
                 "is not the start of an hour (UTC)");
-        traffic.check("visitors", "non_negative", v -> (Integer) v >= 0, "is negative");
+        traffic.check(
+                "visitors", "non_negative", v -> ((Number) v).longValue() >= 0, "is negative");
         entities.put(traffic.sourceTable, traffic);
 
         return Collections.unmodifiableMap(entities);
@@ -519,6 +644,15 @@ public final class EntityRules implements Serializable {
             }
         }
 
+        boolean has(String column) {
+            for (Column c : columns) {
+                if (c.name.equals(column)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         Column column(String column) {
             for (Column c : columns) {
                 if (c.name.equals(column)) {
@@ -556,12 +690,13 @@ public final class EntityRules implements Serializable {
         }
 
         /** A key column's image value must be the key's: anything else is a misrouted row. */
-        Rejection matchKey(Column column, Map<String, Object> image, Object keyValue, String key)
+        Rejection matchKey(
+                Column column, Type type, Map<String, Object> image, Object keyValue, String key)
                 throws ValueException {
             if (!image.containsKey(column.name)) {
                 return null; // absent from the image: the key supplies it
             }
-            Object imageValue = SilverValues.typed(image.get(column.name), column.type);
+            Object imageValue = SilverValues.typed(image.get(column.name), type);
             if (keyValue.equals(imageValue)) {
                 return null;
             }

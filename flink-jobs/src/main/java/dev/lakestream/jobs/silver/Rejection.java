@@ -11,4 +11,9 @@ import java.io.Serializable;
  * @param reason for people: the column, the offending value as it arrived and what was expected,
  *     e.g. {@code email "bob@" is not a valid e-mail address}
  */
-public record Rejection(String rule, String reason) implements Serializable {}
+public record Rejection(String rule, String reason, boolean schemaChange) implements Serializable {
+
+    public Rejection(String rule, String reason) {
+        this(rule, reason, false);
+    }
+}

@@ -135,7 +135,7 @@ public final class SilverRowConverter implements Serializable {
             }
             case TIMESTAMP -> TimestampData.fromInstant((Instant) value);
             case DATE -> (int) ((LocalDate) value).toEpochDay();
-            case LONG, INTEGER, BOOLEAN -> value;
+            case LONG, INTEGER, BOOLEAN, FLOAT, DOUBLE -> value;
             default -> throw new IllegalArgumentException("silver has no columns of type " + type);
         };
     }

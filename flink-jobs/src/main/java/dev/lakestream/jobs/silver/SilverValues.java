@@ -23,6 +23,8 @@ import org.apache.iceberg.types.Types;
  *  timestamptz      an ISO-8601 string (or an Instant)       Instant (an offset becomes UTC)
  *  date             a YYYY-MM-DD string (or a LocalDate)     LocalDate
  *  boolean          true / false                             Boolean
+ *  float / double   a JSON number                            Float / Double (columns added or
+ *                                                            widened at the source only)
  *  any              null (or absent)                         null
  * </pre>
  *
@@ -87,6 +89,16 @@ final class SilverValues {
                     return b;
                 }
                 throw new ValueException("type", "is not a boolean");
+            case FLOAT:
+                if (value instanceof Number n && !(value instanceof Double)) {
+                    return n.floatValue();
+                }
+                throw new ValueException("type", "is not a number");
+            case DOUBLE:
+                if (value instanceof Number n) {
+                    return n.doubleValue();
+                }
+                throw new ValueException("type", "is not a number");
             default:
                 throw new IllegalArgumentException("silver has no columns of type " + type);
         }

@@ -2,6 +2,7 @@ package dev.lakestream.jobs.transformation;
 
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.GoldTables;
+import dev.lakestream.catalog.IcebergCatalogs;
 import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.SilverTables;
@@ -10,17 +11,20 @@ import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.jobs.changelog.BronzeChangelog;
 import dev.lakestream.jobs.changelog.RowChange;
 import dev.lakestream.jobs.config.JobLauncher;
+import dev.lakestream.jobs.config.SharedCatalogLoader;
 import dev.lakestream.jobs.gold.GoldKafkaSink;
 import dev.lakestream.jobs.gold.GoldTopology;
 import dev.lakestream.jobs.gold.LostTransactionGuard;
 import dev.lakestream.jobs.gold.TransactionTimeout;
 import dev.lakestream.jobs.ingestion.IngestionJob;
+import dev.lakestream.jobs.silver.LiveSilverColumns;
 import dev.lakestream.jobs.silver.SilverTopology;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.CatalogLoader;
 import org.apache.iceberg.flink.TableLoader;
@@ -91,15 +95,23 @@ public final class TransformationJob {
                         config.jobName(),
                         config.positionPublishInterval());
 
-        SingleOutputStreamOperator<RowChange> cleansed = SilverTopology.cleanse(changelog);
+        // the dynamic silver sink opens a catalog in each of its operators and never closes the
+        // writers' ones: one per TaskManager and submission, so a restart leaks no connections
+        CatalogLoader shared =
+                new SharedCatalogLoader(
+                        catalog,
+                        config.jobName()
+                                + "/"
+                                + config.catalog().name()
+                                + "/"
+                                + java.util.UUID.randomUUID());
+        SingleOutputStreamOperator<RowChange> cleansed =
+                SilverTopology.cleanse(
+                        changelog, new LiveSilverColumns(shared, config.silverNamespace()));
         SilverTopology.sink(
                 cleansed,
-                SOURCE_TABLES,
-                table ->
-                        TableLoader.fromCatalog(
-                                catalog,
-                                SilverTables.definitionFor(config.silverNamespace(), table)
-                                        .identifier()),
+                shared,
+                config.silverNamespace(),
                 TableLoader.fromCatalog(catalog, quarantineIdentifier()));
 
         GoldTopology.Gold gold =
@@ -139,5 +151,17 @@ public final class TransformationJob {
         tables.add(QuarantineTables.goldPending());
         tables.add(GoldTables.salesDailyMetrics(config.goldNamespace()));
         TableBootstrap.ensureAll(config.catalog(), tables);
+        Catalog catalog = IcebergCatalogs.load(config.catalog());
+        try {
+            SilverTopology.ensureMainBranches(catalog, config.silverNamespace(), SOURCE_TABLES);
+        } finally {
+            if (catalog instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // closing a catalog client only releases connections
+                }
+            }
+        }
     }
 }

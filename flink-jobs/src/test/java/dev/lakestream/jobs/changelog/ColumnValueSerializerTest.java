@@ -38,7 +38,9 @@ class ColumnValueSerializerTest {
                         Instant.parse("1969-12-31T23:59:59.999999Z"),
                         Instant.parse("2026-11-29T15:00:00.000001Z"),
                         LocalDate.parse("2024-02-29"),
-                        LocalDate.MIN);
+                        LocalDate.MIN,
+                        1.5d,
+                        -0.25f);
         DataOutputSerializer out = new DataOutputSerializer(64);
         for (Object v : values) {
             ColumnValueSerializer.INSTANCE.serialize(v, out);
@@ -66,9 +68,9 @@ class ColumnValueSerializerTest {
         assertThatThrownBy(
                         () ->
                                 ColumnValueSerializer.INSTANCE.serialize(
-                                        1.5d, new DataOutputSerializer(8)))
+                                        new java.math.BigInteger("1"), new DataOutputSerializer(8)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("java.lang.Double");
+                .hasMessageContaining("java.math.BigInteger");
     }
 
     @Test

@@ -798,6 +798,44 @@ class EntityRulesTest {
         assertThat(byTable).allSatisfy((table, names) -> assertThat(names).isNotEmpty());
     }
 
+    @Test
+    void aColumnAddedAtTheSourceIsKeptTypedAndAWidenedOneTakesTheWiderType() {
+        RowChange in =
+                SilverFixtures.insert(
+                                ORDER_LINES, "quantity", "3000000000", "gift", "\" wrapped \"")
+                        .withTypes("{\"quantity\":\"long\",\"gift\":\"string\"}");
+
+        RowChange out = accepted(rules.apply(in)).change();
+
+        assertThat(out.values).containsEntry("quantity", 3_000_000_000L);
+        assertThat(out.values).containsEntry("gift", " wrapped ");
+        assertThat(out.types).isEqualTo(in.types);
+    }
+
+    @Test
+    void aTypeChangeSilverCannotFollowIsRefusedAsASchemaChange() {
+        RowChange in =
+                SilverFixtures.insert(ORDER_LINES, "unit_price", "12.505")
+                        .withTypes("{\"unit_price\":\"decimal(12,3)\"}");
+
+        CleansingResult.Rejected refused = (CleansingResult.Rejected) rules.apply(in);
+
+        assertThat(refused.rejection().rule()).isEqualTo("order_lines.unit_price.type");
+        assertThat(refused.rejection().schemaChange()).isTrue();
+        assertThat(refused.rejection().reason())
+                .contains("changed type at the source from decimal(12, 2) to decimal(12, 3)");
+        // an added column retyped against what silver already holds is refused the same way
+        RowChange retyped =
+                SilverFixtures.insert(ORDER_LINES, "gift", "5").withTypes("{\"gift\":\"int\"}");
+        CleansingResult.Rejected again =
+                (CleansingResult.Rejected)
+                        rules.apply(
+                                retyped,
+                                Map.of("gift", org.apache.iceberg.types.Types.StringType.get()));
+        assertThat(again.rejection().schemaChange()).isTrue();
+        assertThat(again.rejection().rule()).isEqualTo("order_lines.gift.type");
+    }
+
     // ------------------------------------------------------------------------------------------
 
     private static CleansingResult.Accepted accepted(CleansingResult result) {

@@ -66,7 +66,7 @@ class QuarantineRecordTest {
                         CUSTOMERS,
                         "{\"customer_id\":7}",
                         1,
-                        Map.of("b", "1", "a", "null", "c", "\"x\""));
+                        SilverFixtures.values(Map.of("b", "1", "a", "null", "c", "\"x\"")));
 
         QuarantineRecord record =
                 QuarantineRecord.of(

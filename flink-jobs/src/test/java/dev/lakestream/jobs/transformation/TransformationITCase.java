@@ -147,6 +147,140 @@ class TransformationITCase {
         stack.flink.cancel(ingest);
     }
 
+    /**
+     * ALTER TABLE mid-stream, as a source's owners do it: a column added (it appears in silver
+     * through Iceberg schema evolution, with values from the first change that carries it), a type
+     * widened (int to bigint: silver's column becomes a long), a column dropped (it stays in
+     * silver, null for later changes), and a type changed in a way silver cannot follow
+     * (numeric(12,2) to numeric(12,3): that table's changes are refused into quarantine, counted,
+     * and the others keep flowing). Silver equals the source column for column, gold stays exact,
+     * and neither job restarts.
+     */
+    @Test
+    void sourceSchemaChangesReachSilverWhileGoldStaysExactAndNoJobRestarts() throws Exception {
+        String db = "shop_alter";
+        WorkloadConfig workload = smallShop(81);
+        stack.seedShop(db, workload);
+        String topic = goldTopic(db, 2);
+        Pipeline pipeline = start(db, topic);
+
+        try (Connection c = stack.postgres.connect(db)) {
+            try (WorkloadGenerator generator = new WorkloadGenerator(c, workload.withSeed(82))) {
+                generator.runTransactions(100);
+            }
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE shop.orders ADD COLUMN gift_note text");
+                s.executeUpdate(
+                        "UPDATE shop.orders SET gift_note = 'for order ' || order_id,"
+                                + " updated_at = now() WHERE order_id % 3 = 0");
+                s.execute("ALTER TABLE shop.order_lines ALTER COLUMN quantity TYPE bigint");
+                s.executeUpdate(
+                        "UPDATE shop.order_lines SET quantity = quantity + 1 WHERE order_id % 2 = 0");
+                s.execute("ALTER TABLE shop.customers DROP COLUMN full_name");
+                s.executeUpdate("UPDATE shop.customers SET updated_at = now()");
+                s.execute("ALTER TABLE shop.products ALTER COLUMN list_price TYPE numeric(12,3)");
+                s.executeUpdate("UPDATE shop.products SET list_price = list_price + 0.005");
+                // and the shop sells on: orders, lines and their changes after every ALTER
+                s.executeUpdate(
+                        "UPDATE shop.orders SET status = 'CANCELLED', updated_at = now()"
+                                + " WHERE order_id % 5 = 0");
+                s.executeUpdate(
+                        "INSERT INTO shop.order_lines (order_id, line_no, product_id, quantity,"
+                                + " unit_price, discount)"
+                                + " SELECT order_id, 90, (SELECT min(product_id) FROM"
+                                + " shop.products), 3000000000, 0.01, 0 FROM shop.orders"
+                                + " WHERE order_id % 4 = 0");
+            }
+        }
+
+        awaitGoldEqualsPostgres(db, topic, pipeline);
+        assertConsumersSeeTheContract(db, topic, pipeline.transform());
+        Catalog catalog = stack.catalog(pipeline.ingestion());
+        try (Connection c = stack.postgres.connect(db)) {
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(
+                            () -> {
+                                for (String table :
+                                        List.of(
+                                                "shop.orders",
+                                                "shop.order_lines",
+                                                "shop.customers",
+                                                "shop.stores")) {
+                                    Table silver =
+                                            catalog.loadTable(
+                                                    SilverTables.definitionFor("silver", table)
+                                                            .identifier());
+                                    assertThat(
+                                                    SilverComparison.differences(
+                                                            c, silver, table, List.of()))
+                                            .as("silver %s, column for column", table)
+                                            .isEmpty();
+                                }
+                            });
+        }
+        org.apache.iceberg.Schema orders =
+                catalog.loadTable(SilverTables.definitionFor("silver", "shop.orders").identifier())
+                        .schema();
+        assertThat(orders.findField("gift_note").type())
+                .isEqualTo(org.apache.iceberg.types.Types.StringType.get());
+        org.apache.iceberg.Schema lines =
+                catalog.loadTable(
+                                SilverTables.definitionFor("silver", "shop.order_lines")
+                                        .identifier())
+                        .schema();
+        assertThat(lines.findField("quantity").type())
+                .isEqualTo(org.apache.iceberg.types.Types.LongType.get());
+        org.apache.iceberg.Schema customers =
+                catalog.loadTable(
+                                SilverTables.definitionFor("silver", "shop.customers").identifier())
+                        .schema();
+        assertThat(customers.findField("full_name")).as("a dropped column stays").isNotNull();
+
+        Table rejects = catalog.loadTable(QuarantineTables.silverRejects().identifier());
+        long refused = 0;
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(rejects).build()) {
+            for (Record r : rows) {
+                assertThat(r.getField("rule"))
+                        .as("the only refusals: the price column silver cannot follow")
+                        .isEqualTo("products.list_price.type");
+                assertThat((String) r.getField("reason"))
+                        .contains(
+                                "changed type at the source from decimal(12, 2) to decimal(12, 3)");
+                refused++;
+            }
+        }
+        try (Connection c = stack.postgres.connect(db);
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM shop.products")) {
+            rs.next();
+            assertThat(refused)
+                    .as("one refusal per product updated after")
+                    .isEqualTo(rs.getLong(1));
+        }
+        long refusedRows = refused;
+        long[] counted = new long[1];
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () -> {
+                            counted[0] =
+                                    FlinkRestMetrics.sum(
+                                            stack.flink,
+                                            pipeline.transform(),
+                                            "cleanse",
+                                            "schema_changes_refused");
+                            assertThat(counted[0]).isEqualTo(refusedRows);
+                        });
+        assertThat(stack.flink.restarts(pipeline.transform()))
+                .as("the TransformationJob never restarted")
+                .isZero();
+        assertThat(stack.flink.restarts(pipeline.ingest())).as("nor the IngestionJob").isZero();
+        stack.flink.cancel(pipeline.transform());
+        stack.flink.cancel(pipeline.ingest());
+    }
+
     @Test
     void ordersOfAStoreSilverRefusedWaitVisiblyAndReachGoldOnceItIsFixed() throws Exception {
         String db = "shop_refused_store";

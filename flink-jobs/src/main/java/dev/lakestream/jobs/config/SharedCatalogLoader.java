@@ -1,4 +1,4 @@
-package dev.lakestream.jobs.maintenance;
+package dev.lakestream.jobs.config;
 
 import java.util.List;
 import java.util.Map;
@@ -10,17 +10,19 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.CatalogLoader;
 
 /**
- * One catalog per JVM for all maintenance operators, instead of one per operator.
+ * One catalog per JVM for all the operators of a job that open one, instead of one per operator.
  *
  * <p>Iceberg's maintenance opens a {@code TableLoader} in nearly every operator (monitor source,
  * trigger manager, planners, committers, expiry, orphan listing: about ten per table), and each
  * loader opens its own catalog. With a JDBC catalog every one of them holds its own connection
  * pool: for the 17 lakestream tables that exhausted PostgreSQL's 200 connections in the first
  * tests. Sharing one catalog (and so one pool, sized by {@code catalog.property.clients}) keeps the
- * MaintenanceJob at a handful of catalog connections per TaskManager. The shared catalog is never
- * closed by a loader; it lives as long as the TaskManager's class loader.
+ * MaintenanceJob at a handful of catalog connections per TaskManager. The TransformationJob's
+ * dynamic silver sink is the same: it opens a catalog in its generator, writers, aggregator and
+ * committers, and its writers never close theirs, so every restart would leak a pool. The shared
+ * catalog is never closed by a loader; it lives as long as the TaskManager's class loader.
  */
-final class SharedCatalogLoader implements CatalogLoader {
+public final class SharedCatalogLoader implements CatalogLoader {
 
     private static final long serialVersionUID = 1L;
     private static final Map<String, Catalog> SHARED = new ConcurrentHashMap<>();
@@ -31,7 +33,7 @@ final class SharedCatalogLoader implements CatalogLoader {
     /**
      * @param key identifies the catalog within the JVM (job, catalog and submission)
      */
-    SharedCatalogLoader(CatalogLoader delegate, String key) {
+    public SharedCatalogLoader(CatalogLoader delegate, String key) {
         this.delegate = delegate;
         this.key = key;
     }
