@@ -6,8 +6,8 @@ import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.catalog.TableDefinition;
+import dev.lakestream.jobs.config.CatalogLoaders;
 import dev.lakestream.jobs.config.JobLauncher;
-import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.maintenance.MaintenanceTopology.MaintainedTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ public final class MaintenanceJob {
                 settings);
         CatalogLoader catalog =
                 new SharedCatalogLoader(
-                        IngestionJob.catalogLoader(settings.catalog()),
+                        CatalogLoaders.from(settings.catalog()),
                         // one catalog per submission: a JVM that runs the job again (the local
                         // stack's restart, tests) must not reuse the previous run's connections
                         settings.jobName()
