@@ -71,7 +71,7 @@ public final class MaintenanceJob {
     }
 
     /** Every table the IngestionJob and the TransformationJob write. */
-    public static List<MaintainedTable> tables(MaintenanceSettings settings) {
+    static List<MaintainedTable> tables(MaintenanceSettings settings) {
         List<MaintainedTable> tables = new ArrayList<>();
         for (String source : SilverTables.sourceTables()) {
             tables.add(
