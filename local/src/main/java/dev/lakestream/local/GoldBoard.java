@@ -1,7 +1,7 @@
 package dev.lakestream.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lakestream.jobs.gold.GoldTopicReader;
+import dev.lakestream.verification.gold.GoldTopicReader;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.TreeMap;

@@ -2,7 +2,7 @@ package dev.lakestream.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lakestream.jobs.gold.GoldTopicHistory;
+import dev.lakestream.verification.gold.GoldTopicHistory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

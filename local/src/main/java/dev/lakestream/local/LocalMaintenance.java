@@ -5,7 +5,7 @@ import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.catalog.TableHealth;
 import dev.lakestream.jobs.maintenance.MaintenanceJob;
 import dev.lakestream.jobs.maintenance.MaintenanceSettings;
-import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
+import dev.lakestream.verification.runtime.EmbeddedFlinkCluster;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -16,7 +16,7 @@ import java.util.Locale;
  *   lakestream-local gold     [--data DIR]
  * </pre>
  */
-public record LocalOptions(
+record LocalOptions(
         Command command,
         Path dataDirectory,
         double rate,

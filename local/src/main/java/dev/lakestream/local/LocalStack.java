@@ -2,24 +2,13 @@ package dev.lakestream.local;
 
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.IcebergCatalogs;
-import dev.lakestream.catalog.S3Access;
 import dev.lakestream.embedded.EmbeddedPostgresServer;
-import dev.lakestream.embedded.KafkaBroker;
-import dev.lakestream.embedded.S3ProxyServer;
-import dev.lakestream.jobs.gold.GoldReconciliation;
-import dev.lakestream.jobs.gold.GoldTopicHistory;
-import dev.lakestream.jobs.gold.GoldTopicTransactions;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
-import dev.lakestream.jobs.ingestion.IngestionJob;
-import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.jobs.transformation.TransformationConfig;
-import dev.lakestream.jobs.transformation.TransformationJob;
 import dev.lakestream.shop.ShopSchema;
-import dev.lakestream.shop.feeds.ExchangeRateApi;
-import dev.lakestream.shop.feeds.FeedSchema;
-import dev.lakestream.shop.workload.WorkloadConfig;
 import dev.lakestream.shop.workload.WorkloadGenerator;
 import dev.lakestream.shop.workload.WorkloadStats;
+import dev.lakestream.verification.gold.GoldTopicHistory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -28,19 +17,11 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 
@@ -63,6 +44,12 @@ import org.apache.iceberg.catalog.Catalog;
  * compare bronze with PostgreSQL's own count of changes exactly. Ctrl-C stops the generator, stops
  * the job with a savepoint (everything pending is committed) and shuts the services down; a hard
  * kill loses nothing either: the next start resumes from the newest retained checkpoint.
+ *
+ * <p>This class is the command line and the order of things (start, wait for the snapshot, run the
+ * generator, report, stop). The parts: {@link LocalServices} (PostgreSQL, S3Proxy, Kafka, the
+ * feeds), {@link LocalJobSettings} (the jobs' and the cluster's configuration), {@link LocalJobs}
+ * (submission from retained state, stop with savepoints), {@link GoldVerification} and {@link
+ * BronzeVerifier} (the checks), {@link ProgressReporter} (the five-second report).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -82,23 +69,20 @@ public final class LocalStack implements AutoCloseable {
             new java.util.concurrent.CountDownLatch(1);
     private volatile Instant generatorStartedAt;
 
-    private EmbeddedPostgresServer postgres;
-    private S3ProxyServer s3;
-    private EmbeddedFlinkCluster flink;
-    private JobID job;
-    private JobID transformationJob;
-    private LocalMaintenance maintenance;
-    private KafkaBroker kafka;
+    private final LocalServices services;
+    private final GoldVerification gold;
+    private final LocalJobs jobs;
     private WorkloadGenerator generator;
     private Catalog catalog;
     private ProgressReporter progress;
-    private ExchangeRateApi ratesApi;
-    private FeedSimulator feeds;
 
     LocalStack(LocalOptions options, Path data, PrintStream out) {
         this.options = options;
         this.data = data;
         this.out = out;
+        this.services = new LocalServices(options, data, out);
+        this.gold = new GoldVerification(services, out);
+        this.jobs = new LocalJobs(options, data, out);
     }
 
     public static void main(String[] args) throws Exception {
@@ -182,135 +166,27 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Starts PostgreSQL (with the shop) and S3Proxy; shared by run and verify. */
-    private void startServices() throws Exception {
-        step("PostgreSQL (embedded, logical replication) in " + data.resolve("postgres"));
-        postgres = EmbeddedPostgresServer.start(data.resolve("postgres"), 0);
-        postgres.createDatabase(SHOP_DB);
-        postgres.createDatabase(CATALOG_DB);
-        try (Connection c = postgres.connect(SHOP_DB)) {
-            ShopSchema.apply(c);
-            ChangeLedger.install(c);
-            FeedSchema.create(c);
-            try (WorkloadGenerator seeder = new WorkloadGenerator(c, workload())) {
-                if (seeder.seedReferenceData()) {
-                    out.println("  seeded the shop: " + seeder.stats().summary());
-                }
-            }
-        }
-        out.println("  " + postgres.jdbcUrl(SHOP_DB) + " (user postgres, no password)");
-
-        step("S3Proxy (S3-compatible store) in " + data.resolve("s3"));
-        s3 = S3ProxyServer.start(data.resolve("s3"), 0, BUCKET);
-        out.println("  " + s3.endpoint() + ", bucket " + BUCKET);
-        startKafka();
-
-        step("exchange-rate API (HTTP, paginated, over feeds.exchange_rates)");
-        ratesApi = ExchangeRateApi.start(0, this::shopConnection, null);
-        ratesApi.failures(options.apiErrors() / 2, options.apiErrors() / 2);
-        out.println(
-                "  "
-                        + ratesApi.url()
-                        + (options.apiErrors() > 0
-                                ? " (answering " + options.apiErrors() * 100 + " % with 429/500)"
-                                : ""));
-    }
-
-    /** Starts the central bank and the door counters (see {@link FeedSimulator}). */
-    private void startFeeds() throws Exception {
-        S3Access access = S3Access.fromMap(jobSettings());
-        software.amazon.awssdk.services.s3.S3Client client = access.newClient();
-        feeds =
-                new FeedSimulator(
-                        this::shopConnection,
-                        (key, content) ->
-                                client.putObject(
-                                        b -> b.bucket(BUCKET).key(key),
-                                        software.amazon.awssdk.core.sync.RequestBody.fromString(
-                                                content)),
-                        options.seed(),
-                        options.rateDelay());
-        feeds.start(Duration.ofSeconds(5));
-        step(
-                "feeds (on the shop's clock): rates of its history published, each new date's"
-                        + " rate "
-                        + options.rateDelay().toSeconds()
-                        + " s late; door-counter files land in s3://"
-                        + BUCKET
-                        + "/landing/foot_traffic/");
-    }
-
-    private void startKafka() {
-        step("Kafka broker (KRaft) in " + data.resolve("kafka"));
-        kafka = KafkaBroker.start(data.resolve("kafka"), 0);
-        kafka.createTopic(
-                GOLD_TOPIC, 2, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
-        out.println("  " + kafka.bootstrapServers() + ", topic " + GOLD_TOPIC + " (compacted)");
-    }
-
     int run() throws Exception {
-        startServices();
+        services.start(LocalJobSettings.workload(options));
         IngestionConfig config = IngestionConfig.fromMap(jobSettings());
         catalog = IcebergCatalogs.load(config.catalog());
 
-        step("Flink MiniCluster");
-        // RocksDB's working copy of the state: scratch, rebuilt from the checkpoints on restore
-        if (Files.exists(rocksDbDirectory())) {
-            deleteRecursively(rocksDbDirectory());
-        }
-        Files.createDirectories(rocksDbDirectory());
-        // one slot more for the MaintenanceJob, whose operators are all non-parallel
-        flink =
-                EmbeddedFlinkCluster.start(
-                        clusterConfiguration(),
-                        options.parallelism() * 2 + (options.maintenance() ? 1 : 0));
+        jobs.startCluster();
         // Flink, Debezium and the services install signal handlers of their own while starting
         stopOnSignals();
-        out.println("  web UI: " + flink.restAddress());
+        jobs.submitIngestion(config);
+        jobs.submitTransformation(
+                TransformationConfig.fromMap(
+                        LocalJobSettings.transformation(options, data, services)));
+        jobs.startMaintenance(jobSettings());
 
-        StreamExecutionEnvironment env =
-                new StreamExecutionEnvironment(config.flinkConfiguration());
-        IngestionJob.prepare(env, config);
-        Optional<Path> restore =
-                EmbeddedFlinkCluster.latestRestorePoint(
-                        data.resolve("checkpoints"), data.resolve("savepoints"));
-        step(
-                "IngestionJob "
-                        + restore.map(p -> "resuming from " + data.relativize(p))
-                                .orElse("(first start: snapshot, then stream)"));
-        job = flink.submit(env, config.jobName(), restore);
-
-        TransformationConfig transformation =
-                TransformationConfig.fromMap(transformationSettings());
-        StreamExecutionEnvironment transformationEnv =
-                new StreamExecutionEnvironment(transformation.flinkConfiguration());
-        TransformationJob.prepare(transformationEnv, transformation);
-        Optional<Path> transformationRestore =
-                EmbeddedFlinkCluster.latestRestorePoint(
-                        data.resolve("checkpoints-transformation"),
-                        data.resolve("savepoints-transformation"));
-        TransformationStateLayout.check(data, transformationRestore);
-        step(
-                "TransformationJob (silver, gold, Kafka) "
-                        + transformationRestore
-                                .map(p -> "resuming from " + data.relativize(p))
-                                .orElse("(first start)"));
-        transformationJob =
-                flink.submit(transformationEnv, transformation.jobName(), transformationRestore);
-        step(
-                options.maintenance()
-                        ? "MaintenanceJob (compaction, snapshot expiry)"
-                        : "no MaintenanceJob");
-        maintenance =
-                LocalMaintenance.start(flink, jobSettings(), data, options.maintenance(), out);
-
-        Connection progressConnection = postgres.connect(SHOP_DB);
+        Connection progressConnection = services.shopConnection();
         progress =
                 new ProgressReporter(
                         progressConnection,
                         SLOT,
                         table -> bronzeTable(config, table),
-                        () -> flink.status(job).toString(),
+                        jobs::ingestionStatus,
                         out);
 
         Path snapshotDone = data.resolve("snapshot-complete");
@@ -327,7 +203,7 @@ public final class LocalStack implements AutoCloseable {
             Files.writeString(snapshotDone, Instant.now().toString());
         }
 
-        startFeeds();
+        services.startFeeds(jobSettings());
         step(
                 "workload generator: "
                         + (options.rate() > 0 ? options.rate() + " tx/s" : "as fast as possible")
@@ -336,10 +212,10 @@ public final class LocalStack implements AutoCloseable {
                                 : ", until Ctrl-C"));
         generator =
                 WorkloadGenerator.connect(
-                        postgres.jdbcUrl(SHOP_DB),
+                        services.postgres().jdbcUrl(SHOP_DB),
                         EmbeddedPostgresServer.SUPERUSER,
                         null,
-                        workload());
+                        LocalJobSettings.workload(options));
         WorkloadStats stats = generator.stats();
         generatorStartedAt = Instant.now();
         generatorStarted.countDown();
@@ -361,8 +237,8 @@ public final class LocalStack implements AutoCloseable {
                 break;
             }
             progress.report(stats);
-            out.println(feeds.summary(ratesApi));
-            GoldBoard.print(kafka.bootstrapServers(), GOLD_TOPIC, out);
+            out.println(services.feeds().summary(services.ratesApi()));
+            GoldBoard.print(services.kafka().bootstrapServers(), GOLD_TOPIC, out);
             failIfJobEnded();
             if (generating.isCompletedExceptionally()) {
                 generating.join();
@@ -370,7 +246,7 @@ public final class LocalStack implements AutoCloseable {
             if (options.transactions() > 0
                     && generating.isDone()
                     && progress.totals().behind() == 0) {
-                feeds.close();
+                services.closeFeeds();
                 step("generator done and bronze caught up; verifying bronze against PostgreSQL");
                 boolean ok = verify(config) && awaitGold(Duration.ofMinutes(3));
                 return ok ? 0 : 1;
@@ -379,44 +255,17 @@ public final class LocalStack implements AutoCloseable {
         return 0;
     }
 
-    /**
-     * Reads the gold topic from the start, record by record, as a consumer does: versions strictly
-     * grow per key, no key twice in one transaction, and Snowflake's MERGE rule ends at the latest
-     * state for 200 random batch splits. Prints the result; true when all hold.
-     */
-    private boolean topicHoldsItsContract() {
-        List<GoldTopicHistory.Entry> history =
-                GoldTopicHistory.read(kafka.bootstrapServers(), GOLD_TOPIC);
-        List<String> violations = goldTopicViolations(history);
-        List<String> wrong = GoldTopicHistory.keysWrongUnderMerge(history, 200, 1);
-        long keys = history.stream().map(GoldTopicHistory.Entry::key).distinct().count();
-        out.println(
-                "gold topic read from the start: "
-                        + history.size()
-                        + " records for "
-                        + keys
-                        + " keys; "
-                        + violations.size()
-                        + " breaches of the record contract; Snowflake's MERGE rule over 200"
-                        + " random batch splits: "
-                        + wrong.size()
-                        + " keys wrong");
-        violations.stream().limit(10).forEach(v -> out.println("  " + v));
-        wrong.stream().limit(10).forEach(w -> out.println("  wrong under MERGE: " + w));
-        return violations.isEmpty() && wrong.isEmpty();
-    }
-
     int verifyOnly() throws Exception {
-        startServices();
+        services.start(LocalJobSettings.workload(options));
         IngestionConfig config = IngestionConfig.fromMap(jobSettings());
         catalog = IcebergCatalogs.load(config.catalog());
         step("verifying bronze against PostgreSQL");
         boolean bronzeOk = verify(config);
-        return bronzeOk && reconcileGold(true) ? 0 : 1;
+        return bronzeOk && gold.reconcile(true) ? 0 : 1;
     }
 
     private boolean verify(IngestionConfig config) throws Exception {
-        try (Connection c = postgres.connect(SHOP_DB)) {
+        try (Connection c = services.shopConnection()) {
             return BronzeVerifier.verify(
                     ChangeLedger.counts(c), table -> bronzeTable(config, table), out);
         }
@@ -427,50 +276,18 @@ public final class LocalStack implements AutoCloseable {
         step("waiting for gold on Kafka to equal the same KPIs computed in PostgreSQL");
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline) && !stopping) {
-            if (reconcileGold(false)) {
+            if (gold.reconcile(false)) {
                 break;
             }
             failIfJobEnded();
             pause(Duration.ofSeconds(3));
         }
-        return reconcileGold(true);
-    }
-
-    private boolean reconcileGold(boolean report) throws Exception {
-        Map<String, String> expected;
-        try (Connection c = postgres.connect(SHOP_DB)) {
-            expected = GoldReconciliation.fromPostgres(c, "EUR");
-        }
-        Map<String, String> published =
-                GoldReconciliation.fromKafka(kafka.bootstrapServers(), GOLD_TOPIC);
-        boolean equal = expected.equals(published);
-        if (report) {
-            if (equal) {
-                out.println(
-                        "gold on Kafka equals PostgreSQL for all "
-                                + expected.size()
-                                + " (sale_date, store) keys");
-            } else {
-                int differing = 0;
-                java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
-                keys.addAll(published.keySet());
-                for (String key : keys) {
-                    if (!java.util.Objects.equals(expected.get(key), published.get(key))
-                            && differing++ < 10) {
-                        out.println("  " + key + "  PostgreSQL: " + expected.get(key));
-                        out.println("  " + key + "  Kafka:      " + published.get(key));
-                    }
-                }
-                out.println("gold on Kafka differs from PostgreSQL for " + differing + " keys");
-            }
-            equal &= topicHoldsItsContract();
-        }
-        return equal;
+        return gold.reconcile(true);
     }
 
     int goldOnly() {
-        startKafka();
-        GoldBoard.printAll(kafka.bootstrapServers(), GOLD_TOPIC, out);
+        services.startKafka();
+        GoldBoard.printAll(services.kafka().bootstrapServers(), GOLD_TOPIC, out);
         return 0;
     }
 
@@ -492,128 +309,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void failIfJobEnded() {
-        for (JobID running : new JobID[] {job, transformationJob}) {
-            if (running == null) {
-                continue;
-            }
-            var status = flink.status(running);
-            if (status.isGloballyTerminalState() && !stopping) {
-                throw new IllegalStateException(
-                        (running.equals(job) ? "the IngestionJob" : "the TransformationJob")
-                                + " ended with status "
-                                + status
-                                + "; see the log and the web UI");
-            }
+        if (!stopping) {
+            jobs.failIfEnded();
         }
-    }
-
-    private WorkloadConfig workload() {
-        return WorkloadConfig.builder()
-                .seed(options.seed())
-                .rate(options.rate())
-                .progressInterval(Duration.ofMinutes(1))
-                .build();
-    }
-
-    /** The TransformationJob's configuration: the same keys a production deployment sets. */
-    Map<String, String> transformationSettings() {
-        Map<String, String> s = new HashMap<>();
-        jobSettings()
-                .forEach(
-                        (k, v) -> {
-                            if (!k.startsWith("source.")) {
-                                s.put(k, v);
-                            }
-                        });
-        s.put("job.name", "lakestream-transformation");
-        s.put(
-                "state.checkpoints.dir",
-                data.resolve("checkpoints-transformation").toUri().toString());
-        s.put("state.savepoints.dir", data.resolve("savepoints-transformation").toUri().toString());
-        s.put("bronze.monitor-interval", "2s");
-        s.put("gold.kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("gold.kafka.topic", GOLD_TOPIC);
-        s.put("gold.kafka.transactional-id-prefix", "lakestream-local-transformation");
-        return s;
-    }
-
-    /** The IngestionJob's configuration: the same keys a production deployment sets. */
-    Map<String, String> jobSettings() {
-        Map<String, String> s = new HashMap<>();
-        s.put("job.name", "lakestream-ingestion");
-        s.put("source.postgres.hostname", postgres.host());
-        s.put("source.postgres.port", Integer.toString(postgres.port()));
-        s.put("source.postgres.database", SHOP_DB);
-        s.put("source.postgres.username", EmbeddedPostgresServer.SUPERUSER);
-        s.put("source.postgres.tables", String.join(",", ShopSchema.TABLES));
-        s.put("source.postgres.slot-name", SLOT);
-        s.put("source.postgres.heartbeat-interval", "5s");
-        s.put("catalog.name", "lakestream");
-        s.put("catalog.type", "jdbc");
-        s.put("catalog.uri", postgres.jdbcUrl(CATALOG_DB));
-        s.put("catalog.jdbc.user", EmbeddedPostgresServer.SUPERUSER);
-        s.put("catalog.warehouse", "s3://" + BUCKET + "/lakehouse");
-        s.put("s3.endpoint", s3.endpoint());
-        s.put("s3.path-style-access", "true");
-        s.put("s3.region", S3ProxyServer.REGION);
-        s.put("s3.access-key-id", s3.accessKey());
-        s.put("s3.secret-access-key", s3.secretKey());
-        // the exchange-rate API, keyset pages (see ExchangeRateApi)
-        s.put("source.rest.enabled", "true");
-        s.put("source.rest.name", "exchange_rates");
-        s.put("source.rest.url", ratesApi.url());
-        s.put("source.rest.pagination", "cursor");
-        s.put("source.rest.pagination.next-token-pointer", "/next_cursor");
-        s.put("source.rest.pagination.token-param", "cursor");
-        s.put("source.rest.pagination.size-param", "limit");
-        s.put("source.rest.key-fields", "base_currency,quote_currency,rate_date");
-        s.put("source.rest.poll-interval", "5s");
-        s.put("source.rest.retry.initial-backoff", "200ms");
-        // the door counters' landing folder
-        s.put("source.files.enabled", "true");
-        s.put("source.files.uri", "s3://" + BUCKET + "/landing/foot_traffic/");
-        s.put("source.files.discovery-interval", "3s");
-        s.put("source.files.settle-time", "2s");
-        s.put("execution.checkpointing.interval", options.checkpointInterval().toMillis() + "ms");
-        s.put(
-                "execution.checkpointing.externalized-checkpoint-retention",
-                "RETAIN_ON_CANCELLATION");
-        s.put("execution.checkpointing.num-retained", "3");
-        // as in production: state on disk in RocksDB, checkpoints upload only the files that
-        // changed. Its working copy lives in the data folder (scratch, emptied at each start).
-        s.put("state.backend.type", "rocksdb");
-        s.put("execution.checkpointing.incremental", "true");
-        s.put("state.backend.rocksdb.localdir", rocksDbDirectory().toString());
-        // RocksDB's memtables share each slot's managed memory (MANAGED_MEMORY / slots). With the
-        // default 64 MB write buffer, a memtable's first 8 MB arena block alone exceeds the
-        // slot's write buffer limit, and every put flushed a one-row SST file: Flink warns
-        // "RocksDB will flush memtable constantly", the "apply changes" operator spent 95% of
-        // its time in RocksDB.put at 160 rows/s, and checkpoints and latency slid as state grew.
-        // 8 MB write buffers (1 MB arena blocks) fit the slot's limit several times over.
-        s.put("state.backend.rocksdb.writebuffer.size", "8mb");
-        s.put("state.checkpoints.dir", data.resolve("checkpoints").toUri().toString());
-        s.put("state.savepoints.dir", data.resolve("savepoints").toUri().toString());
-        s.put("restart-strategy.type", "exponential-delay");
-        s.put("parallelism.default", Integer.toString(options.parallelism()));
-        return s;
-    }
-
-    private Path rocksDbDirectory() {
-        return data.resolve("rocksdb");
-    }
-
-    private Configuration clusterConfiguration() {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(
-                RestOptions.BIND_PORT,
-                options.uiPort() == 0 ? "0" : options.uiPort() + "-" + (options.uiPort() + 20));
-        // RocksDB's share: with 2 x parallelism + 1 slots, 256m gives each slot about 50 MB, of
-        // which half is its write buffer limit (see jobSettings for the write buffer size)
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("256m"));
-        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("64m"));
-        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("64m"));
-        return conf;
     }
 
     // --- for drivers that run the stack in-process (benchmarks) ---------------------------
@@ -636,21 +334,25 @@ public final class LocalStack implements AutoCloseable {
      * transaction included (told from the broker's log segments).
      */
     List<String> goldTopicViolations(List<GoldTopicHistory.Entry> history) {
-        return GoldTopicHistory.violations(
-                history, GoldTopicTransactions.read(kafka.logDirectory(), GOLD_TOPIC));
+        return gold.violations(history);
     }
 
     String kafkaBootstrapServers() {
-        return kafka.bootstrapServers();
+        return services.kafka().bootstrapServers();
     }
 
     Connection shopConnection() throws java.sql.SQLException {
-        return postgres.connect(SHOP_DB);
+        return services.shopConnection();
+    }
+
+    /** The IngestionJob's configuration: the same keys a production deployment sets. */
+    private Map<String, String> jobSettings() {
+        return LocalJobSettings.ingestion(options, data, services);
     }
 
     /** The MiniCluster's REST API (the web UI's), e.g. for checkpoint statistics. */
     java.net.URI flinkRestAddress() {
-        return flink.restAddress();
+        return jobs.restAddress();
     }
 
     /** The Iceberg catalog the jobs write to; set once {@link #run()} has loaded it. */
@@ -689,46 +391,18 @@ public final class LocalStack implements AutoCloseable {
         stopping = true;
         Thread.interrupted(); // a stop signal may have interrupted us; the steps below block
         out.println();
-        if (maintenance != null) {
-            maintenance.close();
-        }
+        jobs.stopMaintenance();
         if (generator != null) {
             step("stopping the generator: " + generator.stats().summary());
             generator.stop();
         }
-        if (feeds != null) {
-            feeds.close();
-        }
-        if (flink != null && job != null && !flink.status(job).isGloballyTerminalState()) {
+        services.closeFeeds();
+        if (jobs.ingestionRunning()) {
             drain(Duration.ofSeconds(60));
-            step("stopping the IngestionJob with a savepoint (commits everything pending)");
-            try {
-                Path savepoint = flink.stopWithSavepoint(job, data.resolve("savepoints"));
-                out.println("  savepoint " + data.relativize(savepoint));
-                pruneSavepoints(savepoint);
-            } catch (RuntimeException e) {
-                out.println(
-                        "  no savepoint ("
-                                + e.getMessage()
-                                + "); the next start resumes from the last checkpoint");
-            }
+            jobs.stopIngestionWithSavepoint();
         }
-        if (flink != null
-                && transformationJob != null
-                && !flink.status(transformationJob).isGloballyTerminalState()) {
-            step("stopping the TransformationJob with a savepoint");
-            try {
-                Path savepoint =
-                        flink.stopWithSavepoint(
-                                transformationJob, data.resolve("savepoints-transformation"));
-                out.println("  savepoint " + data.relativize(savepoint));
-                pruneSavepoints(savepoint);
-            } catch (RuntimeException e) {
-                out.println(
-                        "  no savepoint ("
-                                + e.getMessage()
-                                + "); the next start resumes from the last checkpoint");
-            }
+        if (jobs.transformationRunning()) {
+            jobs.stopTransformationWithSavepoint();
         }
         if (generator != null) {
             try {
@@ -737,21 +411,8 @@ public final class LocalStack implements AutoCloseable {
                 // the database is about to stop anyway
             }
         }
-        if (flink != null) {
-            flink.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (ratesApi != null) {
-            ratesApi.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
+        jobs.close();
+        services.close();
         step("stopped; data kept in " + data);
     }
 
@@ -770,7 +431,7 @@ public final class LocalStack implements AutoCloseable {
                 step("letting bronze catch up with " + behind + " changes before stopping");
             }
             while (behind > 0 && Instant.now().isBefore(deadline)) {
-                if (flink.status(job).isGloballyTerminalState()) {
+                if (!jobs.ingestionRunning()) {
                     return;
                 }
                 try {
@@ -790,10 +451,10 @@ public final class LocalStack implements AutoCloseable {
                                 + timeout.toSeconds()
                                 + " s; the next start captures them");
             }
-            if (behind == 0 && kafka != null && transformationJob != null) {
+            if (behind == 0 && services.kafka() != null && jobs.transformationSubmitted()) {
                 step("letting gold catch up before stopping");
-                while (Instant.now().isBefore(deadline) && !reconcileGold(false)) {
-                    if (flink.status(transformationJob).isGloballyTerminalState()) {
+                while (Instant.now().isBefore(deadline) && !gold.reconcile(false)) {
+                    if (!jobs.transformationRunning()) {
                         return;
                     }
                     try {
@@ -807,16 +468,6 @@ public final class LocalStack implements AutoCloseable {
             }
         } catch (Exception e) {
             out.println("  could not check progress (" + e.getMessage() + "); stopping anyway");
-        }
-    }
-
-    private void pruneSavepoints(Path keep) {
-        try (Stream<Path> entries = Files.list(keep.getParent())) {
-            for (Path p : entries.filter(p -> !p.equals(keep)).toList()) {
-                deleteRecursively(p);
-            }
-        } catch (IOException ignored) {
-            // old savepoints only cost disk space
         }
     }
 

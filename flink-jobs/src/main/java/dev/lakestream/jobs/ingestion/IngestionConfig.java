@@ -3,6 +3,8 @@ package dev.lakestream.jobs.ingestion;
 import dev.lakestream.catalog.CatalogSettings;
 import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.jobs.bronze.BronzeOptions;
+import dev.lakestream.jobs.config.CatalogOptions;
+import dev.lakestream.jobs.config.ConfigKeys;
 import dev.lakestream.jobs.config.JobSettings;
 import dev.lakestream.jobs.source.files.FileSourceOptions;
 import dev.lakestream.jobs.source.files.FileSourceSettings;
@@ -11,13 +13,11 @@ import dev.lakestream.jobs.source.postgres.PostgresSourceSettings;
 import dev.lakestream.jobs.source.rest.RestSourceOptions;
 import dev.lakestream.jobs.source.rest.RestSourceSettings;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -37,41 +37,15 @@ public record IngestionConfig(
 
     /** Every key the IngestionJob understands. */
     public static List<String> knownKeys() {
-        List<String> keys = new ArrayList<>();
-        for (ConfigOption<?> o : PostgresSourceOptions.all()) {
-            keys.add(o.key());
-        }
-        for (ConfigOption<?> o : BronzeOptions.all()) {
-            keys.add(o.key());
-        }
-        for (ConfigOption<?> o : IngestionOptions.all()) {
-            keys.add(o.key());
-        }
-        keys.addAll(RestSourceOptions.keys());
-        for (ConfigOption<?> o : FileSourceOptions.all()) {
-            keys.add(o.key());
-        }
-        keys.addAll(
-                List.of(
-                        CatalogSettings.NAME,
-                        CatalogSettings.TYPE,
-                        CatalogSettings.IMPL,
-                        CatalogSettings.URI,
-                        CatalogSettings.WAREHOUSE,
-                        CatalogSettings.JDBC_USER,
-                        CatalogSettings.JDBC_PASSWORD,
-                        CatalogSettings.REST_CREDENTIAL,
-                        CatalogSettings.S3_ENDPOINT,
-                        CatalogSettings.S3_PATH_STYLE,
-                        CatalogSettings.S3_REGION,
-                        CatalogSettings.S3_ACCESS_KEY,
-                        CatalogSettings.S3_SECRET_KEY,
-                        CatalogSettings.S3_CONNECT_TIMEOUT,
-                        CatalogSettings.S3_READ_TIMEOUT,
-                        CatalogSettings.S3_RETRY_NUM_RETRIES,
-                        CatalogSettings.S3_RETRY_MIN_WAIT,
-                        CatalogSettings.S3_RETRY_MAX_WAIT));
-        return keys;
+        return ConfigKeys.builder()
+                .addAll(
+                        PostgresSourceOptions.class,
+                        BronzeOptions.class,
+                        IngestionOptions.class,
+                        RestSourceOptions.class,
+                        FileSourceOptions.class,
+                        CatalogOptions.class)
+                .build();
     }
 
     public static Set<String> secretKeys() {

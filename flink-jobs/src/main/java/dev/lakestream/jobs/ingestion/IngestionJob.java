@@ -1,7 +1,6 @@
 package dev.lakestream.jobs.ingestion;
 
 import dev.lakestream.catalog.BronzeTables;
-import dev.lakestream.catalog.CatalogSettings;
 import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.TableBootstrap;
@@ -9,6 +8,8 @@ import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.jobs.bronze.BronzeDeserializationSchema;
 import dev.lakestream.jobs.bronze.BronzeRowMapper;
 import dev.lakestream.jobs.bronze.RecordBronzeMapper;
+import dev.lakestream.jobs.config.CatalogLoaders;
+import dev.lakestream.jobs.config.Checkpointing;
 import dev.lakestream.jobs.config.JobLauncher;
 import dev.lakestream.jobs.source.files.LandingFileSource;
 import dev.lakestream.jobs.source.postgres.PostgresCdcSource;
@@ -43,7 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class IngestionJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestionJob.class);
-    public static final String CHECKPOINT_INTERVAL_KEY = "execution.checkpointing.interval";
 
     private IngestionJob() {}
 
@@ -76,7 +76,7 @@ public final class IngestionJob {
         var source =
                 PostgresCdcSource.<RowData>guarded(
                         config.postgres(), new BronzeDeserializationSchema(mapper));
-        CatalogLoader catalogLoader = catalogLoader(config.catalog());
+        CatalogLoader catalogLoader = CatalogLoaders.from(config.catalog());
         IngestionTopology.build(
                 env,
                 source,
@@ -128,14 +128,12 @@ public final class IngestionJob {
     }
 
     static void requireCheckpointing(StreamExecutionEnvironment env) {
-        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-            throw new InvalidSettingException(
-                    CHECKPOINT_INTERVAL_KEY,
-                    "is not set: the IngestionJob needs checkpointing (e.g. "
-                            + CHECKPOINT_INTERVAL_KEY
-                            + "=10s). Without it the replication slot never advances and"
-                            + " bronze never commits.");
-        }
+        Checkpointing.require(
+                env,
+                "the IngestionJob needs checkpointing (e.g. "
+                        + Checkpointing.INTERVAL.key()
+                        + "=10s). Without it the replication slot never advances and"
+                        + " bronze never commits.");
     }
 
     private static void bootstrapBronze(IngestionConfig config) {
@@ -163,13 +161,5 @@ public final class IngestionJob {
                             + e.getMessage(),
                     e);
         }
-    }
-
-    public static CatalogLoader catalogLoader(CatalogSettings settings) {
-        return CatalogLoader.custom(
-                settings.name(),
-                settings.icebergProperties(),
-                new org.apache.hadoop.conf.Configuration(),
-                settings.impl());
     }
 }

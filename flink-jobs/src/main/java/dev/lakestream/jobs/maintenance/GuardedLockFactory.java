@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Holding the lock back pauses every task of that bronze table (expiry, orphan removal), which
  * is what a stopped reader needs; maintenance of silver, gold and quarantine goes on.
  */
-public final class GuardedLockFactory implements TriggerLockFactory {
+final class GuardedLockFactory implements TriggerLockFactory {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(GuardedLockFactory.class);

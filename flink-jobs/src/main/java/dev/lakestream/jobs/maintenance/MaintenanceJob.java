@@ -6,9 +6,9 @@ import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.catalog.TableDefinition;
+import dev.lakestream.jobs.config.CatalogLoaders;
 import dev.lakestream.jobs.config.JobLauncher;
 import dev.lakestream.jobs.config.SharedCatalogLoader;
-import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.maintenance.MaintenanceTopology.MaintainedTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +59,7 @@ public final class MaintenanceJob {
                 settings);
         CatalogLoader catalog =
                 new SharedCatalogLoader(
-                        IngestionJob.catalogLoader(settings.catalog()),
+                        CatalogLoaders.from(settings.catalog()),
                         // one catalog per submission: a JVM that runs the job again (the local
                         // stack's restart, tests) must not reuse the previous run's connections
                         settings.jobName()
@@ -72,7 +72,7 @@ public final class MaintenanceJob {
     }
 
     /** Every table the IngestionJob and the TransformationJob write. */
-    public static List<MaintainedTable> tables(MaintenanceSettings settings) {
+    static List<MaintainedTable> tables(MaintenanceSettings settings) {
         List<MaintainedTable> tables = new ArrayList<>();
         for (String source : SilverTables.sourceTables()) {
             tables.add(

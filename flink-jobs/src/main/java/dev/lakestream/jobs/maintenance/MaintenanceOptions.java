@@ -1,5 +1,6 @@
 package dev.lakestream.jobs.maintenance;
 
+import dev.lakestream.jobs.config.ConfigKeys;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -229,35 +230,8 @@ public final class MaintenanceOptions {
                             "Extra age a reader's position must keep from the expiry horizon"
                                     + " (clock skew between writers).");
 
+    /** Every option of this class, found by reflection: a new option cannot be left out. */
     public static List<ConfigOption<?>> all() {
-        return List.of(
-                JOB_NAME,
-                SNAPSHOT_MAX_AGE,
-                SNAPSHOT_RETAIN_LAST,
-                SNAPSHOT_INTERVAL,
-                COMPACTION_ENABLED,
-                COMPACTION_BRONZE,
-                COMPACTION_INTERVAL,
-                COMPACTION_COMMIT_COUNT,
-                COMPACTION_MIN_INPUT_FILES,
-                COMPACTION_DELETE_FILE_THRESHOLD,
-                COMPACTION_TARGET_FILE_SIZE,
-                COMPACTION_REWRITE_ALL,
-                COMPACTION_FULL_INTERVAL,
-                MANIFESTS_ENABLED,
-                MANIFESTS_INTERVAL,
-                MANIFESTS_MIN_COUNT,
-                DANGLING_DELETES_ENABLED,
-                DANGLING_DELETES_INTERVAL,
-                ORPHANS_ENABLED,
-                ORPHANS_MIN_AGE,
-                ORPHANS_INTERVAL,
-                RATE_LIMIT,
-                LOCK_CHECK_DELAY,
-                LOCK_JDBC_URI,
-                LOCK_JDBC_USER,
-                LOCK_JDBC_PASSWORD,
-                CONSUMER_GUARD_ENABLED,
-                CONSUMER_GUARD_MARGIN);
+        return ConfigKeys.optionsOf(MaintenanceOptions.class);
     }
 }

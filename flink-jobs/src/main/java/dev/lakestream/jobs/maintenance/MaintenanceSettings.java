@@ -3,14 +3,14 @@ package dev.lakestream.jobs.maintenance;
 import dev.lakestream.catalog.CatalogSettings;
 import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.jobs.bronze.BronzeOptions;
+import dev.lakestream.jobs.config.CatalogOptions;
+import dev.lakestream.jobs.config.ConfigKeys;
 import dev.lakestream.jobs.config.JobSettings;
 import dev.lakestream.jobs.gold.GoldOptions;
-import dev.lakestream.jobs.ingestion.IngestionConfig;
-import dev.lakestream.jobs.transformation.TransformationOptions;
+import dev.lakestream.jobs.silver.SilverOptions;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -84,20 +84,13 @@ public record MaintenanceSettings(
     /** Orphan files younger than this are never deleted, whatever the setting. */
     static final Duration MIN_ORPHAN_AGE = Duration.ofMinutes(1);
 
+    /** Every key the MaintenanceJob understands, from its options classes. */
     public static List<String> knownKeys() {
-        List<String> keys = new ArrayList<>();
-        for (ConfigOption<?> o : MaintenanceOptions.all()) {
-            keys.add(o.key());
-        }
-        keys.add(BronzeOptions.NAMESPACE.key());
-        keys.add(TransformationOptions.SILVER_NAMESPACE.key());
-        keys.add(GoldOptions.NAMESPACE.key());
-        for (String key : IngestionConfig.knownKeys()) {
-            if (key.startsWith("catalog.") || key.startsWith("s3.")) {
-                keys.add(key);
-            }
-        }
-        return keys;
+        return ConfigKeys.builder()
+                .addAll(MaintenanceOptions.class)
+                .add(BronzeOptions.NAMESPACE, SilverOptions.NAMESPACE, GoldOptions.NAMESPACE)
+                .addAll(CatalogOptions.class)
+                .build();
     }
 
     public static Set<String> secretKeys() {
@@ -173,7 +166,7 @@ public record MaintenanceSettings(
                 settings.get(MaintenanceOptions.JOB_NAME),
                 catalog,
                 settings.get(BronzeOptions.NAMESPACE),
-                settings.get(TransformationOptions.SILVER_NAMESPACE),
+                settings.get(SilverOptions.NAMESPACE),
                 settings.get(GoldOptions.NAMESPACE),
                 snapshots,
                 compaction,

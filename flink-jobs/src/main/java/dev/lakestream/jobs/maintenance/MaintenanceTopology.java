@@ -56,7 +56,7 @@ import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
  * <p>Operator ids derive from the table name ({@code uidSuffix}), so a savepoint restores each
  * table's trigger state; adding a table adds a pipeline without touching the others.
  */
-public final class MaintenanceTopology {
+final class MaintenanceTopology {
 
     /**
      * Partial progress with at most this many commits per run: as many as there are file groups, so

@@ -3,19 +3,19 @@ package dev.lakestream.jobs.transformation;
 import dev.lakestream.catalog.CatalogSettings;
 import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.jobs.bronze.BronzeOptions;
+import dev.lakestream.jobs.config.CatalogOptions;
+import dev.lakestream.jobs.config.ConfigKeys;
 import dev.lakestream.jobs.config.JobSettings;
 import dev.lakestream.jobs.gold.GoldOptions;
 import dev.lakestream.jobs.gold.TransactionTimeout;
-import dev.lakestream.jobs.ingestion.IngestionConfig;
+import dev.lakestream.jobs.silver.SilverOptions;
 import dev.lakestream.jobs.state.Tombstones;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -42,21 +42,15 @@ public record TransformationConfig(
 
     public static final String KAFKA_PROPERTY_PREFIX = "gold.kafka.property.";
 
+    /** Every key the TransformationJob understands, from its options classes. */
     public static List<String> knownKeys() {
-        List<String> keys = new ArrayList<>();
-        for (ConfigOption<?> o : TransformationOptions.all()) {
-            keys.add(o.key());
-        }
-        for (ConfigOption<?> o : GoldOptions.all()) {
-            keys.add(o.key());
-        }
-        keys.add(BronzeOptions.NAMESPACE.key());
-        for (String key : IngestionConfig.knownKeys()) {
-            if (key.startsWith("catalog.") || key.startsWith("s3.")) {
-                keys.add(key);
-            }
-        }
-        return keys;
+        return ConfigKeys.builder()
+                .addAll(TransformationOptions.class)
+                .add(SilverOptions.NAMESPACE)
+                .addAll(GoldOptions.class)
+                .add(BronzeOptions.NAMESPACE)
+                .addAll(CatalogOptions.class)
+                .build();
     }
 
     private static Set<String> openPrefixes() {
@@ -123,7 +117,7 @@ public record TransformationConfig(
                 settings.get(TransformationOptions.JOB_NAME),
                 CatalogSettings.fromMap(settings.asMap()),
                 settings.get(BronzeOptions.NAMESPACE),
-                settings.get(TransformationOptions.SILVER_NAMESPACE),
+                settings.get(SilverOptions.NAMESPACE),
                 settings.get(GoldOptions.NAMESPACE),
                 reportingCurrency,
                 interval,

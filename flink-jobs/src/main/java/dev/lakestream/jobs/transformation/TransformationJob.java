@@ -3,20 +3,20 @@ package dev.lakestream.jobs.transformation;
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.GoldTables;
 import dev.lakestream.catalog.IcebergCatalogs;
-import dev.lakestream.catalog.InvalidSettingException;
 import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.jobs.changelog.BronzeChangelog;
 import dev.lakestream.jobs.changelog.RowChange;
+import dev.lakestream.jobs.config.CatalogLoaders;
+import dev.lakestream.jobs.config.Checkpointing;
 import dev.lakestream.jobs.config.JobLauncher;
 import dev.lakestream.jobs.config.SharedCatalogLoader;
 import dev.lakestream.jobs.gold.GoldKafkaSink;
 import dev.lakestream.jobs.gold.GoldTopology;
 import dev.lakestream.jobs.gold.LostTransactionGuard;
 import dev.lakestream.jobs.gold.TransactionTimeout;
-import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.silver.LiveSilverColumns;
 import dev.lakestream.jobs.silver.SilverTopology;
 import java.util.ArrayList;
@@ -68,18 +68,16 @@ public final class TransformationJob {
      * Checks the configuration, creates the silver, quarantine and gold tables, builds the graph.
      */
     public static void prepare(StreamExecutionEnvironment env, TransformationConfig config) {
-        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-            throw new InvalidSettingException(
-                    IngestionJob.CHECKPOINT_INTERVAL_KEY,
-                    "is not set: the TransformationJob commits silver and gold, and its Kafka"
-                            + " transactions, on checkpoints");
-        }
+        Checkpointing.require(
+                env,
+                "the TransformationJob commits silver and gold, and its Kafka transactions, on"
+                        + " checkpoints");
         TransactionTimeout.checkAgainstBroker(
                 config.kafkaTransactionTimeout(),
                 config.kafkaBootstrapServers(),
                 config.kafkaProducerProperties());
         bootstrapTables(config);
-        CatalogLoader catalog = IngestionJob.catalogLoader(config.catalog());
+        CatalogLoader catalog = CatalogLoaders.from(config.catalog());
 
         DataStream<RowChange> changelog =
                 BronzeChangelog.build(

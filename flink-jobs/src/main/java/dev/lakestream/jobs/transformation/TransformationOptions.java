@@ -1,12 +1,13 @@
 package dev.lakestream.jobs.transformation;
 
+import dev.lakestream.jobs.config.ConfigKeys;
 import dev.lakestream.jobs.state.Tombstones;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
-/** Settings of the TransformationJob itself. */
+/** Settings of the TransformationJob itself (silver's namespace is in {@code SilverOptions}). */
 public final class TransformationOptions {
 
     private TransformationOptions() {}
@@ -23,12 +24,6 @@ public final class TransformationOptions {
                     .defaultValue(Duration.ofSeconds(2))
                     .withDescription(
                             "How often the TransformationJob looks for new bronze snapshots.");
-
-    public static final ConfigOption<String> SILVER_NAMESPACE =
-            ConfigOptions.key("silver.namespace")
-                    .stringType()
-                    .defaultValue("silver")
-                    .withDescription("Iceberg namespace of the silver tables.");
 
     /**
      * Under {@code job.} rather than Flink's {@code state.}: lakestream's own prefixes are checked
@@ -57,12 +52,8 @@ public final class TransformationOptions {
                                     + " property, for the MaintenanceJob's snapshot expiry guard."
                                     + " Keep it well below maintenance.snapshot.max-age.");
 
+    /** Every option of this class, found by reflection: a new option cannot be left out. */
     public static List<ConfigOption<?>> all() {
-        return List.of(
-                JOB_NAME,
-                BRONZE_MONITOR_INTERVAL,
-                SILVER_NAMESPACE,
-                TOMBSTONE_RETENTION,
-                POSITION_PUBLISH_INTERVAL);
+        return ConfigKeys.optionsOf(TransformationOptions.class);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lakestream.catalog.GoldTables;
+import dev.lakestream.verification.gold.GoldReconciliation;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -172,7 +173,8 @@ class GoldFieldListTest {
     void theReconciliationComparesEveryFieldButTheNamedOnes() throws IOException {
         String source =
                 Files.readString(
-                        Path.of("src/main/java/dev/lakestream/jobs/gold/GoldReconciliation.java"));
+                        Path.of(
+                                "../verification/src/main/java/dev/lakestream/verification/gold/GoldReconciliation.java"));
         String fromKafka =
                 source.substring(
                         source.indexOf("Map<String, String> fromKafka("),

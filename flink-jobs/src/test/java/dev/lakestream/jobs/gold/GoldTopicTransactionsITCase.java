@@ -3,6 +3,8 @@ package dev.lakestream.jobs.gold;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakestream.embedded.KafkaBroker;
+import dev.lakestream.verification.gold.GoldTopicHistory;
+import dev.lakestream.verification.gold.GoldTopicTransactions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

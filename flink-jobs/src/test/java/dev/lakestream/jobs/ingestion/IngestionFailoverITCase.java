@@ -3,9 +3,9 @@ package dev.lakestream.jobs.ingestion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadConfig;
+import dev.lakestream.verification.runtime.EmbeddedFlinkCluster;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;

@@ -3,10 +3,10 @@ package dev.lakestream.jobs.ingestion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.jobs.source.postgres.SlotGuardedSource;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadConfig;
+import dev.lakestream.verification.runtime.EmbeddedFlinkCluster;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -7,7 +7,7 @@ import dev.lakestream.catalog.DanglingDeletes;
 import dev.lakestream.catalog.IcebergCatalogs;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.catalog.TableDefinition;
-import dev.lakestream.jobs.ingestion.IngestionJob;
+import dev.lakestream.jobs.config.CatalogLoaders;
 import dev.lakestream.jobs.ingestion.IngestionStackTestBase;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
 import java.time.Duration;
@@ -179,7 +179,7 @@ class DanglingDeletesITCase extends IngestionStackTestBase {
             throws Exception {
         StreamExecutionEnvironment env =
                 new StreamExecutionEnvironment(settings.flinkConfiguration());
-        CatalogLoader loader = IngestionJob.catalogLoader(settings.catalog());
+        CatalogLoader loader = CatalogLoaders.from(settings.catalog());
         MaintenanceTopology.build(
                 env,
                 List.of(new MaintenanceTopology.MaintainedTable(definition, false)),

@@ -10,11 +10,11 @@ import dev.lakestream.catalog.TableDefinition;
 import dev.lakestream.embedded.EmbeddedPostgresServer;
 import dev.lakestream.embedded.S3ProxyServer;
 import dev.lakestream.jobs.changelog.RowChange;
-import dev.lakestream.jobs.ingestion.IngestionJob;
-import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
+import dev.lakestream.jobs.config.CatalogLoaders;
 import dev.lakestream.jobs.silver.QuarantineRecord;
 import dev.lakestream.jobs.silver.Rejection;
 import dev.lakestream.jobs.silver.SilverTopology;
+import dev.lakestream.verification.runtime.EmbeddedFlinkCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,7 +105,7 @@ class QuarantineReplayITCase {
     void aChangeRefusedAgainOnReplayLeavesOneQuarantineRow() throws Exception {
         TableDefinition table = QuarantineTables.silverRejects("quarantine_replay");
         TableBootstrap.ensureAll(catalogSettings, List.of(table));
-        CatalogLoader catalog = IngestionJob.catalogLoader(catalogSettings);
+        CatalogLoader catalog = CatalogLoaders.from(catalogSettings);
 
         QuarantineRecord bad = refused("{\"customer_id\":7}", 100, "2026-11-30T10:00:00Z");
         QuarantineRecord other = refused("{\"customer_id\":8}", 120, "2026-11-30T10:00:00Z");

@@ -32,6 +32,13 @@ final class ChangeCounts {
         rows[index(table)][operation.ordinal()] += count;
     }
 
+    /** Adds the update counts of a batch, one per statement of it. */
+    void add(String table, RowOperation operation, int[] batchCounts) {
+        for (int n : batchCounts) {
+            add(table, operation, n);
+        }
+    }
+
     long get(int tableIndex, RowOperation operation) {
         return rows[tableIndex][operation.ordinal()];
     }

@@ -2,6 +2,7 @@ package dev.lakestream.jobs.source.files;
 
 import dev.lakestream.catalog.CatalogSettings;
 import dev.lakestream.catalog.S3Access;
+import dev.lakestream.jobs.config.ConfigKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,19 +111,9 @@ public final class FileSourceOptions {
         JSONL
     }
 
-    /** Every {@code source.files.*} option, for the job's list of known keys. */
+    /** Every option of this class, found by reflection: a new option cannot be left out. */
     public static List<ConfigOption<?>> all() {
-        return List.of(
-                ENABLED,
-                URI,
-                DATASET,
-                FORMAT,
-                DISCOVERY_INTERVAL,
-                SETTLE_TIME,
-                LATENESS,
-                CSV_DELIMITER,
-                MAX_LINE_LENGTH,
-                IGNORE_SUFFIXES);
+        return ConfigKeys.optionsOf(FileSourceOptions.class);
     }
 
     /** Every key this source reads: its own plus the shared {@code s3.*} keys. */

@@ -10,7 +10,7 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 /** Writes the enumerator's {@link LandingEnumeratorState} into checkpoints, field by field. */
-public final class LandingEnumeratorStateSerializer
+final class LandingEnumeratorStateSerializer
         implements SimpleVersionedSerializer<LandingEnumeratorState> {
 
     public static final LandingEnumeratorStateSerializer INSTANCE =

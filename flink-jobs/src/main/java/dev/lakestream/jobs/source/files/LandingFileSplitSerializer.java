@@ -10,8 +10,7 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /** Writes a {@link LandingFileSplit} into checkpoints, field by field (no Java serialisation). */
-public final class LandingFileSplitSerializer
-        implements SimpleVersionedSerializer<LandingFileSplit> {
+final class LandingFileSplitSerializer implements SimpleVersionedSerializer<LandingFileSplit> {
 
     public static final LandingFileSplitSerializer INSTANCE = new LandingFileSplitSerializer();
     private static final int VERSION = 1;

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Landing files on S3 through the AWS SDK v2: {@code ListObjectsV2} page by page, and {@code
  * GetObject} with {@code Range: bytes=<offset>-} and {@code If-Match: <etag>}, streamed.
  */
-public final class S3LandingObjectStore implements LandingObjectStore {
+final class S3LandingObjectStore implements LandingObjectStore {
 
     private final S3Client s3;
 

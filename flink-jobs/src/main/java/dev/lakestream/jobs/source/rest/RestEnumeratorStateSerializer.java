@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** Checkpoint format of a {@link RestEnumeratorState}. Version 1: a flag, then the split. */
-public final class RestEnumeratorStateSerializer
+final class RestEnumeratorStateSerializer
         implements SimpleVersionedSerializer<RestEnumeratorState> {
 
     private static final int VERSION = 1;

@@ -1,5 +1,6 @@
 package dev.lakestream.jobs.source.rest;
 
+import dev.lakestream.jobs.config.ConfigKeys;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -276,42 +277,9 @@ public final class RestSourceOptions {
     public static final Set<String> SECRET_KEYS =
             Set.of(AUTH_TOKEN.key(), AUTH_PASSWORD.key(), AUTH_API_KEY.key());
 
+    /** Every option of this class, found by reflection: a new option cannot be left out. */
     public static List<ConfigOption<?>> all() {
-        return List.of(
-                ENABLED,
-                NAME,
-                URL,
-                QUERY,
-                RECORDS_POINTER,
-                CURSOR_PARAM,
-                CURSOR_FIELD,
-                CURSOR_START,
-                KEY_FIELDS,
-                PAGINATION,
-                PAGE_PARAM,
-                FIRST_PAGE,
-                SIZE_PARAM,
-                PAGE_SIZE,
-                OFFSET_PARAM,
-                LIMIT_PARAM,
-                NEXT_TOKEN_POINTER,
-                TOKEN_PARAM,
-                AUTH,
-                AUTH_TOKEN,
-                AUTH_USERNAME,
-                AUTH_PASSWORD,
-                AUTH_HEADER,
-                AUTH_API_KEY,
-                POLL_INTERVAL,
-                MAX_REQUESTS_PER_SECOND,
-                RETRY_MAX_ATTEMPTS,
-                RETRY_INITIAL_BACKOFF,
-                RETRY_MAX_BACKOFF,
-                CONNECT_TIMEOUT,
-                READ_TIMEOUT,
-                MAX_PAGES_PER_POLL,
-                MAX_BODY_SIZE,
-                MAX_BYTES_PER_POLL);
+        return ConfigKeys.optionsOf(RestSourceOptions.class);
     }
 
     /** Every key of this source, for a job's known-key list. */

@@ -15,7 +15,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * Checkpoint format of a {@link RestSplit}. Version 1: name, kind, cursor, then the identities
  * (sorted, so the same state always writes the same bytes), strings as length-prefixed UTF-8.
  */
-public final class RestSplitSerializer implements SimpleVersionedSerializer<RestSplit> {
+final class RestSplitSerializer implements SimpleVersionedSerializer<RestSplit> {
 
     public static final RestSplitSerializer INSTANCE = new RestSplitSerializer();
 

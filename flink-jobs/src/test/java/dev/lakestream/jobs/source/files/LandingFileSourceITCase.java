@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lakestream.embedded.S3ProxyServer;
 import dev.lakestream.jobs.config.JobSettings;
-import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.jobs.source.SourceRecord;
+import dev.lakestream.verification.runtime.EmbeddedFlinkCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lakestream.jobs.ingestion.OperatorIds;
-import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import dev.lakestream.jobs.source.SourceRecord;
 import dev.lakestream.jobs.source.rest.RatesServer.Rate;
+import dev.lakestream.verification.runtime.EmbeddedFlinkCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.lakestream.jobs.gold;
+package dev.lakestream.verification.gold;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.lakestream.jobs.gold;
+package dev.lakestream.verification.gold;
 
 import java.io.File;
 import java.io.IOException;

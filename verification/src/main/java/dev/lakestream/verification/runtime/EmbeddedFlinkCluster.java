@@ -1,4 +1,4 @@
-package dev.lakestream.jobs.runtime;
+package dev.lakestream.verification.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.lakestream.jobs.gold;
+package dev.lakestream.verification.gold;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
@@ -128,7 +128,7 @@ public final class GoldReconciliation {
                                     plain(rate),
                                     plain(converted),
                                     visitors == null ? "null" : visitors.toString(),
-                                    plain(DailyVisitors.conversionRate(orders, visitors))));
+                                    plain(conversionRate(orders, visitors))));
                 }
             }
         }
@@ -221,6 +221,19 @@ public final class GoldReconciliation {
                 + visitors
                 + " conversion="
                 + conversion;
+    }
+
+    /**
+     * Orders / visitors at 4 decimals, half-up; null without visitors: the definition of {@code
+     * conversion_rate}, stated again here rather than borrowed from the job ({@code
+     * DailyVisitors}), so the oracle checks the job instead of repeating it.
+     */
+    static BigDecimal conversionRate(long orders, Long visitors) {
+        if (visitors == null || visitors <= 0) {
+            return null;
+        }
+        return BigDecimal.valueOf(orders)
+                .divide(BigDecimal.valueOf(visitors), 4, RoundingMode.HALF_UP);
     }
 
     private static String plain(BigDecimal d) {
