@@ -1,6 +1,5 @@
 package dev.lakestream.jobs.gold;
 
-import java.time.Instant;
 import java.time.ZoneId;
 
 /**
@@ -19,7 +18,7 @@ public class LocalSaleDate extends StoreCalendar<OrderContribution, OrderContrib
     @Override
     protected OrderContribution dated(OrderContribution c, ZoneId zone, String currency) {
         OrderContribution d = c.withSign(c.sign, c.lsn);
-        d.saleDate = Instant.parse(c.createdAt).atZone(zone).toLocalDate().toString();
+        d.saleDate = c.createdAt().atZone(zone).toLocalDate().toString();
         d.currency = currency;
         return d;
     }

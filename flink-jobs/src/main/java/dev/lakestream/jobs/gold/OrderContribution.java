@@ -2,13 +2,12 @@ package dev.lakestream.jobs.gold;
 
 import java.math.BigDecimal;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
 /**
  * What one order adds to (sign +1) or takes back from (sign -1) its store's day: the order with its
- * lines, before the store's time zone has turned {@link #createdAt} into a sale date.
+ * lines, before the store's time zone has turned {@link #createdAt()} into a sale date.
  */
 public class OrderContribution {
 
@@ -16,8 +15,8 @@ public class OrderContribution {
     public long orderId;
     public long storeId;
 
-    /** ISO-8601 instant the order was created. */
-    public String createdAt;
+    /** When the order was created, in microseconds since the epoch. */
+    public long createdAtMicros;
 
     /** 0 for a guest checkout. */
     public long customerId;
@@ -43,7 +42,7 @@ public class OrderContribution {
                             Map.entry("sign", Types.INT),
                             Map.entry("orderId", Types.LONG),
                             Map.entry("storeId", Types.LONG),
-                            Map.entry("createdAt", Types.STRING),
+                            Map.entry("createdAtMicros", Types.LONG),
                             Map.entry("customerId", Types.LONG),
                             Map.entry("cancelled", Types.BOOLEAN),
                             Map.entry("items", Types.LONG),
@@ -55,12 +54,17 @@ public class OrderContribution {
 
     public OrderContribution() {}
 
+    /** When the order was created. */
+    public java.time.Instant createdAt() {
+        return java.time.Instant.EPOCH.plus(createdAtMicros, java.time.temporal.ChronoUnit.MICROS);
+    }
+
     OrderContribution withSign(int newSign, long newLsn) {
         OrderContribution c = new OrderContribution();
         c.sign = newSign;
         c.orderId = orderId;
         c.storeId = storeId;
-        c.createdAt = createdAt;
+        c.createdAtMicros = createdAtMicros;
         c.customerId = customerId;
         c.cancelled = cancelled;
         c.items = items;
@@ -77,7 +81,7 @@ public class OrderContribution {
         return o != null
                 && orderId == o.orderId
                 && storeId == o.storeId
-                && Objects.equals(createdAt, o.createdAt)
+                && createdAtMicros == o.createdAtMicros
                 && customerId == o.customerId
                 && cancelled == o.cancelled
                 && items == o.items
@@ -93,7 +97,7 @@ public class OrderContribution {
                 + " store "
                 + storeId
                 + " at "
-                + createdAt
+                + createdAt()
                 + (cancelled ? " cancelled" : "")
                 + " items "
                 + items

@@ -4,7 +4,6 @@ import dev.lakestream.jobs.changelog.RowChange;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -115,7 +114,7 @@ public class OrderContributions extends KeyedProcessFunction<Long, RowChange, Or
         OrderContribution c = new OrderContribution();
         c.orderId = orderId;
         c.storeId = s.storeId;
-        c.createdAt = createdAt(s.createdAtMicros);
+        c.createdAtMicros = s.createdAtMicros;
         c.customerId = s.customerId;
         c.cancelled = s.cancelled;
         long grossCents = 0;
@@ -152,9 +151,5 @@ public class OrderContributions extends KeyedProcessFunction<Long, RowChange, Or
         }
         return Math.addExact(
                 Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
-    }
-
-    static String createdAt(long epochMicros) {
-        return Instant.EPOCH.plus(epochMicros, ChronoUnit.MICROS).toString();
     }
 }

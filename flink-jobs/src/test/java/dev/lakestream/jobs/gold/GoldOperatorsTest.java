@@ -105,7 +105,7 @@ class GoldOperatorsTest {
                 new StreamRecord<>(
                         order(RowKind.UPDATE_AFTER, 2, 1, 4, "2026-11-30T10:00:00Z", 0, "PAID")));
         assertThat(restored.extractOutputValues())
-                .extracting(c -> c.sign + " store " + c.storeId + " " + c.createdAt)
+                .extracting(c -> c.sign + " store " + c.storeId + " " + c.createdAt())
                 .containsExactly(
                         "-1 store 3 2026-11-29T10:00:00Z", "1 store 4 2026-11-30T10:00:00Z");
         restored.close();
@@ -280,7 +280,7 @@ class GoldOperatorsTest {
         c.sign = 1;
         c.orderId = orderId;
         c.storeId = storeId;
-        c.createdAt = createdAt;
+        c.createdAtMicros = OrderContributions.epochMicros(java.time.Instant.parse(createdAt));
         c.gross = BigDecimal.ZERO;
         c.discounts = BigDecimal.ZERO;
         return c;
