@@ -1,5 +1,6 @@
 package dev.lakestream.jobs.changelog;
 
+import dev.lakestream.jobs.state.Varints;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -84,32 +85,32 @@ public final class ColumnValueSerializer extends TypeSerializerSingleton<Object>
             StringValue.writeString(s, out);
         } else if (value instanceof Long l) {
             out.writeByte(LONG);
-            writeSigned(l, out);
+            Varints.writeSigned(l, out);
         } else if (value instanceof Integer i) {
             out.writeByte(INT);
-            writeSigned(i, out);
+            Varints.writeSigned(i, out);
         } else if (value instanceof BigDecimal d) {
             BigInteger unscaled = d.unscaledValue();
             if (unscaled.bitLength() < 64) {
                 out.writeByte(DECIMAL);
-                writeSigned(d.scale(), out);
-                writeSigned(unscaled.longValue(), out);
+                Varints.writeSigned(d.scale(), out);
+                Varints.writeSigned(unscaled.longValue(), out);
             } else {
                 out.writeByte(BIG_DECIMAL);
-                writeSigned(d.scale(), out);
+                Varints.writeSigned(d.scale(), out);
                 byte[] bytes = unscaled.toByteArray();
-                writeUnsigned(bytes.length, out);
+                Varints.writeUnsigned(bytes.length, out);
                 out.write(bytes);
             }
         } else if (value instanceof Boolean b) {
             out.writeByte(b ? TRUE : FALSE);
         } else if (value instanceof Instant t) {
             out.writeByte(INSTANT);
-            writeSigned(t.getEpochSecond(), out);
-            writeUnsigned(t.getNano(), out);
+            Varints.writeSigned(t.getEpochSecond(), out);
+            Varints.writeUnsigned(t.getNano(), out);
         } else if (value instanceof LocalDate d) {
             out.writeByte(DATE);
-            writeSigned(d.toEpochDay(), out);
+            Varints.writeSigned(d.toEpochDay(), out);
         } else if (value instanceof Double d) {
             out.writeByte(DOUBLE);
             out.writeDouble(d);
@@ -130,25 +131,25 @@ public final class ColumnValueSerializer extends TypeSerializerSingleton<Object>
         return switch (tag) {
             case NULL -> null;
             case TEXT -> StringValue.readString(in);
-            case LONG -> readSigned(in);
-            case INT -> (int) readSigned(in);
+            case LONG -> Varints.readSigned(in);
+            case INT -> (int) Varints.readSigned(in);
             case DECIMAL -> {
-                int scale = (int) readSigned(in);
-                yield BigDecimal.valueOf(readSigned(in), scale);
+                int scale = (int) Varints.readSigned(in);
+                yield BigDecimal.valueOf(Varints.readSigned(in), scale);
             }
             case BIG_DECIMAL -> {
-                int scale = (int) readSigned(in);
-                byte[] bytes = new byte[(int) readUnsigned(in)];
+                int scale = (int) Varints.readSigned(in);
+                byte[] bytes = new byte[(int) Varints.readUnsigned(in)];
                 in.readFully(bytes);
                 yield new BigDecimal(new BigInteger(bytes), scale);
             }
             case FALSE -> Boolean.FALSE;
             case TRUE -> Boolean.TRUE;
             case INSTANT -> {
-                long seconds = readSigned(in);
-                yield Instant.ofEpochSecond(seconds, readUnsigned(in));
+                long seconds = Varints.readSigned(in);
+                yield Instant.ofEpochSecond(seconds, Varints.readUnsigned(in));
             }
-            case DATE -> LocalDate.ofEpochDay(readSigned(in));
+            case DATE -> LocalDate.ofEpochDay(Varints.readSigned(in));
             case DOUBLE -> in.readDouble();
             case FLOAT -> in.readFloat();
             default -> throw new IOException("unknown column value tag " + tag);
@@ -175,34 +176,5 @@ public final class ColumnValueSerializer extends TypeSerializerSingleton<Object>
         public Snapshot() {
             super(() -> INSTANCE);
         }
-    }
-
-    private static void writeSigned(long v, DataOutputView out) throws IOException {
-        writeUnsigned((v << 1) ^ (v >> 63), out);
-    }
-
-    private static void writeUnsigned(long v, DataOutputView out) throws IOException {
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
-    }
-
-    private static long readSigned(DataInputView in) throws IOException {
-        long v = readUnsigned(in);
-        return (v >>> 1) ^ -(v & 1);
-    }
-
-    private static long readUnsigned(DataInputView in) throws IOException {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = in.readByte();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return v;
-            }
-        }
-        throw new IOException("malformed varint");
     }
 }

@@ -1,5 +1,6 @@
 package dev.lakestream.jobs.gold;
 
+import dev.lakestream.jobs.state.Varints;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,17 +73,17 @@ public final class OrderStateSerializer extends TypeSerializerSingleton<OrderSta
     @Override
     public void serialize(OrderState s, DataOutputView out) throws IOException {
         out.writeByte((s.present ? PRESENT : 0) | (s.cancelled ? CANCELLED : 0));
-        writeSigned(s.storeId, out);
-        writeSigned(s.customerId, out);
-        writeSigned(s.createdAtMicros, out);
-        writeSigned(s.lsn, out);
-        writeUnsigned(s.lines.size(), out);
+        Varints.writeSigned(s.storeId, out);
+        Varints.writeSigned(s.customerId, out);
+        Varints.writeSigned(s.createdAtMicros, out);
+        Varints.writeSigned(s.lsn, out);
+        Varints.writeUnsigned(s.lines.size(), out);
         for (Map.Entry<Integer, OrderLine> line : s.lines.entrySet()) {
             OrderLine l = line.getValue();
-            writeSigned(line.getKey(), out);
-            writeSigned(l.quantity, out);
-            writeSigned(l.unitPriceCents, out);
-            writeSigned(l.discountCents, out);
+            Varints.writeSigned(line.getKey(), out);
+            Varints.writeSigned(l.quantity, out);
+            Varints.writeSigned(l.unitPriceCents, out);
+            Varints.writeSigned(l.discountCents, out);
         }
     }
 
@@ -92,15 +93,20 @@ public final class OrderStateSerializer extends TypeSerializerSingleton<OrderSta
         int flags = in.readByte();
         s.present = (flags & PRESENT) != 0;
         s.cancelled = (flags & CANCELLED) != 0;
-        s.storeId = readSigned(in);
-        s.customerId = readSigned(in);
-        s.createdAtMicros = readSigned(in);
-        s.lsn = readSigned(in);
-        int lines = (int) readUnsigned(in);
+        s.storeId = Varints.readSigned(in);
+        s.customerId = Varints.readSigned(in);
+        s.createdAtMicros = Varints.readSigned(in);
+        s.lsn = Varints.readSigned(in);
+        int lines = (int) Varints.readUnsigned(in);
         s.lines = new HashMap<>(Math.max(4, lines * 2));
         for (int i = 0; i < lines; i++) {
-            int lineNo = (int) readSigned(in);
-            s.lines.put(lineNo, new OrderLine(readSigned(in), readSigned(in), readSigned(in)));
+            int lineNo = (int) Varints.readSigned(in);
+            s.lines.put(
+                    lineNo,
+                    new OrderLine(
+                            Varints.readSigned(in),
+                            Varints.readSigned(in),
+                            Varints.readSigned(in)));
         }
         return s;
     }
@@ -125,34 +131,5 @@ public final class OrderStateSerializer extends TypeSerializerSingleton<OrderSta
         public Snapshot() {
             super(() -> INSTANCE);
         }
-    }
-
-    static void writeSigned(long v, DataOutputView out) throws IOException {
-        writeUnsigned((v << 1) ^ (v >> 63), out);
-    }
-
-    static long readSigned(DataInputView in) throws IOException {
-        long u = readUnsigned(in);
-        return (u >>> 1) ^ -(u & 1);
-    }
-
-    private static void writeUnsigned(long v, DataOutputView out) throws IOException {
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
-    }
-
-    private static long readUnsigned(DataInputView in) throws IOException {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = in.readByte();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return v;
-            }
-        }
-        throw new IOException("a varint of the gold order state is longer than 64 bits");
     }
 }
