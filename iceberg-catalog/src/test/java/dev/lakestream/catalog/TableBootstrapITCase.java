@@ -203,7 +203,7 @@ class TableBootstrapITCase {
                                                                 f.fieldId(),
                                                                 f.name(),
                                                                 Types.ListType.ofRequired(
-                                                                        14,
+                                                                        15,
                                                                         Types.IntegerType.get()))
                                                         : f)
                                 .toList());
