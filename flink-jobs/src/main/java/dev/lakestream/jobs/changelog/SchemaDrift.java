@@ -49,17 +49,31 @@ public final class SchemaDrift {
         return drift.isEmpty() ? null : drift;
     }
 
-    /** The column to type map of a drift text (or of an {@code after_types} text). */
+    private static final Map<String, Map<String, Type>> PARSED = new ConcurrentHashMap<>();
+
+    /**
+     * The column to type map of a drift text (or of an {@code after_types} text), in its column
+     * order, unmodifiable; parsed once per distinct text, since every change of a table's schema
+     * version carries the same one.
+     */
     public static Map<String, Type> types(String json) {
-        Map<String, Type> types = new LinkedHashMap<>();
         if (json == null) {
-            return types;
+            return Map.of();
         }
-        JsonImages.parse(json, "after_types", "")
-                .forEach(
-                        (column, type) ->
-                                types.put(column, Types.fromPrimitiveString((String) type)));
-        return types;
+        Map<String, Type> known = PARSED.get(json);
+        if (known == null) {
+            if (PARSED.size() > MAX_CACHED) {
+                PARSED.clear();
+            }
+            Map<String, Type> types = new LinkedHashMap<>();
+            JsonImages.parse(json, "after_types", "")
+                    .forEach(
+                            (column, type) ->
+                                    types.put(column, Types.fromPrimitiveString((String) type)));
+            known = java.util.Collections.unmodifiableMap(types);
+            PARSED.put(json, known);
+        }
+        return known;
     }
 
     /** The drift without some columns, or null when none is left. */

@@ -119,7 +119,7 @@ public final class EntityRules implements Serializable {
                     change, new Rejection(entity.name + ".image.format", e.getMessage()));
         }
 
-        Map<String, Type> drift = drift(change.types);
+        Map<String, Type> drift = SchemaDrift.types(change.types);
         Map<String, Object> typed = new LinkedHashMap<>();
         for (Column column : entity.columns) {
             // what a reason shows: the image's value, or the key's for a key column it lacks
@@ -270,25 +270,6 @@ public final class EntityRules implements Serializable {
                                         ? change.types
                                         : SchemaDrift.without(change.types, notFollowed)),
                 first == null);
-    }
-
-    private static final Map<String, Map<String, Type>> DRIFTS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** The column to source type map of a change's drift (parsed once per distinct text). */
-    private static Map<String, Type> drift(String types) {
-        if (types == null) {
-            return Map.of();
-        }
-        Map<String, Type> known = DRIFTS.get(types);
-        if (known == null) {
-            if (DRIFTS.size() > 10_000) {
-                DRIFTS.clear();
-            }
-            known = SchemaDrift.types(types);
-            DRIFTS.put(types, known);
-        }
-        return known;
     }
 
     /** Every rule name of every entity, e.g. {@code customers.email.format}. */
