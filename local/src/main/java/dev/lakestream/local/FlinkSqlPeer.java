@@ -7,6 +7,7 @@ import dev.lakestream.embedded.S3ProxyServer;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.runtime.EmbeddedFlinkCluster;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,10 +42,12 @@ final class FlinkSqlPeer {
             EmbeddedPostgresServer pg,
             S3ProxyServer s3,
             IngestionThroughput.Workload workload,
+            Path checkpoints,
             PrintStream out)
             throws Exception {
         // the IngestionJob's configuration gives the same catalog and Flink settings
-        IngestionConfig config = IngestionThroughput.ingestionConfig(pg, s3, workload, false);
+        IngestionConfig config =
+                IngestionThroughput.ingestionConfig(pg, s3, workload, false, checkpoints);
         try (EmbeddedFlinkCluster flink =
                 IngestionThroughput.startCluster(workload.parallelism())) {
             StreamExecutionEnvironment env =

@@ -63,7 +63,14 @@ public final class GoldLatencyBenchmark {
     }
 
     /** Commit -> gold latencies of one run, in seconds. */
-    record Latency(int probes, double p50, double p99, double max) {}
+    /**
+     * Latencies in seconds over all probes; a probe not visible within the wait counts as
+     * infinitely late (so p99 is infinite when more than 1 % of them are missing).
+     */
+    record Latency(int probes, int visible, double p50, double p99, double max) {}
+
+    /** How long the reader waits for the last probe after it was committed. */
+    static final Duration PROBE_WAIT = Duration.ofMinutes(5);
 
     /**
      * Starts the local stack in {@code data} with the background workload at {@code rate} tx/s,
@@ -105,6 +112,8 @@ public final class GoldLatencyBenchmark {
     private static Latency measure(LocalStack stack, int probes, PrintStream out) throws Exception {
         long storeId = 900_000;
         Map<Long, Long> visibleAt = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean readerStop =
+                new java.util.concurrent.atomic.AtomicBoolean();
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", stack.kafkaBootstrapServers());
         props.setProperty("isolation.level", "read_committed");
@@ -119,7 +128,7 @@ public final class GoldLatencyBenchmark {
                                             new ByteArrayDeserializer(),
                                             new ByteArrayDeserializer())) {
                                 consumer.subscribe(List.of(LocalStack.GOLD_TOPIC));
-                                while (visibleAt.size() < probes) {
+                                while (visibleAt.size() < probes && !readerStop.get()) {
                                     for (ConsumerRecord<byte[], byte[]> r :
                                             consumer.poll(Duration.ofMillis(100))) {
                                         long now = System.currentTimeMillis();
@@ -168,19 +177,34 @@ public final class GoldLatencyBenchmark {
                 }
             }
         }
-        reader.get(5, java.util.concurrent.TimeUnit.MINUTES);
-        List<Long> latencies = new ArrayList<>();
+        try {
+            reader.get(PROBE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            readerStop.set(true);
+            reader.handle((ok, failed) -> null).join();
+        }
+        List<Double> latencies = new ArrayList<>();
         for (int k = 1; k <= probes; k++) {
-            latencies.add(visibleAt.get((long) k) - committedAt.get(k - 1));
+            Long seen = visibleAt.get((long) k);
+            latencies.add(
+                    seen == null
+                            ? Double.POSITIVE_INFINITY
+                            : (seen - committedAt.get(k - 1)) / 1000.0);
         }
         Collections.sort(latencies);
         Latency latency =
                 new Latency(
                         probes,
-                        latencies.get(probes / 2) / 1000.0,
-                        latencies.get(Math.min(probes - 1, (int) Math.ceil(probes * 0.99) - 1))
-                                / 1000.0,
-                        latencies.get(probes - 1) / 1000.0);
+                        (int) latencies.stream().filter(Double::isFinite).count(),
+                        latencies.get(probes / 2),
+                        latencies.get(Math.min(probes - 1, (int) Math.ceil(probes * 0.99) - 1)),
+                        latencies.get(probes - 1));
+        if (latency.visible() < probes) {
+            out.printf(
+                    "LATENCY %d of %d probes were not visible on Kafka %d s after the last was"
+                            + " committed%n",
+                    probes - latency.visible(), probes, PROBE_WAIT.toSeconds());
+        }
         WorkloadStatsView generated = stack.generatedSoFar();
         out.printf(
                 "LATENCY PostgreSQL commit -> gold on Kafka (read_committed), %d probes:"

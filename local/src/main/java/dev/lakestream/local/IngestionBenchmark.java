@@ -50,7 +50,12 @@ public final class IngestionBenchmark {
             IngestionThroughput.loadOrders(pg, rows, System.out);
             IngestionThroughput.Result r =
                     IngestionThroughput.measureIngestionJob(
-                            pg, s3, workload, skipBackfill, System.out);
+                            pg,
+                            s3,
+                            workload,
+                            skipBackfill,
+                            work.resolve("checkpoints"),
+                            System.out);
             System.out.printf(
                     "SNAPSHOT  %,d rows committed to bronze in %.1f s = %,.0f rows/s"
                             + " (parallelism %d, skip-backfill %s, from job submission)%n",

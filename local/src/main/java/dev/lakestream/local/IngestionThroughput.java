@@ -12,6 +12,7 @@ import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadConfig;
 import dev.lakestream.shop.workload.WorkloadGenerator;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -152,9 +153,18 @@ final class IngestionThroughput {
         return EmbeddedFlinkCluster.start(cluster, parallelism);
     }
 
-    /** The IngestionJob's settings for the benchmark's PostgreSQL and S3Proxy. */
+    /**
+     * The IngestionJob's settings for the benchmark's PostgreSQL and S3Proxy.
+     *
+     * @param checkpoints where checkpoints go: a job whose state outgrows the JobManager's 5 MB
+     *     (the peer's ChangelogNormalize) fails every checkpoint otherwise
+     */
     static IngestionConfig ingestionConfig(
-            EmbeddedPostgresServer pg, S3ProxyServer s3, Workload workload, boolean skipBackfill) {
+            EmbeddedPostgresServer pg,
+            S3ProxyServer s3,
+            Workload workload,
+            boolean skipBackfill,
+            Path checkpoints) {
         Map<String, String> settings = new HashMap<>();
         settings.put("source.postgres.hostname", pg.host());
         settings.put("source.postgres.port", Integer.toString(pg.port()));
@@ -174,6 +184,7 @@ final class IngestionThroughput {
         settings.put("s3.secret-access-key", s3.secretKey());
         settings.put("execution.checkpointing.interval", workload.checkpointIntervalMs() + "ms");
         settings.put("parallelism.default", Integer.toString(workload.parallelism()));
+        settings.put("state.checkpoints.dir", checkpoints.toUri().toString());
         return IngestionConfig.fromMap(settings);
     }
 
@@ -183,9 +194,10 @@ final class IngestionThroughput {
             S3ProxyServer s3,
             Workload workload,
             boolean skipBackfill,
+            Path checkpoints,
             PrintStream out)
             throws Exception {
-        IngestionConfig config = ingestionConfig(pg, s3, workload, skipBackfill);
+        IngestionConfig config = ingestionConfig(pg, s3, workload, skipBackfill, checkpoints);
         try (EmbeddedFlinkCluster flink = startCluster(workload.parallelism())) {
             StreamExecutionEnvironment env =
                     new StreamExecutionEnvironment(config.flinkConfiguration());
