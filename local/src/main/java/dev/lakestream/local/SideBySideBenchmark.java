@@ -230,7 +230,7 @@ public final class SideBySideBenchmark {
             GoldLatencyBenchmark.Latency latency,
             long pssBytes) {
         List<String> rows = new ArrayList<>();
-        String format = "%-42s %12s %12s %8s  %s";
+        String format = "%-50s %12s %12s %8s  %s";
         rows.add(String.format(format, "metric", "lakestream", "peer", "ratio", "target"));
         double snapshotRatio = lakestream.snapshotRowsPerSecond() / peer.snapshotRowsPerSecond();
         rows.add(
