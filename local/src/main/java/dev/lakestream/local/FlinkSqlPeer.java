@@ -28,7 +28,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * IngestionThroughput}; only {@code shop.orders}, the one table with data in the benchmark.
  *
  * <pre>
- *   postgres-cdc (shop.orders, slot peer) --+I/-U/+U/-D--> Iceberg v2 upsert table peer.orders
+ *   postgres-cdc (shop.orders, slot peer) --+I/+U/-D--> ChangelogNormalize (keyed state, every
+ *       row: the planner adds it for an upsert source) --> Iceberg v2 upsert table peer.orders
  * </pre>
  */
 final class FlinkSqlPeer {
