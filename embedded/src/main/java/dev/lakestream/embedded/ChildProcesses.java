@@ -16,6 +16,12 @@ import java.util.Properties;
 final class ChildProcesses {
 
     /**
+     * System property with the root log level of the children that log through {@link
+     * #writeRollingFileLogging} (default INFO); benchmarks set WARN.
+     */
+    static final String CHILD_LOG_LEVEL_PROPERTY = "lakestream.child.log-level";
+
+    /**
      * {@code setsid} from util-linux, if this machine has it. A child in a session of its own is
      * out of the terminal's foreground process group, so a Ctrl-C in the terminal reaches only our
      * JVM, which then stops its children in order (the local stack's shutdown), instead of killing
@@ -68,7 +74,10 @@ final class ChildProcesses {
             Path file, Path log, String pattern, Map<String, String> levels, String comment)
             throws IOException {
         Properties p = new Properties();
-        p.setProperty("log4j.rootLogger", "INFO, file");
+        // benchmarks set WARN: a chatty child costs the processes under test a share of a core
+        p.setProperty(
+                "log4j.rootLogger",
+                System.getProperty(CHILD_LOG_LEVEL_PROPERTY, "INFO") + ", file");
         p.setProperty("log4j.appender.file", "org.apache.log4j.RollingFileAppender");
         p.setProperty("log4j.appender.file.File", log.toString());
         p.setProperty("log4j.appender.file.MaxFileSize", "10MB");

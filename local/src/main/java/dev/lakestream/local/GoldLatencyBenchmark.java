@@ -3,6 +3,7 @@ package dev.lakestream.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakestream.verification.gold.GoldTopicHistory;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,6 +54,30 @@ public final class GoldLatencyBenchmark {
         }
         Path data = Files.createTempDirectory("lakestream-latency");
         System.setProperty("lakestream.log.dir", data.toString());
+        try {
+            run(probes, rate, interval, data, System.out);
+        } finally {
+            LocalStack.deleteRecursively(data);
+        }
+        System.exit(0);
+    }
+
+    /** Commit -> gold latencies of one run, in seconds. */
+    /**
+     * Latencies in seconds over all probes; a probe not visible within the wait counts as
+     * infinitely late (so p99 is infinite when more than 1 % of them are missing).
+     */
+    record Latency(int probes, int visible, double p50, double p99, double max) {}
+
+    /** How long the reader waits for the last probe after it was committed. */
+    static final Duration PROBE_WAIT = Duration.ofMinutes(5);
+
+    /**
+     * Starts the local stack in {@code data} with the background workload at {@code rate} tx/s,
+     * sends the probes once the generator runs, prints the result and stops the stack.
+     */
+    static Latency run(int probes, double rate, String interval, Path data, PrintStream out)
+            throws Exception {
         LocalOptions options =
                 LocalOptions.parse(
                         new String[] {
@@ -66,17 +91,14 @@ public final class GoldLatencyBenchmark {
                             "--checkpoint-interval",
                             interval
                         });
-        int exit = 0;
-        try (LocalStack stack = new LocalStack(options, data, System.out)) {
+        try (LocalStack stack = new LocalStack(options, data, out)) {
             CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> run(stack));
             stack.awaitGeneratorStarted(Duration.ofMinutes(5));
-            exit = measure(stack, probes);
+            Latency latency = measure(stack, probes, out);
             stack.requestStop();
             running.join();
-        } finally {
-            LocalStack.deleteRecursively(data);
+            return latency;
         }
-        System.exit(exit);
     }
 
     private static int run(LocalStack stack) {
@@ -87,9 +109,11 @@ public final class GoldLatencyBenchmark {
         }
     }
 
-    private static int measure(LocalStack stack, int probes) throws Exception {
+    private static Latency measure(LocalStack stack, int probes, PrintStream out) throws Exception {
         long storeId = 900_000;
         Map<Long, Long> visibleAt = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean readerStop =
+                new java.util.concurrent.atomic.AtomicBoolean();
         Properties props = new Properties();
         props.setProperty("bootstrap.servers", stack.kafkaBootstrapServers());
         props.setProperty("isolation.level", "read_committed");
@@ -104,7 +128,7 @@ public final class GoldLatencyBenchmark {
                                             new ByteArrayDeserializer(),
                                             new ByteArrayDeserializer())) {
                                 consumer.subscribe(List.of(LocalStack.GOLD_TOPIC));
-                                while (visibleAt.size() < probes) {
+                                while (visibleAt.size() < probes && !readerStop.get()) {
                                     for (ConsumerRecord<byte[], byte[]> r :
                                             consumer.poll(Duration.ofMillis(100))) {
                                         long now = System.currentTimeMillis();
@@ -153,34 +177,53 @@ public final class GoldLatencyBenchmark {
                 }
             }
         }
-        reader.get(5, java.util.concurrent.TimeUnit.MINUTES);
-        List<Long> latencies = new ArrayList<>();
+        try {
+            reader.get(PROBE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            readerStop.set(true);
+            reader.handle((ok, failed) -> null).join();
+        }
+        List<Double> latencies = new ArrayList<>();
         for (int k = 1; k <= probes; k++) {
-            latencies.add(visibleAt.get((long) k) - committedAt.get(k - 1));
+            Long seen = visibleAt.get((long) k);
+            latencies.add(
+                    seen == null
+                            ? Double.POSITIVE_INFINITY
+                            : (seen - committedAt.get(k - 1)) / 1000.0);
         }
         Collections.sort(latencies);
+        Latency latency =
+                new Latency(
+                        probes,
+                        (int) latencies.stream().filter(Double::isFinite).count(),
+                        latencies.get(probes / 2),
+                        latencies.get(Math.min(probes - 1, (int) Math.ceil(probes * 0.99) - 1)),
+                        latencies.get(probes - 1));
+        if (latency.visible() < probes) {
+            out.printf(
+                    "LATENCY %d of %d probes were not visible on Kafka %d s after the last was"
+                            + " committed%n",
+                    probes - latency.visible(), probes, PROBE_WAIT.toSeconds());
+        }
         WorkloadStatsView generated = stack.generatedSoFar();
-        System.out.printf(
+        out.printf(
                 "LATENCY PostgreSQL commit -> gold on Kafka (read_committed), %d probes:"
                         + " p50 %.1f s, p99 %.1f s, max %.1f s%n",
-                probes,
-                latencies.get(probes / 2) / 1000.0,
-                latencies.get(Math.min(probes - 1, (int) Math.ceil(probes * 0.99) - 1)) / 1000.0,
-                latencies.get(probes - 1) / 1000.0);
-        System.out.printf(
+                probes, latency.p50(), latency.p99(), latency.max());
+        out.printf(
                 "THROUGHPUT background workload %.1f tx/s, %d row changes in %d s%n",
                 generated.transactionsPerSecond(), generated.rowChanges(), generated.seconds());
-        printTopic(stack, generated.seconds());
-        return 0;
+        printTopic(stack, generated.seconds(), out);
+        return latency;
     }
 
     /** The gold topic as its consumers read it: records per key per hour, contract breaches. */
-    private static void printTopic(LocalStack stack, long seconds) {
+    private static void printTopic(LocalStack stack, long seconds, PrintStream out) {
         List<GoldTopicHistory.Entry> history =
                 GoldTopicHistory.read(stack.kafkaBootstrapServers(), LocalStack.GOLD_TOPIC);
         long keys = history.stream().map(GoldTopicHistory.Entry::key).distinct().count();
         List<String> violations = stack.goldTopicViolations(history);
-        System.out.printf(
+        out.printf(
                 "TOPIC %d records for %d keys in %d s: %.1f records per key per hour; %d records"
                         + " repeat a version with another value, %d keys twice in one"
                         + " transaction%n",

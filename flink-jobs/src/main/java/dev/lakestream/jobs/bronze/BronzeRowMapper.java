@@ -1,16 +1,17 @@
 package dev.lakestream.jobs.bronze;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.lakestream.jobs.source.postgres.PostgresPreflight.CapturedTable;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -46,15 +48,24 @@ import org.apache.kafka.connect.source.SourceRecord;
 public final class BronzeRowMapper implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final JsonFactory JSON = new JsonFactory();
+    // UTF-8 output writes characters beyond the BMP as escaped surrogate pairs unless told to
+    // combine them: text written as bytes must read as the same text a String writer made
+    private static final JsonFactory JSON =
+            JsonFactory.builder()
+                    .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+                    .build();
 
     private final String sourceName;
     private final Map<String, CapturedTable> tables;
     private final EpochClock clock;
-    private transient Map<String, Set<String>> keyColumns;
-    private transient StringWriter buffer;
+    // per-instance caches: each parallel reader deserializes its own copy of the mapper
+    private transient IdentityHashMap<Schema, Envelope> envelopes;
+    private transient Map<String, Map<String, TableInfo>> tableInfos;
+    private transient Map<String, StringData> opData;
+    private transient StringData sourceNameData;
+    private transient ByteArrayBuilder buffer;
     // Debezium hands out one schema object per table version: its types text, made once
-    private transient Map<org.apache.kafka.connect.data.Schema, StringData> types;
+    private transient IdentityHashMap<Schema, StringData> types;
 
     /**
      * @param sourceName written to the {@code source} column, e.g. {@code postgres:shop}
@@ -84,44 +95,28 @@ public final class BronzeRowMapper implements Serializable {
      */
     public static final String TRUNCATE = "t";
 
-    private static Struct value(SourceRecord record) {
-        return (Struct) record.value();
-    }
-
     public GenericRowData map(SourceRecord record) {
-        if (!(record.value() instanceof Struct value)
-                || value.schema().field("op") == null
-                || value.schema().field("source") == null) {
+        if (!(record.value() instanceof Struct value)) {
             return null;
         }
-        Struct source = value.getStruct("source");
-        String table = source.getString("schema") + "." + source.getString("table");
-        CapturedTable captured = tables.get(table);
-        if (captured == null) {
-            throw new IllegalStateException(
-                    "Change for "
-                            + table
-                            + ", which is not among the captured tables "
-                            + tables.keySet()
-                            + "; the publication covers more tables than source.postgres.tables");
+        Envelope envelope = envelope(value.schema());
+        if (envelope == null) {
+            return null;
         }
-        String op = value.getString("op");
-        Struct before = value.schema().field("before") == null ? null : value.getStruct("before");
-        Struct after = value.schema().field("after") == null ? null : value.getStruct("after");
-
-        Set<String> unavailable = new LinkedHashSet<>();
-        collectUnavailable(after, unavailable);
-        Set<String> beforeUnavailable = new HashSet<>();
-        collectUnavailable(before, beforeUnavailable);
+        Struct source = (Struct) value.get(envelope.source);
+        TableInfo table = table(source, envelope);
+        String op = (String) value.get(envelope.op);
+        Struct before = envelope.before == null ? null : (Struct) value.get(envelope.before);
+        Struct after = envelope.after == null ? null : (Struct) value.get(envelope.after);
 
         GenericRowData row = new GenericRowData(BronzeRow.ARITY);
-        row.setField(BronzeRow.SOURCE, StringData.fromString(sourceName));
-        row.setField(BronzeRow.SOURCE_TABLE, StringData.fromString(table));
-        row.setField(BronzeRow.OP, StringData.fromString(op));
-        Long lsn = optionalLong(source, "lsn");
+        row.setField(BronzeRow.SOURCE, sourceNameData());
+        row.setField(BronzeRow.SOURCE_TABLE, table.nameData);
+        row.setField(BronzeRow.OP, opData(op));
+        Long lsn = optionalLong(source, envelope.lsn);
         row.setField(BronzeRow.LSN, lsn == null ? 0L : lsn);
-        row.setField(BronzeRow.TX_ID, optionalLong(source, "txId"));
-        Long sourceMillis = optionalLong(source, "ts_ms");
+        row.setField(BronzeRow.TX_ID, optionalLong(source, envelope.txId));
+        Long sourceMillis = optionalLong(source, envelope.tsMs);
         if ("r".equals(op) && sourceMillis != null && sourceMillis == 0L) {
             // Flink CDC's snapshot reads carry ts_ms 0: a placeholder, not a commit time
             sourceMillis = null;
@@ -130,17 +125,12 @@ public final class BronzeRowMapper implements Serializable {
                 BronzeRow.SOURCE_TS,
                 sourceMillis == null ? null : TimestampData.fromEpochMillis(sourceMillis));
         row.setField(BronzeRow.INGEST_TS, TimestampData.fromEpochMillis(clock.nowMillis()));
-        row.setField(
-                BronzeRow.KEY, StringData.fromString(keyJson(record, captured, before, after)));
-        Set<String> beforeOnly = captured.fullBeforeImage() ? null : keyColumns(captured);
+        row.setField(BronzeRow.KEY, keyJson(record, op, table, before, after));
         row.setField(
                 BronzeRow.BEFORE,
-                before == null
-                        ? null
-                        : StringData.fromString(json(before, beforeOnly, beforeUnavailable)));
-        row.setField(
-                BronzeRow.AFTER,
-                after == null ? null : StringData.fromString(json(after, null, unavailable)));
+                before == null ? null : imageJson(before, table.beforeOnly, null));
+        List<String> unavailable = new ArrayList<>(0);
+        row.setField(BronzeRow.AFTER, after == null ? null : imageJson(after, null, unavailable));
         row.setField(BronzeRow.AFTER_TYPES, after == null ? null : afterTypes(after.schema()));
         row.setField(
                 BronzeRow.UNAVAILABLE_COLUMNS,
@@ -148,9 +138,9 @@ public final class BronzeRowMapper implements Serializable {
         return row;
     }
 
-    private StringData afterTypes(org.apache.kafka.connect.data.Schema schema) {
+    private StringData afterTypes(Schema schema) {
         if (types == null) {
-            types = new java.util.IdentityHashMap<>();
+            types = new IdentityHashMap<>();
         }
         StringData known = types.get(schema);
         if (known == null) {
@@ -163,63 +153,193 @@ public final class BronzeRowMapper implements Serializable {
         return known;
     }
 
-    private String keyJson(
-            SourceRecord record, CapturedTable captured, Struct before, Struct after) {
-        if (record.key() instanceof Struct key) {
-            return json(key, null, Set.of());
+    /**
+     * The envelope's fields, resolved once per value schema (Debezium keeps one schema object per
+     * table until the table changes); null for records that are not row changes.
+     */
+    private Envelope envelope(Schema schema) {
+        if (envelopes == null) {
+            envelopes = new IdentityHashMap<>();
         }
-        if (TRUNCATE.equals(value(record).getString("op"))) {
-            return "{}"; // a TRUNCATE is of the whole table: no key, no image
+        Envelope envelope = envelopes.get(schema);
+        if (envelope == null && !envelopes.containsKey(schema)) {
+            envelope = Envelope.of(schema);
+            envelopes.put(schema, envelope);
+        }
+        return envelope;
+    }
+
+    /** The positions of an envelope's fields, looked up by name once. */
+    private static final class Envelope {
+        final Field op;
+        final Field source;
+        final Field before;
+        final Field after;
+        final Field schemaName;
+        final Field tableName;
+        final Field lsn;
+        final Field txId;
+        final Field tsMs;
+
+        private Envelope(Schema schema) {
+            op = schema.field("op");
+            source = schema.field("source");
+            before = schema.field("before");
+            after = schema.field("after");
+            Schema sourceSchema = source.schema();
+            schemaName = sourceSchema.field("schema");
+            tableName = sourceSchema.field("table");
+            lsn = sourceSchema.field("lsn");
+            txId = sourceSchema.field("txId");
+            tsMs = sourceSchema.field("ts_ms");
+        }
+
+        static Envelope of(Schema schema) {
+            if (schema.type() != Schema.Type.STRUCT
+                    || schema.field("op") == null
+                    || schema.field("source") == null) {
+                return null;
+            }
+            return new Envelope(schema);
+        }
+    }
+
+    /** A captured table with what its rows share: its name as row data, its key columns. */
+    private static final class TableInfo {
+        final CapturedTable captured;
+        final StringData nameData;
+        final Set<String> keyColumns;
+        // the only columns of a before image worth writing: null when the image is full
+        final Set<String> beforeOnly;
+
+        TableInfo(CapturedTable captured) {
+            this.captured = captured;
+            this.nameData = StringData.fromString(captured.name());
+            this.keyColumns = Set.copyOf(captured.primaryKey());
+            this.beforeOnly = captured.fullBeforeImage() ? null : keyColumns;
+        }
+    }
+
+    private TableInfo table(Struct source, Envelope envelope) {
+        if (tableInfos == null) {
+            tableInfos = new HashMap<>();
+        }
+        String schemaName = (String) source.get(envelope.schemaName);
+        String tableName = (String) source.get(envelope.tableName);
+        Map<String, TableInfo> ofSchema =
+                tableInfos.computeIfAbsent(schemaName, s -> new HashMap<>());
+        TableInfo info = ofSchema.get(tableName);
+        if (info == null) {
+            String table = schemaName + "." + tableName;
+            CapturedTable captured = tables.get(table);
+            if (captured == null) {
+                throw new IllegalStateException(
+                        "Change for "
+                                + table
+                                + ", which is not among the captured tables "
+                                + tables.keySet()
+                                + "; the publication covers more tables than"
+                                + " source.postgres.tables");
+            }
+            info = new TableInfo(captured);
+            ofSchema.put(tableName, info);
+        }
+        return info;
+    }
+
+    private StringData sourceNameData() {
+        if (sourceNameData == null) {
+            sourceNameData = StringData.fromString(sourceName);
+        }
+        return sourceNameData;
+    }
+
+    private StringData opData(String op) {
+        if (opData == null) {
+            opData = new HashMap<>();
+        }
+        StringData data = opData.get(op);
+        if (data == null) {
+            data = StringData.fromString(op);
+            opData.put(op, data);
+        }
+        return data;
+    }
+
+    private StringData keyJson(
+            SourceRecord record, String op, TableInfo table, Struct before, Struct after) {
+        if (record.key() instanceof Struct key) {
+            return json(key, null);
+        }
+        if (TRUNCATE.equals(op)) {
+            return StringData.fromString(
+                    "{}"); // a TRUNCATE is of the whole table: no key, no image
         }
         // no message key (should not happen for tables with a primary key): take it from the image
         Struct image = after != null ? after : before;
         if (image == null) {
             throw new IllegalStateException(
-                    "Change for " + captured.name() + " has no key and no image");
+                    "Change for " + table.captured.name() + " has no key and no image");
         }
-        return json(image, keyColumns(captured), Set.of());
+        return json(image, table.keyColumns);
     }
 
-    private Set<String> keyColumns(CapturedTable captured) {
-        if (keyColumns == null) {
-            keyColumns = new HashMap<>();
-        }
-        return keyColumns.computeIfAbsent(captured.name(), t -> Set.copyOf(captured.primaryKey()));
-    }
-
-    private static void collectUnavailable(Struct image, Set<String> into) {
-        if (image == null) {
-            return;
-        }
-        for (Field field : image.schema().fields()) {
-            if (ConnectJson.isUnavailable(image.get(field))) {
-                into.add(field.name());
-            }
-        }
-    }
-
-    private String json(Struct struct, Set<String> only, Set<String> skip) {
-        if (buffer == null) {
-            buffer = new StringWriter(256);
-        }
-        buffer.getBuffer().setLength(0);
-        try (JsonGenerator generator = JSON.createGenerator(buffer)) {
-            ConnectJson.writeStruct(generator, struct, only, skip);
+    /** A key as JSON, every field written as it is. */
+    private StringData json(Struct struct, Set<String> only) {
+        JsonGenerator generator = generator();
+        try {
+            ConnectJson.writeStruct(generator, struct, only, Set.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return buffer.toString();
+        return written(generator);
     }
 
-    private static Long optionalLong(Struct struct, String field) {
-        if (struct.schema().field(field) == null) {
+    /** A row image as JSON, without its unavailable TOAST values (named in {@code unavailable}). */
+    private StringData imageJson(Struct image, Set<String> only, List<String> unavailable) {
+        JsonGenerator generator = generator();
+        try {
+            ConnectJson.writeImage(generator, image, only, unavailable);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return written(generator);
+    }
+
+    /**
+     * A generator writing UTF-8 into this mapper's buffer: the text goes into the row as the bytes
+     * Parquet stores, with no String in between.
+     */
+    private JsonGenerator generator() {
+        if (buffer == null) {
+            buffer = new ByteArrayBuilder(256);
+        }
+        buffer.reset();
+        try {
+            return JSON.createGenerator(buffer, JsonEncoding.UTF8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private StringData written(JsonGenerator generator) {
+        try {
+            generator.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return StringData.fromBytes(buffer.toByteArray());
+    }
+
+    private static Long optionalLong(Struct struct, Field field) {
+        if (field == null) {
             return null;
         }
         Object v = struct.get(field);
         return v == null ? null : ((Number) v).longValue();
     }
 
-    private static GenericArrayData stringArray(Set<String> values) {
+    private static GenericArrayData stringArray(List<String> values) {
         List<StringData> data = new ArrayList<>(values.size());
         for (String v : values) {
             data.add(StringData.fromString(v));

@@ -74,6 +74,36 @@ final class ConnectJson {
         json.writeEndObject();
     }
 
+    /**
+     * Writes a row image as a JSON object, leaving out its unchanged-TOAST placeholders in the same
+     * pass that writes the rest.
+     *
+     * @param only if not null, the only fields to write (e.g. the key of a key-only image)
+     * @param unavailable if not null, receives the names of the fields left out as unavailable, in
+     *     field order
+     */
+    static void writeImage(
+            JsonGenerator json, Struct struct, Set<String> only, List<String> unavailable)
+            throws IOException {
+        json.writeStartObject();
+        for (Field field : struct.schema().fields()) {
+            String name = field.name();
+            if (only != null && !only.contains(name)) {
+                continue;
+            }
+            Object value = struct.get(field);
+            if (isUnavailable(value)) {
+                if (unavailable != null) {
+                    unavailable.add(name);
+                }
+                continue;
+            }
+            json.writeFieldName(name);
+            writeValue(json, field.schema(), value);
+        }
+        json.writeEndObject();
+    }
+
     static void writeValue(JsonGenerator json, Schema schema, Object value) throws IOException {
         if (value == null) {
             json.writeNull();

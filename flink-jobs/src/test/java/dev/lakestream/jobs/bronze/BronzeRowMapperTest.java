@@ -119,6 +119,24 @@ class BronzeRowMapperTest {
     }
 
     @Test
+    void textOutsideAsciiAndControlCharactersAreWrittenAsUtf8Json() {
+        // the images are written as UTF-8 bytes: characters beyond the BMP stay one code point,
+        // control characters are escaped, and the row's text reads back as it was written
+        Struct after = fullRow(43L, "PLACED");
+        after.put("note", "\u65e5\u672c \ud83d\ude00 tab\t line\n back\\slash \u0001");
+
+        GenericRowData row = mapper.map(record(Envelope.Operation.CREATE, null, after, 1L, 2L));
+
+        String json = row.getString(BronzeRow.AFTER).toString();
+        assertThat(json)
+                .contains(
+                        "\"note\":\"\u65e5\u672c \ud83d\ude00 tab\\t line\\n back\\\\slash"
+                                + " \\u0001\"");
+        assertThat(row.getString(BronzeRow.AFTER).toBytes())
+                .isEqualTo(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void nullsStayNullAndLargeScalesStayPlain() {
         Struct after = fullRow(7L, "PAID");
         after.put("currency", null);
