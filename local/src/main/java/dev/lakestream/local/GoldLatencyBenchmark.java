@@ -17,6 +17,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -67,7 +73,14 @@ public final class GoldLatencyBenchmark {
      * Latencies in seconds over all probes; a probe not visible within the wait counts as
      * infinitely late (so p99 is infinite when more than 1 % of them are missing).
      */
-    record Latency(int probes, int visible, double p50, double p99, double max) {}
+    record Latency(
+            int probes,
+            int visible,
+            double p50,
+            double p99,
+            double max,
+            double bronzeP50,
+            double bronzeP99) {}
 
     /** How long the reader waits for the last probe after it was committed. */
     static final Duration PROBE_WAIT = Duration.ofMinutes(5);
@@ -152,6 +165,10 @@ public final class GoldLatencyBenchmark {
                                 throw new IllegalStateException(e);
                             }
                         });
+        Map<Long, Long> inBronzeAt = new ConcurrentHashMap<>();
+        CompletableFuture<Void> bronzeWatcher =
+                CompletableFuture.runAsync(
+                        () -> watchBronze(stack, probes, inBronzeAt, readerStop));
         List<Long> committedAt = new ArrayList<>();
         try (Connection c = stack.shopConnection()) {
             c.setAutoCommit(true);
@@ -168,7 +185,7 @@ public final class GoldLatencyBenchmark {
                                     + " updated_at) VALUES (?, ?, 'PLACED', '2030-01-01T12:00:00Z',"
                                     + " now())")) {
                 for (int k = 1; k <= probes; k++) {
-                    order.setLong(1, 900_000_000L + k);
+                    order.setLong(1, probeOrderId(k));
                     order.setLong(2, storeId);
                     order.executeUpdate();
                     committedAt.add(System.currentTimeMillis());
@@ -183,22 +200,19 @@ public final class GoldLatencyBenchmark {
             readerStop.set(true);
             reader.handle((ok, failed) -> null).join();
         }
-        List<Double> latencies = new ArrayList<>();
-        for (int k = 1; k <= probes; k++) {
-            Long seen = visibleAt.get((long) k);
-            latencies.add(
-                    seen == null
-                            ? Double.POSITIVE_INFINITY
-                            : (seen - committedAt.get(k - 1)) / 1000.0);
-        }
-        Collections.sort(latencies);
+        readerStop.set(true);
+        bronzeWatcher.handle((ok, failed) -> null).join();
+        List<Double> latencies = latencies(visibleAt, committedAt);
+        List<Double> toBronze = latencies(inBronzeAt, committedAt);
         Latency latency =
                 new Latency(
                         probes,
                         (int) latencies.stream().filter(Double::isFinite).count(),
-                        latencies.get(probes / 2),
-                        latencies.get(Math.min(probes - 1, (int) Math.ceil(probes * 0.99) - 1)),
-                        latencies.get(probes - 1));
+                        percentile(latencies, 0.50),
+                        percentile(latencies, 0.99),
+                        latencies.get(probes - 1),
+                        percentile(toBronze, 0.50),
+                        percentile(toBronze, 0.99));
         if (latency.visible() < probes) {
             out.printf(
                     "LATENCY %d of %d probes were not visible on Kafka %d s after the last was"
@@ -211,10 +225,91 @@ public final class GoldLatencyBenchmark {
                         + " p50 %.1f s, p99 %.1f s, max %.1f s%n",
                 probes, latency.p50(), latency.p99(), latency.max());
         out.printf(
+                "LATENCY of which PostgreSQL commit -> bronze snapshot committed: p50 %.1f s,"
+                        + " p99 %.1f s%n",
+                latency.bronzeP50(), latency.bronzeP99());
+        out.printf(
                 "THROUGHPUT background workload %.1f tx/s, %d row changes in %d s%n",
                 generated.transactionsPerSecond(), generated.rowChanges(), generated.seconds());
         printTopic(stack, generated.seconds(), out);
         return latency;
+    }
+
+    /** Seconds from each probe's commit to {@code at}'s time for it, sorted; missing = infinite. */
+    private static List<Double> latencies(Map<Long, Long> at, List<Long> committedAt) {
+        List<Double> latencies = new ArrayList<>();
+        for (int k = 1; k <= committedAt.size(); k++) {
+            Long seen = at.get((long) k);
+            latencies.add(
+                    seen == null
+                            ? Double.POSITIVE_INFINITY
+                            : (seen - committedAt.get(k - 1)) / 1000.0);
+        }
+        Collections.sort(latencies);
+        return latencies;
+    }
+
+    /** The nearest-rank percentile of sorted values. */
+    private static double percentile(List<Double> sorted, double p) {
+        int rank = (int) Math.ceil(sorted.size() * p) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank)));
+    }
+
+    /**
+     * Records, for each probe order, the commit time of the first bronze snapshot that holds it:
+     * the first half of the way to gold. Reads only the files each new snapshot appended.
+     */
+    private static void watchBronze(
+            LocalStack stack,
+            int probes,
+            Map<Long, Long> inBronzeAt,
+            java.util.concurrent.atomic.AtomicBoolean stop) {
+        try {
+            Table orders = stack.bronzeTable("shop.orders");
+            Long last =
+                    orders.currentSnapshot() == null ? null : orders.currentSnapshot().snapshotId();
+            while (inBronzeAt.size() < probes && !stop.get()) {
+                Thread.sleep(200);
+                orders.refresh();
+                Snapshot current = orders.currentSnapshot();
+                if (current == null || (last != null && current.snapshotId() == last)) {
+                    continue;
+                }
+                IcebergGenerics.ScanBuilder scan =
+                        IcebergGenerics.read(orders)
+                                .where(Expressions.startsWith("key", PROBE_KEY_PREFIX))
+                                .select("key");
+                scan =
+                        last == null
+                                ? scan.useSnapshot(current.snapshotId())
+                                : scan.appendsBetween(last, current.snapshotId());
+                try (CloseableIterable<Record> rows = scan.build()) {
+                    for (Record row : rows) {
+                        JsonNode orderId =
+                                JSON.readTree((String) row.getField("key")).get("order_id");
+                        long id = orderId == null ? 0 : orderId.asLong();
+                        if (id >= PROBE_ORDER_BASE) {
+                            long k = (id - PROBE_ORDER_BASE) / PROBE_ORDER_STEP;
+                            inBronzeAt.putIfAbsent(k, current.timestampMillis());
+                        }
+                    }
+                }
+                last = current.snapshotId();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("watching bronze for the probes failed", e);
+        }
+    }
+
+    // Far above the generator's ids and far apart: a generator that reads the shop again after a
+    // failed transaction continues from the highest order id it finds, a probe's, and must not
+    // reach the next probe's id
+    private static final long PROBE_ORDER_BASE = 900_000_000_000L;
+    private static final long PROBE_ORDER_STEP = 1_000_000L;
+    private static final String PROBE_KEY_PREFIX = "{\"order_id\":9000";
+
+    private static long probeOrderId(int k) {
+        return PROBE_ORDER_BASE + k * PROBE_ORDER_STEP;
     }
 
     /** The gold topic as its consumers read it: records per key per hour, contract breaches. */

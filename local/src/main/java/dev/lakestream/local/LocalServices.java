@@ -143,6 +143,14 @@ final class LocalServices implements AutoCloseable {
         return postgres.connect(SHOP_DB);
     }
 
+    /** On a forced exit: asks PostgreSQL to stop, without waiting (see {@link #close()}). */
+    void signalStop() {
+        EmbeddedPostgresServer server = postgres;
+        if (server != null) {
+            server.signalStop();
+        }
+    }
+
     void closeFeeds() {
         if (feeds != null) {
             feeds.close();

@@ -151,6 +151,11 @@ public final class LocalStack implements AutoCloseable {
                             if (stopping) {
                                 out.println(
                                         "\n==> second " + name + ": exiting without a savepoint");
+                                // halt skips the shutdown hooks: signal the services here, or
+                                // PostgreSQL (not our child: pg_ctl detaches it), S3Proxy and
+                                // Kafka would outlive the stack
+                                ProcessHandle.current().children().forEach(ProcessHandle::destroy);
+                                services.signalStop();
                                 Runtime.getRuntime().halt(130);
                             }
                             out.println(
@@ -335,6 +340,11 @@ public final class LocalStack implements AutoCloseable {
      */
     List<String> goldTopicViolations(List<GoldTopicHistory.Entry> history) {
         return gold.violations(history);
+    }
+
+    /** The bronze table of a source table such as {@code shop.orders}, refreshed. */
+    Table bronzeTable(String sourceTable) throws Exception {
+        return bronzeTable(IngestionConfig.fromMap(jobSettings()), sourceTable);
     }
 
     String kafkaBootstrapServers() {

@@ -282,6 +282,14 @@ public final class SideBySideBenchmark {
         rows.add(
                 String.format(
                         format,
+                        "  of which commit -> bronze snapshot p50 / p99, s",
+                        seconds(latency.bronzeP50()) + " / " + seconds(latency.bronzeP99()),
+                        "-",
+                        "-",
+                        ""));
+        rows.add(
+                String.format(
+                        format,
                         "local stack PSS, peak while (c) ran, GiB",
                         String.format("%.2f", gib(pssBytes)),
                         "-",

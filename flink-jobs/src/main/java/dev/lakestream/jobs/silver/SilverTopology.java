@@ -92,11 +92,16 @@ public final class SilverTopology {
      * Upserts each entity's cleansed changes into its silver table through Iceberg's dynamic sink,
      * which adds the columns and widens the types the source gained ({@link SilverRecords}) without
      * a restart; quarantines the refused.
+     *
+     * @param tableWriters writers per table (at most the job's parallelism): each writer closes
+     *     files for every partition it touched at each checkpoint, so one writer per table keeps
+     *     the files per commit, and the checkpoint's pause, at one set per partition
      */
     public static void sink(
             SingleOutputStreamOperator<RowChange> cleansed,
             CatalogLoader catalog,
             String namespace,
+            int tableWriters,
             TableLoader quarantine) {
         int parallelism = cleansed.getParallelism();
         DataStream<RowChange> gated =
@@ -106,7 +111,9 @@ public final class SilverTopology {
                                 new SchemaSwitchGate())
                         .uid(SilverOperatorIds.SCHEMA_SWITCH_GATE);
         DynamicIcebergSink.forInput(gated)
-                .generator(new SilverRecords(namespace, parallelism, Clock.systemUTC()))
+                .generator(
+                        new SilverRecords(
+                                namespace, Math.min(tableWriters, parallelism), Clock.systemUTC()))
                 .catalogLoader(catalog)
                 .writeParallelism(parallelism)
                 .immediateTableUpdate(true)

@@ -27,6 +27,7 @@ public record TransformationConfig(
         CatalogSettings catalog,
         String bronzeNamespace,
         String silverNamespace,
+        int silverWriteParallelism,
         String goldNamespace,
         String reportingCurrency,
         Duration bronzeMonitorInterval,
@@ -47,6 +48,7 @@ public record TransformationConfig(
         return ConfigKeys.builder()
                 .addAll(TransformationOptions.class)
                 .add(SilverOptions.NAMESPACE)
+                .add(SilverOptions.WRITE_PARALLELISM)
                 .addAll(GoldOptions.class)
                 .add(BronzeOptions.NAMESPACE)
                 .addAll(CatalogOptions.class)
@@ -107,6 +109,12 @@ public record TransformationConfig(
             throw new InvalidSettingException(
                     TransformationOptions.POSITION_PUBLISH_INTERVAL.key(), "must be positive");
         }
+        int silverWriters = settings.get(SilverOptions.WRITE_PARALLELISM);
+        if (silverWriters < 1) {
+            throw new InvalidSettingException(
+                    SilverOptions.WRITE_PARALLELISM.key(),
+                    "must be at least 1, was " + silverWriters);
+        }
         String reportingCurrency = settings.get(GoldOptions.REPORTING_CURRENCY);
         if (!reportingCurrency.matches("[A-Z]{3}")) {
             throw new InvalidSettingException(
@@ -118,6 +126,7 @@ public record TransformationConfig(
                 CatalogSettings.fromMap(settings.asMap()),
                 settings.get(BronzeOptions.NAMESPACE),
                 settings.get(SilverOptions.NAMESPACE),
+                silverWriters,
                 settings.get(GoldOptions.NAMESPACE),
                 reportingCurrency,
                 interval,

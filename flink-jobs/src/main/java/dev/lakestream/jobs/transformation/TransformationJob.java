@@ -110,6 +110,7 @@ public final class TransformationJob {
                 cleansed,
                 shared,
                 config.silverNamespace(),
+                config.silverWriteParallelism(),
                 TableLoader.fromCatalog(catalog, quarantineIdentifier()));
 
         GoldTopology.Gold gold =

@@ -42,6 +42,20 @@ class TransformationConfigTest {
     }
 
     @Test
+    void oneWriterPerSilverTableUnlessConfiguredAndNeverNone() {
+        assertThat(TransformationConfig.fromMap(settings()).silverWriteParallelism()).isEqualTo(1);
+
+        Map<String, String> s = settings();
+        s.put("silver.write-parallelism", "2");
+        assertThat(TransformationConfig.fromMap(s).silverWriteParallelism()).isEqualTo(2);
+
+        s.put("silver.write-parallelism", "0");
+        assertThatThrownBy(() -> TransformationConfig.fromMap(s))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("silver.write-parallelism must be at least 1");
+    }
+
+    @Test
     void aMisspeltKeyIsRefused() {
         Map<String, String> s = settings();
         s.put("job.state.tombstone-retension", "7d");
