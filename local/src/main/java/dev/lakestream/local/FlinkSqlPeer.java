@@ -10,11 +10,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 
@@ -51,35 +49,48 @@ final class FlinkSqlPeer {
                 IngestionThroughput.ingestionConfig(pg, s3, workload, false, checkpoints);
         try (EmbeddedFlinkCluster flink =
                 IngestionThroughput.startCluster(workload.parallelism())) {
-            StreamExecutionEnvironment env =
-                    new StreamExecutionEnvironment(config.flinkConfiguration());
-            StreamTableEnvironment sql = StreamTableEnvironment.create(env);
-            sql.executeSql(cdcTable(pg, "peer"));
-            sql.executeSql(icebergCatalog(config.catalog()));
-            String lake = "`" + config.catalog().name() + "`";
-            sql.executeSql("CREATE DATABASE IF NOT EXISTS " + lake + ".peer");
-            sql.executeSql(
-                    "CREATE TABLE IF NOT EXISTS "
-                            + lake
-                            + ".peer.orders (order_id BIGINT, store_id BIGINT,"
-                            + " customer_id BIGINT, channel STRING, status STRING, created_at"
-                            + " TIMESTAMP_LTZ(6), updated_at TIMESTAMP_LTZ(6), note STRING,"
-                            + " PRIMARY KEY (order_id) NOT ENFORCED) WITH ('format-version'='2',"
-                            + " 'write.upsert.enabled'='true')");
-            sql.createStatementSet()
-                    .addInsertSql("INSERT INTO " + lake + ".peer.orders SELECT * FROM orders_cdc")
-                    .attachAsDataStream();
+            IngestionThroughput.JobSubmission submission =
+                    restoreFrom -> {
+                        StreamExecutionEnvironment env =
+                                new StreamExecutionEnvironment(config.flinkConfiguration());
+                        build(env, pg, config);
+                        return flink.submit(env, "flink-sql-peer", restoreFrom);
+                    };
             Catalog catalog = IcebergCatalogs.load(config.catalog());
-            Table orders = catalog.loadTable(TABLE);
             return IngestionThroughput.measure(
                     "Flink SQL",
                     pg,
                     workload,
-                    () -> IngestionThroughput.addedRecords(orders),
+                    () ->
+                            catalog.tableExists(TABLE)
+                                    ? IngestionThroughput.addedRecords(catalog.loadTable(TABLE))
+                                    : 0,
                     flink,
-                    () -> flink.submit(env, "flink-sql-peer", Optional.empty()),
+                    submission,
+                    IngestionThroughput.savepointsBeside(checkpoints),
                     out);
         }
+    }
+
+    /** The peer's statements: the CDC table, the catalog, the upsert table and the INSERT. */
+    private static void build(
+            StreamExecutionEnvironment env, EmbeddedPostgresServer pg, IngestionConfig config) {
+        StreamTableEnvironment sql = StreamTableEnvironment.create(env);
+        sql.executeSql(cdcTable(pg, "peer"));
+        sql.executeSql(icebergCatalog(config.catalog()));
+        String lake = "`" + config.catalog().name() + "`";
+        sql.executeSql("CREATE DATABASE IF NOT EXISTS " + lake + ".peer");
+        sql.executeSql(
+                "CREATE TABLE IF NOT EXISTS "
+                        + lake
+                        + ".peer.orders (order_id BIGINT, store_id BIGINT,"
+                        + " customer_id BIGINT, channel STRING, status STRING, created_at"
+                        + " TIMESTAMP_LTZ(6), updated_at TIMESTAMP_LTZ(6), note STRING,"
+                        + " PRIMARY KEY (order_id) NOT ENFORCED) WITH ('format-version'='2',"
+                        + " 'write.upsert.enabled'='true')");
+        sql.createStatementSet()
+                .addInsertSql("INSERT INTO " + lake + ".peer.orders SELECT * FROM orders_cdc")
+                .attachAsDataStream();
     }
 
     /** Flink CDC's SQL source on shop.orders with its defaults, pgoutput and a slot of its own. */

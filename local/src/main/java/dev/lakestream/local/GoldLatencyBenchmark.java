@@ -32,8 +32,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * includes it being visible on Kafka to a {@code read_committed} reader, under a background
  * workload.
  *
- * <p>Probe orders go to a store of their own, created after the background generator started (so
- * only probes touch it): the k-th probe is visible when that store's gold record shows k orders.
+ * <p>Probe orders go to a store of their own, created inactive after the background generator
+ * started, so that only probes touch it (the generator leaves inactive stores' orders alone, also
+ * when it reads the shop again after a failed transaction): the k-th probe is visible when that
+ * store's gold record shows k orders.
  *
  * <pre>
  *   java ... dev.lakestream.local.GoldLatencyBenchmark [--probes 60] [--rate 50]
@@ -175,9 +177,12 @@ public final class GoldLatencyBenchmark {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate(
                         "INSERT INTO shop.stores (store_id, code, name, region, city, country,"
-                                + " time_zone, currency) VALUES ("
+                                + " time_zone, currency, active) VALUES ("
                                 + storeId
-                                + ", 'PROBE', 'Latency probe', 'LAB', 'Lab', 'DE', 'UTC', 'EUR')");
+                                + ", 'PROBE', 'Latency probe', 'LAB', 'Lab', 'DE', 'UTC', 'EUR',"
+                                // inactive: a generator that reads the shop again after a
+                                // failed transaction leaves its orders alone
+                                + " false)");
             }
             try (PreparedStatement order =
                     c.prepareStatement(

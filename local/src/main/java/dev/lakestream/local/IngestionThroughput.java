@@ -28,6 +28,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * The workload and the clock of the ingestion benchmarks ({@link IngestionBenchmark}, {@link
@@ -36,13 +37,17 @@ import org.apache.iceberg.catalog.Catalog;
  *
  * <pre>
  *   loadOrders:    N bulk orders in shop.orders before any job starts   (the snapshot)
- *   updateOrders:  M single-row status flips, committed 10,000 a statement (the stream)
+ *   (job stopped with a savepoint)
+ *   updateOrders:  M single-row status flips, committed 10,000 a statement (the stream's backlog)
+ *   (job started again from the savepoint)
  *   awaitCommitted: polls the Iceberg table's snapshot summaries until the job committed the work
  * </pre>
  *
- * Every rate is a committed-to-Iceberg rate: from the moment the work exists (job submission for
- * the snapshot, the first UPDATE for the stream) to the Iceberg commit that holds all of it, so it
- * includes up to one checkpoint interval of commit latency.
+ * Every rate is a committed-to-Iceberg rate: from the moment the work exists to the Iceberg commit
+ * that holds all of it (job submission for the snapshot; the restart from the savepoint for the
+ * stream), so it includes the restart and up to one checkpoint interval of commit latency. The
+ * updates are written while the job is stopped: a job reading them as they are written shares the
+ * two cores with PostgreSQL and would be timed by how fast PostgreSQL writes them.
  */
 final class IngestionThroughput {
 
@@ -199,22 +204,24 @@ final class IngestionThroughput {
             throws Exception {
         IngestionConfig config = ingestionConfig(pg, s3, workload, skipBackfill, checkpoints);
         try (EmbeddedFlinkCluster flink = startCluster(workload.parallelism())) {
-            StreamExecutionEnvironment env =
-                    new StreamExecutionEnvironment(config.flinkConfiguration());
-            IngestionJob.prepare(env, config);
             Catalog catalog = IcebergCatalogs.load(config.catalog());
-            Table orders =
-                    catalog.loadTable(
-                            BronzeTables.identifierFor(
-                                    config.bronzeNamespace(), ShopSchema.ORDERS));
+            JobSubmission submission =
+                    restoreFrom -> {
+                        StreamExecutionEnvironment env =
+                                new StreamExecutionEnvironment(config.flinkConfiguration());
+                        IngestionJob.prepare(env, config);
+                        return flink.submit(env, config.jobName(), restoreFrom);
+                    };
+            // the job's first start creates the bronze tables
             Result result =
                     measure(
                             "lakestream",
                             pg,
                             workload,
-                            () -> BronzeChanges.committedRows(orders),
+                            () -> committedOrders(catalog, config),
                             flink,
-                            () -> flink.submit(env, config.jobName(), Optional.empty()),
+                            submission,
+                            savepointsBeside(checkpoints),
                             out);
             return result;
         }
@@ -231,11 +238,12 @@ final class IngestionThroughput {
             LongSupplier committed,
             EmbeddedFlinkCluster flink,
             JobSubmission submission,
+            Path savepoints,
             PrintStream out)
             throws Exception {
         long before = committed.getAsLong();
         long t0 = System.nanoTime();
-        JobID job = submission.submit();
+        JobID job = submission.submit(Optional.empty());
         awaitCommitted(
                 label + " snapshot", before + workload.rows(), committed, before, flink, job, out);
         double snapshotSeconds = (System.nanoTime() - t0) / 1e9;
@@ -243,10 +251,13 @@ final class IngestionThroughput {
                 "%s: SNAPSHOT %,d rows committed in %.1f s = %,.0f rows/s%n",
                 label, workload.rows(), snapshotSeconds, workload.rows() / snapshotSeconds);
 
-        long t1 = System.nanoTime();
+        Path savepoint = flink.stopWithSavepoint(job, savepoints);
+        long tw = System.nanoTime();
         long changes = updateOrders(pg, workload.rows(), workload.changes());
-        double pgSeconds = (System.nanoTime() - t1) / 1e9;
+        double pgSeconds = (System.nanoTime() - tw) / 1e9;
         long afterSnapshot = before + workload.rows();
+        long t1 = System.nanoTime();
+        job = submission.submit(Optional.of(savepoint));
         awaitCommitted(
                 label + " streaming",
                 afterSnapshot + changes,
@@ -257,11 +268,22 @@ final class IngestionThroughput {
                 out);
         double streamSeconds = (System.nanoTime() - t1) / 1e9;
         out.printf(
-                "%s: STREAMING %,d changes committed in %.1f s = %,.0f changes/s (PostgreSQL"
-                        + " took %.1f s to write them)%n",
+                "%s: STREAMING %,d waiting changes committed in %.1f s = %,.0f changes/s"
+                        + " (PostgreSQL took %.1f s to write them, with the job stopped)%n",
                 label, changes, streamSeconds, changes / streamSeconds, pgSeconds);
         flink.cancel(job);
         return new Result(workload.rows(), snapshotSeconds, changes, streamSeconds, pgSeconds);
+    }
+
+    private static long committedOrders(Catalog catalog, IngestionConfig config) {
+        TableIdentifier id =
+                BronzeTables.identifierFor(config.bronzeNamespace(), ShopSchema.ORDERS);
+        return catalog.tableExists(id) ? BronzeChanges.committedRows(catalog.loadTable(id)) : 0;
+    }
+
+    /** Where a job's savepoints go: beside its checkpoints. */
+    static Path savepointsBeside(Path checkpoints) {
+        return checkpoints.resolveSibling(checkpoints.getFileName() + "-savepoints");
     }
 
     /** Rows ever added to a table: the sum of its snapshots' {@code added-records}. */
@@ -308,9 +330,9 @@ final class IngestionThroughput {
         }
     }
 
-    /** Submits the job under test. */
+    /** Submits the job under test, built anew, from a savepoint if given. */
     @FunctionalInterface
     interface JobSubmission {
-        JobID submit() throws Exception;
+        JobID submit(Optional<Path> restoreFrom) throws Exception;
     }
 }

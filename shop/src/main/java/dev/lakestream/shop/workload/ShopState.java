@@ -77,7 +77,9 @@ final class ShopState {
     }
 
     /**
-     * Reads the current contents of the shop schema.
+     * Reads the current contents of the shop schema. The orders of inactive stores are history the
+     * workload never touches (a store out of service; the latency benchmark's probe store), and
+     * their times do not move its clock; new order ids still start above theirs.
      *
      * @param clockStart the clock's value if the database holds no later timestamp
      */
@@ -124,7 +126,8 @@ final class ShopState {
                                     + ShopSchema.ORDERS
                                     + " o JOIN "
                                     + ShopSchema.STORES
-                                    + " s ON s.store_id = o.store_id ORDER BY o.order_id")) {
+                                    + " s ON s.store_id = o.store_id WHERE s.active"
+                                    + " ORDER BY o.order_id")) {
                 while (rs.next()) {
                     state.addOrder(
                             rs.getLong(1), OrderStatus.valueOf(rs.getString(2)), rs.getString(3));
@@ -136,14 +139,26 @@ final class ShopState {
                                     + ShopSchema.ORDER_LINES
                                     + " ORDER BY order_id, line_no")) {
                 while (rs.next()) {
-                    state.orders.get(rs.getLong(1)).lines.add(rs.getInt(2));
+                    Order order = state.orders.get(rs.getLong(1));
+                    if (order != null) { // else an order of an inactive store
+                        order.lines.add(rs.getInt(2));
+                    }
+                }
+            }
+            // new orders take ids above every order, the inactive stores' too
+            try (ResultSet rs = st.executeQuery("SELECT max(order_id) FROM " + ShopSchema.ORDERS)) {
+                if (rs.next()) {
+                    state.maxOrderId = Math.max(state.maxOrderId, rs.getLong(1));
                 }
             }
         }
         try (PreparedStatement ps =
                         connection.prepareStatement(
-                                "SELECT greatest((SELECT max(updated_at) FROM "
+                                "SELECT greatest((SELECT max(o.updated_at) FROM "
                                         + ShopSchema.ORDERS
+                                        + " o JOIN "
+                                        + ShopSchema.STORES
+                                        + " s ON s.store_id = o.store_id WHERE s.active"
                                         + "), (SELECT max(updated_at) FROM "
                                         + ShopSchema.CUSTOMERS
                                         + "), (SELECT max(updated_at) FROM "

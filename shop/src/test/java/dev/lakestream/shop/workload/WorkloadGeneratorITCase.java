@@ -178,6 +178,56 @@ class WorkloadGeneratorITCase {
     }
 
     @Test
+    void aResumedGeneratorLeavesTheOrdersOfAnInactiveStoreAlone() throws Exception {
+        try (Connection c = TestShop.freshShop(pg, "inactive")) {
+            try (WorkloadGenerator g = generator("inactive", SMALL)) {
+                g.seedReferenceData();
+                assertThat(g.runTransactions(50)).isEqualTo(50);
+            }
+            // what the latency benchmark does: a store of its own, inactive, with far-off orders
+            // stamped with the wall clock
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate(
+                        "INSERT INTO shop.stores (store_id, code, name, region, city, country,"
+                                + " time_zone, currency, active) VALUES (900000, 'PROBE', 'Probe',"
+                                + " 'LAB', 'Lab', 'DE', 'UTC', 'EUR', false)");
+                for (long k = 1; k <= 20; k++) {
+                    st.executeUpdate(
+                            "INSERT INTO shop.orders (order_id, store_id, status, created_at,"
+                                    + " updated_at) VALUES ("
+                                    + (900_000_000_000L + k * 1_000_000L)
+                                    + ", 900000, 'PLACED', '2030-01-01T12:00:00Z', now())");
+                }
+            }
+            String before =
+                    queryString(
+                            c,
+                            "SELECT string_agg(order_id || status || updated_at, ',' ORDER BY"
+                                    + " order_id) FROM shop.orders WHERE store_id = 900000");
+
+            try (WorkloadGenerator g = generator("inactive", SMALL)) {
+                assertThat(g.runTransactions(400)).isEqualTo(400);
+            }
+
+            assertThat(
+                            queryString(
+                                    c,
+                                    "SELECT string_agg(order_id || status || updated_at, ',' ORDER"
+                                            + " BY order_id) FROM shop.orders WHERE store_id ="
+                                            + " 900000"))
+                    .isEqualTo(before);
+            // its wall-clock times did not move the shop's clock: no order of an active store
+            // was stamped after 2030
+            assertThat(
+                            queryLong(
+                                    c,
+                                    "SELECT count(*) FROM shop.orders WHERE store_id <> 900000"
+                                            + " AND updated_at >= '2026-01-01'"))
+                    .isZero();
+        }
+    }
+
+    @Test
     void aNewGeneratorResumesWhereTheLastOneStopped() throws Exception {
         try (Connection c = TestShop.freshShop(pg, "resume")) {
             try (WorkloadGenerator g = generator("resume", SMALL)) {
