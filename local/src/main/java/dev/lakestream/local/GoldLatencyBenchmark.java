@@ -103,6 +103,8 @@ public final class GoldLatencyBenchmark {
                             Double.toString(rate),
                             "--ui-port",
                             "0",
+                            "--metrics-port",
+                            "0",
                             "--checkpoint-interval",
                             interval
                         });

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -29,6 +30,7 @@ final class LocalJobs implements AutoCloseable {
     private final PrintStream out;
 
     private EmbeddedFlinkCluster flink;
+    private int metricsPort;
     private JobID ingestion;
     private JobID transformation;
     private LocalMaintenance maintenance;
@@ -49,11 +51,13 @@ final class LocalJobs implements AutoCloseable {
         }
         Files.createDirectories(rocksDb);
         // one slot more for the MaintenanceJob, whose operators are all non-parallel
+        Configuration cluster = LocalJobSettings.cluster(options);
+        metricsPort = LocalMetrics.configure(cluster, options.metricsPort());
         flink =
                 EmbeddedFlinkCluster.start(
-                        LocalJobSettings.cluster(options),
-                        options.parallelism() * 2 + (options.maintenance() ? 1 : 0));
+                        cluster, options.parallelism() * 2 + (options.maintenance() ? 1 : 0));
         out.println("  web UI: " + flink.restAddress());
+        out.println("  Prometheus metrics: " + metricsEndpoint());
     }
 
     void submitIngestion(IngestionConfig config) {
@@ -128,6 +132,11 @@ final class LocalJobs implements AutoCloseable {
                                 + "; see the log and the web UI");
             }
         }
+    }
+
+    /** Where Prometheus scrapes the jobs' metrics. */
+    URI metricsEndpoint() {
+        return LocalMetrics.endpoint(metricsPort);
     }
 
     /** The MiniCluster's REST API (the web UI's). */

@@ -9,7 +9,8 @@ import java.util.Locale;
  *
  * <pre>
  *   lakestream-local [run]    [--data DIR] [--rate TX_PER_S] [--transactions N] [--seed N]
- *                             [--ui-port PORT] [--checkpoint-interval 5s] [--parallelism N]
+ *                             [--ui-port PORT] [--metrics-port PORT]
+ *                             [--checkpoint-interval 5s] [--parallelism N]
  *                             [--api-errors SHARE] [--rate-delay 10s] [--fresh]
  *                             [--no-maintenance]
  *   lakestream-local verify   [--data DIR]
@@ -23,6 +24,7 @@ record LocalOptions(
         long transactions,
         long seed,
         int uiPort,
+        int metricsPort,
         Duration checkpointInterval,
         int parallelism,
         double apiErrors,
@@ -66,6 +68,9 @@ record LocalOptions(
                             + " Ctrl-C)",
                     "  --seed N                generator seed (default 42)",
                     "  --ui-port PORT          Flink web UI port (default 8081, or the next free one; 0 = any)",
+                    "  --metrics-port PORT     Prometheus endpoint of the jobs' metrics (default"
+                            + " 9249, or the next",
+                    "                          free one; 0 = any)",
                     "  --checkpoint-interval D checkpoint (and Iceberg commit) interval (default"
                             + " 10s, as compose and Kubernetes)",
                     "  --parallelism N         job parallelism (default 2)",
@@ -85,6 +90,7 @@ record LocalOptions(
         long transactions = 0;
         long seed = 42;
         int uiPort = 8081;
+        int metricsPort = LocalMetrics.DEFAULT_PORT;
         // as in compose and Kubernetes: at 5 s, silver.orders (16 buckets, 2 writers) gained
         // data and delete files faster than compaction on two cores rewrote them (README, "Table
         // maintenance")
@@ -119,6 +125,7 @@ record LocalOptions(
                 case "--transactions" -> transactions = (long) number(args, ++i, flag, 1);
                 case "--seed" -> seed = (long) number(args, ++i, flag, Long.MIN_VALUE);
                 case "--ui-port" -> uiPort = (int) number(args, ++i, flag, 0);
+                case "--metrics-port" -> metricsPort = (int) number(args, ++i, flag, 0);
                 case "--parallelism" -> parallelism = (int) number(args, ++i, flag, 1);
                 case "--checkpoint-interval" -> interval = duration(value(args, ++i, flag), flag);
                 case "--api-errors" -> {
@@ -139,6 +146,7 @@ record LocalOptions(
                 transactions,
                 seed,
                 uiPort,
+                metricsPort,
                 interval,
                 parallelism,
                 apiErrors,

@@ -137,6 +137,8 @@ public final class SoakBenchmark {
                             Double.toString(rate),
                             "--ui-port",
                             "0",
+                            "--metrics-port",
+                            "0",
                             "--checkpoint-interval",
                             checkpointInterval
                         });

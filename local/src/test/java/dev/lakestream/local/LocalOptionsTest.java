@@ -38,6 +38,8 @@ class LocalOptionsTest {
                             "7",
                             "--ui-port",
                             "0",
+                            "--metrics-port",
+                            "9300",
                             "--checkpoint-interval",
                             "500ms",
                             "--parallelism",
@@ -54,6 +56,7 @@ class LocalOptionsTest {
         assertThat(o.transactions()).isEqualTo(10);
         assertThat(o.seed()).isEqualTo(7);
         assertThat(o.uiPort()).isZero();
+        assertThat(o.metricsPort()).isEqualTo(9300);
         assertThat(o.checkpointInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.parallelism()).isEqualTo(1);
         assertThat(o.apiErrors()).isEqualTo(0.2);

@@ -2,6 +2,7 @@ package dev.lakestream.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakestream.jobs.source.postgres.SlotGuardedSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,30 @@ class LocalStackITCase {
     void runsVerifiesStopsAndResumesOnTheSameDataFolder() throws Exception {
         Path data = Files.createTempDirectory("lakestream-local-it");
 
-        String first = run(data, "--transactions", "150");
+        // the metrics endpoint, scraped as Prometheus would while the stack runs
+        int metricsPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            metricsPort = socket.getLocalPort();
+        }
+        MetricsScraper scraper = new MetricsScraper(metricsPort, SLOT_LAG);
+        String first;
+        try {
+            first =
+                    run(
+                            data,
+                            "--transactions",
+                            "150",
+                            "--metrics-port",
+                            Integer.toString(metricsPort));
+        } finally {
+            scraper.close();
+        }
+        assertThat(first)
+                .contains("Prometheus metrics: http://127.0.0.1:" + metricsPort + "/metrics");
+        assertThat(scraper.found())
+                .as("a scrape of the metrics endpoint while the stack ran")
+                .isNotNull()
+                .contains("flink_jobmanager_job_operator_coordinator_enumerator_" + SLOT_LAG);
         assertThat(first)
                 .contains("first start: snapshot, then stream")
                 .contains("bronze holds every committed change exactly once")
@@ -42,6 +66,61 @@ class LocalStackITCase {
                 .contains("gold on Kafka equals PostgreSQL");
     }
 
+    private static final String SLOT_LAG = SlotGuardedSource.LAG_GAUGE;
+
+    /** Polls a Prometheus endpoint until a scrape names a metric, and keeps that scrape. */
+    private static final class MetricsScraper implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicReference<String> found =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        private final Thread thread;
+        private volatile boolean stop;
+
+        MetricsScraper(int port, String metric) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpRequest request =
+                    java.net.http.HttpRequest.newBuilder(LocalMetrics.endpoint(port)).build();
+            thread =
+                    new Thread(
+                            () -> {
+                                while (!stop && found.get() == null) {
+                                    try {
+                                        String body =
+                                                http.send(
+                                                                request,
+                                                                java.net.http.HttpResponse
+                                                                        .BodyHandlers.ofString())
+                                                        .body();
+                                        if (body.contains(metric)) {
+                                            found.set(body);
+                                        }
+                                    } catch (java.io.IOException notYet) {
+                                        // the stack has not started its cluster yet
+                                    } catch (InterruptedException e) {
+                                        return;
+                                    }
+                                    try {
+                                        Thread.sleep(500);
+                                    } catch (InterruptedException e) {
+                                        return;
+                                    }
+                                }
+                            },
+                            "metrics-scraper");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String found() {
+            return found.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(5_000);
+        }
+    }
+
     private static String run(Path data, String... extra) throws Exception {
         String[] args = new String[extra.length + 1];
         args[0] = "run";
@@ -50,7 +129,8 @@ class LocalStackITCase {
     }
 
     private static String runCommand(Path data, String... args) throws Exception {
-        String[] all = new String[args.length + 10];
+        boolean portGiven = java.util.Arrays.asList(args).contains("--metrics-port");
+        String[] all = new String[args.length + 12];
         System.arraycopy(args, 0, all, 0, args.length);
         String[] common = {
             "--data",
@@ -62,8 +142,13 @@ class LocalStackITCase {
             "--checkpoint-interval",
             "1s",
             "--parallelism",
-            "1"
+            "1",
+            "--metrics-port",
+            "0"
         };
+        if (portGiven) {
+            common = java.util.Arrays.copyOf(common, common.length - 2);
+        }
         System.arraycopy(common, 0, all, args.length, common.length);
         LocalOptions options =
                 LocalOptions.parse(java.util.Arrays.copyOf(all, args.length + common.length));
