@@ -159,6 +159,8 @@ public final class SilverTopology {
         private transient Map<String, Map<String, Type>> added;
         private transient Map<String, Long> loadedAt;
         private transient Map<String, Counter> refused;
+        // per rule: a rule name is a stable, bounded label (see Rejection), never a key value
+        private transient Map<String, Counter> rejects;
 
         Cleanser(LiveSilverColumns live) {
             this.live = live;
@@ -169,6 +171,7 @@ public final class SilverTopology {
             added = new HashMap<>();
             loadedAt = new HashMap<>();
             refused = new HashMap<>();
+            rejects = new HashMap<>();
         }
 
         @Override
@@ -178,6 +181,15 @@ public final class SilverTopology {
                 remember(accepted.change());
                 out.collect(accepted.change());
             } else if (result instanceof CleansingResult.Rejected rejected) {
+                rejects.computeIfAbsent(
+                                rejected.rejection().rule(),
+                                rule ->
+                                        getRuntimeContext()
+                                                .getMetricGroup()
+                                                .addGroup("silver")
+                                                .addGroup("rule", rule)
+                                                .counter("rejects"))
+                        .inc();
                 if (rejected.rejection().schemaChange()) {
                     refused.computeIfAbsent(
                                     change.table,

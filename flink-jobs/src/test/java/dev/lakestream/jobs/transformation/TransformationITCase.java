@@ -501,6 +501,27 @@ class TransformationITCase {
                                             r -> assertThat(r).contains("Number value length"));
                         });
         awaitGoldEqualsPostgres(db, topic, pipeline);
+        // what an operator's dashboard reads: the refusals per rule, as metrics (Flink's REST API
+        // writes the dots of a group's name as underscores; Prometheus keeps them in the label)
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () -> {
+                            assertThat(
+                                            FlinkRestMetrics.sum(
+                                                    stack.flink,
+                                                    pipeline.transform(),
+                                                    "cleanse",
+                                                    "rule.order_lines_truncate.rejects"))
+                                    .isEqualTo(1);
+                            assertThat(
+                                            FlinkRestMetrics.sum(
+                                                    stack.flink,
+                                                    pipeline.transform(),
+                                                    "cleanse",
+                                                    "rule.customers_image_format.rejects"))
+                                    .isGreaterThanOrEqualTo(3);
+                        });
         assertThat(stack.flink.restarts(pipeline.transform()))
                 .as("no change restarted the TransformationJob")
                 .isZero();
