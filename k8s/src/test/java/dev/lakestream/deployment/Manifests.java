@@ -55,16 +55,22 @@ final class Manifests {
 
     /** apiVersion + "/" + kind of every object the deployment files may hold. */
     static final Map<String, Class<?>> MODELS =
-            Map.of(
-                    "v1/ConfigMap", ConfigMap.class,
-                    "v1/Secret", Secret.class,
-                    "v1/ServiceAccount", ServiceAccount.class,
-                    "rbac.authorization.k8s.io/v1/Role", Role.class,
-                    "rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class,
-                    "flink.apache.org/v1beta1/FlinkDeployment", FlinkDeployment.class,
-                    "kafka.strimzi.io/v1/KafkaConnect", KafkaConnect.class,
-                    "kafka.strimzi.io/v1/KafkaConnector", KafkaConnector.class,
-                    "kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class);
+            Map.ofEntries(
+                    Map.entry("v1/ConfigMap", ConfigMap.class),
+                    Map.entry("v1/Secret", Secret.class),
+                    Map.entry("v1/ServiceAccount", ServiceAccount.class),
+                    Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
+                    Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
+                    Map.entry("flink.apache.org/v1beta1/FlinkDeployment", FlinkDeployment.class),
+                    Map.entry("kafka.strimzi.io/v1/KafkaConnect", KafkaConnect.class),
+                    Map.entry("kafka.strimzi.io/v1/KafkaConnector", KafkaConnector.class),
+                    Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class),
+                    Map.entry(
+                            "monitoring.coreos.com/v1/PodMonitor",
+                            io.fabric8.openshift.api.model.monitoring.v1.PodMonitor.class),
+                    Map.entry(
+                            "monitoring.coreos.com/v1/PrometheusRule",
+                            io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class));
 
     private Manifests() {}
 

@@ -16,25 +16,33 @@ final class Repo {
     static final Path BASE = K8S.resolve("base");
     static final Path OVERLAYS = K8S.resolve("overlays");
     static final Path SECRET_TEMPLATES = K8S.resolve("secrets");
+    static final Path MONITORING = K8S.resolve("monitoring");
     static final Path COMPOSE_FILE = ROOT.resolve("docker-compose.yml");
     static final Path ENV_EXAMPLE = ROOT.resolve(".env.example");
     static final Path README = ROOT.resolve("README.md");
 
     private Repo() {}
 
+    private static Stream<Path> walk(Path dir) {
+        try {
+            return Files.walk(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
-     * Every Kubernetes object file under k8s/: the YAML files of base/ and secrets/ except
-     * kustomize's own configuration (kustomization.yaml, kustomizeconfig/).
+     * Every Kubernetes object file under k8s/: the YAML files of base/, monitoring/ and secrets/
+     * except kustomize's own configuration (kustomization.yaml, kustomizeconfig/).
      */
     static List<Path> manifestFiles() {
-        try (Stream<Path> files = Stream.concat(Files.walk(BASE), Files.walk(SECRET_TEMPLATES))) {
+        try (Stream<Path> files =
+                Stream.of(BASE, MONITORING, SECRET_TEMPLATES).flatMap(Repo::walk)) {
             return files.filter(p -> p.toString().endsWith(".yaml"))
                     .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
                     .filter(p -> !p.toString().contains("/kustomizeconfig/"))
                     .sorted()
                     .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -45,6 +45,17 @@ class LocalStackITCase {
                 .as("a scrape of the metrics endpoint while the stack ran")
                 .isNotNull()
                 .contains("flink_jobmanager_job_operator_coordinator_enumerator_" + SLOT_LAG);
+        // order changes reached gold on Kafka with their PostgreSQL commit time
+        assertThat(scraper.goldLatencyCount())
+                .as("records in the commit-to-publish histogram")
+                .isPositive();
+        // every metric the shipped dashboards and alerts query is one the jobs register
+        for (Path file : MonitoringQueries.files()) {
+            assertThat(MonitoringQueries.metricNames(file))
+                    .as("metrics queried by " + file + ", against those the stack exposed")
+                    .isNotEmpty()
+                    .isSubsetOf(scraper.names());
+        }
         assertThat(first)
                 .contains("first start: snapshot, then stream")
                 .contains("bronze holds every committed change exactly once")
@@ -67,11 +78,20 @@ class LocalStackITCase {
     }
 
     private static final String SLOT_LAG = SlotGuardedSource.LAG_GAUGE;
+    private static final String GOLD_LATENCY_COUNT =
+            "flink_taskmanager_job_task_operator_gold_commitToPublishMs_count";
 
-    /** Polls a Prometheus endpoint until a scrape names a metric, and keeps that scrape. */
+    /**
+     * Polls a Prometheus endpoint while the stack runs: keeps the first scrape that names a metric,
+     * and the names of every metric any scrape exposed (some appear only once data flows).
+     */
     private static final class MetricsScraper implements AutoCloseable {
         private final java.util.concurrent.atomic.AtomicReference<String> found =
                 new java.util.concurrent.atomic.AtomicReference<>();
+        private final java.util.Set<String> names =
+                java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // written by the scraper thread only
+        private volatile double goldLatencyCount;
         private final Thread thread;
         private volatile boolean stop;
 
@@ -82,7 +102,7 @@ class LocalStackITCase {
             thread =
                     new Thread(
                             () -> {
-                                while (!stop && found.get() == null) {
+                                while (!stop) {
                                     try {
                                         String body =
                                                 http.send(
@@ -90,16 +110,20 @@ class LocalStackITCase {
                                                                 java.net.http.HttpResponse
                                                                         .BodyHandlers.ofString())
                                                         .body();
-                                        if (body.contains(metric)) {
+                                        names.addAll(MonitoringQueries.exposed(body));
+                                        double count =
+                                                MonitoringQueries.sum(body, GOLD_LATENCY_COUNT);
+                                        goldLatencyCount = Math.max(goldLatencyCount, count);
+                                        if (found.get() == null && body.contains(metric)) {
                                             found.set(body);
                                         }
                                     } catch (java.io.IOException notYet) {
-                                        // the stack has not started its cluster yet
+                                        // the stack has not started its cluster yet, or stopped
                                     } catch (InterruptedException e) {
                                         return;
                                     }
                                     try {
-                                        Thread.sleep(500);
+                                        Thread.sleep(3_000);
                                     } catch (InterruptedException e) {
                                         return;
                                     }
@@ -114,9 +138,19 @@ class LocalStackITCase {
             return found.get();
         }
 
+        java.util.Set<String> names() {
+            return names;
+        }
+
+        /** The most records the commit-to-publish histogram held in any scrape. */
+        double goldLatencyCount() {
+            return goldLatencyCount;
+        }
+
         @Override
         public void close() throws InterruptedException {
             stop = true;
+            thread.interrupt();
             thread.join(5_000);
         }
     }

@@ -33,6 +33,11 @@ public final class BronzeRow {
 
     private BronzeRow() {}
 
+    /** A bronze row's source commit time in epoch ms, or 0 where the source gives none. */
+    public static long sourceMillis(org.apache.flink.table.data.RowData row) {
+        return row.isNullAt(SOURCE_TS) ? 0L : row.getTimestamp(SOURCE_TS, 6).getMillisecond();
+    }
+
     public static InternalTypeInfo<RowData> typeInfo() {
         return InternalTypeInfo.of(ROW_TYPE);
     }

@@ -46,7 +46,9 @@ public final class BronzeChangeParser implements Serializable {
         String op = bronze.getString(BronzeRow.OP).toString();
         String table = bronze.getString(BronzeRow.SOURCE_TABLE).toString();
         if (RecordImages.isRecordTable(table)) {
-            return parseRecord(bronze, op, table);
+            ChangeEvent record = parseRecord(bronze, op, table);
+            record.sourceMillis = BronzeRow.sourceMillis(bronze);
+            return record;
         }
         String key = bronze.getString(BronzeRow.KEY).toString();
         long lsn = bronze.getLong(BronzeRow.LSN);
@@ -72,6 +74,7 @@ public final class BronzeChangeParser implements Serializable {
         if (!bronze.isNullAt(BronzeRow.AFTER_TYPES)) {
             event.types = SchemaDrift.of(table, bronze.getString(BronzeRow.AFTER_TYPES).toString());
         }
+        event.sourceMillis = BronzeRow.sourceMillis(bronze);
         return event;
     }
 

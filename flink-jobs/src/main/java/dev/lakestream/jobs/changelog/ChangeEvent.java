@@ -37,6 +37,12 @@ public class ChangeEvent {
      */
     public String types;
 
+    /**
+     * When the source committed the change (bronze's {@code source_ts}), epoch ms; 0 when unknown
+     * (snapshot reads). Only for the latency metrics: not part of equality.
+     */
+    public long sourceMillis;
+
     public static final TypeInformation<ChangeEvent> TYPE =
             Types.POJO(
                     ChangeEvent.class,
@@ -47,7 +53,8 @@ public class ChangeEvent {
                             "lsn", Types.LONG,
                             "values", ColumnValueTypeInfo.IMAGE,
                             "unavailableColumns", Types.LIST(Types.STRING),
-                            "types", Types.STRING));
+                            "types", Types.STRING,
+                            "sourceMillis", Types.LONG));
 
     public ChangeEvent() {}
 

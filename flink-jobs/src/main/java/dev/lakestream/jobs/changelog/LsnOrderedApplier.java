@@ -124,18 +124,22 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
         if (before == null) {
             out.collect(
                     new RowChange(RowKind.INSERT, event.table, event.key, s.rowLsn, after)
-                            .withTypes(s.types));
+                            .withTypes(s.types)
+                            .withSourceMillis(event.sourceMillis));
         } else if (after == null) {
             out.collect(
                     new RowChange(RowKind.DELETE, event.table, event.key, s.rowLsn, before)
-                            .withTypes(typesBefore));
+                            .withTypes(typesBefore)
+                            .withSourceMillis(event.sourceMillis));
         } else {
             out.collect(
                     new RowChange(RowKind.UPDATE_BEFORE, event.table, event.key, s.rowLsn, before)
-                            .withTypes(typesBefore));
+                            .withTypes(typesBefore)
+                            .withSourceMillis(event.sourceMillis));
             out.collect(
                     new RowChange(RowKind.UPDATE_AFTER, event.table, event.key, s.rowLsn, after)
-                            .withTypes(s.types));
+                            .withTypes(s.types)
+                            .withSourceMillis(event.sourceMillis));
         }
     }
 

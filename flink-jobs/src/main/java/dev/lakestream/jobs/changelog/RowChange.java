@@ -40,6 +40,12 @@ public class RowChange {
      */
     public String types;
 
+    /**
+     * When the source committed the change that made this state, epoch ms; 0 when unknown. Only for
+     * the latency metrics: not part of equality.
+     */
+    public long sourceMillis;
+
     public static final TypeInformation<RowChange> TYPE =
             Types.POJO(
                     RowChange.class,
@@ -49,7 +55,8 @@ public class RowChange {
                             "key", Types.STRING,
                             "lsn", Types.LONG,
                             "values", ColumnValueTypeInfo.IMAGE,
-                            "types", Types.STRING));
+                            "types", Types.STRING,
+                            "sourceMillis", Types.LONG));
 
     public RowChange() {}
 
@@ -75,6 +82,12 @@ public class RowChange {
                     case "-D" -> "DELETE";
                     default -> throw new IllegalStateException("unknown row kind " + kind);
                 });
+    }
+
+    /** This change with its source commit time set; returns this. */
+    public RowChange withSourceMillis(long sourceMillis) {
+        this.sourceMillis = sourceMillis;
+        return this;
     }
 
     /** This change with its source types' drift set; returns this. */

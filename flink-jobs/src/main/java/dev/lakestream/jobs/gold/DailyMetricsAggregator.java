@@ -110,6 +110,7 @@ public class DailyMetricsAggregator
         }
         long v = SourceProgress.next(previousVersion, c.lsn);
         m.version = v;
+        m.sourceMillis = c.sourceMillis;
         m.updatedAt = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()).toString();
         // money always at cents, also for a day whose orders have no lines yet
         m.grossRevenue = m.grossRevenue.setScale(2, RoundingMode.UNNECESSARY);

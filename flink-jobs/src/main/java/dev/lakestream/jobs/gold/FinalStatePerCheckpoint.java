@@ -68,6 +68,7 @@ public class FinalStatePerCheckpoint extends AbstractStreamOperator<SalesDailyMe
     private transient Counter collapsed;
     private transient Counter unchanged;
     private transient Counter versionsRaised;
+    private transient GoldPublishMetrics publishMetrics;
 
     public FinalStatePerCheckpoint() {
         this(Tombstones.DEFAULT_RETENTION);
@@ -104,19 +105,34 @@ public class FinalStatePerCheckpoint extends AbstractStreamOperator<SalesDailyMe
         collapsed = getMetricGroup().counter("intermediateStatesCollapsed");
         unchanged = getMetricGroup().counter("finalStatesUnchanged");
         versionsRaised = getMetricGroup().counter("versionsRaised");
+        publishMetrics = new GoldPublishMetrics(getMetricGroup(), System::currentTimeMillis);
     }
 
     @Override
     public void processElement(StreamRecord<SalesDailyMetrics> element) {
         SalesDailyMetrics m = element.getValue();
-        if (pending.put(m.groupKey(), m) != null) {
+        SalesDailyMetrics earlier = pending.put(m.groupKey(), m);
+        if (earlier != null) {
             collapsed.inc();
+            // the record published stands for the oldest order change that waited for it
+            if (earlier.sourceMillis > 0
+                    && (m.sourceMillis == 0 || earlier.sourceMillis < m.sourceMillis)) {
+                m.sourceMillis = earlier.sourceMillis;
+            }
         }
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         publishPending();
+        publishMetrics.barrier(checkpointId);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        // the Kafka sink commits this checkpoint's transaction on the same notification
+        publishMetrics.committed(checkpointId);
     }
 
     @Override
@@ -153,6 +169,7 @@ public class FinalStatePerCheckpoint extends AbstractStreamOperator<SalesDailyMe
                 published.update(next);
                 deletedVersion.clear();
             }
+            publishMetrics.published(next.storeId, next.sourceMillis);
             output.collect(new StreamRecord<>(next));
         }
         pending.clear();

@@ -35,6 +35,12 @@ public class OrderContribution {
     /** The store's ISO currency (set by {@link LocalSaleDate}). */
     public String currency;
 
+    /**
+     * When the source committed the change that made this contribution, epoch ms; 0 when unknown.
+     * For the commit-to-publish metric only.
+     */
+    public long sourceMillis;
+
     public static final TypeInformation<OrderContribution> TYPE =
             Types.POJO(
                     OrderContribution.class,
@@ -50,7 +56,8 @@ public class OrderContribution {
                             Map.entry("discounts", Types.BIG_DEC),
                             Map.entry("lsn", Types.LONG),
                             Map.entry("saleDate", Types.STRING),
-                            Map.entry("currency", Types.STRING)));
+                            Map.entry("currency", Types.STRING),
+                            Map.entry("sourceMillis", Types.LONG)));
 
     public OrderContribution() {}
 
@@ -73,6 +80,7 @@ public class OrderContribution {
         c.lsn = newLsn;
         c.saleDate = saleDate;
         c.currency = currency;
+        c.sourceMillis = sourceMillis;
         return c;
     }
 

@@ -99,10 +99,14 @@ public class OrderContributions extends KeyedProcessFunction<Long, RowChange, Or
             return;
         }
         if (before != null) {
-            out.collect(before.withSign(-1, s.lsn));
+            OrderContribution retraction = before.withSign(-1, s.lsn);
+            retraction.sourceMillis = change.sourceMillis;
+            out.collect(retraction);
         }
         if (after != null) {
-            out.collect(after.withSign(+1, s.lsn));
+            OrderContribution addition = after.withSign(+1, s.lsn);
+            addition.sourceMillis = change.sourceMillis;
+            out.collect(addition);
         }
     }
 

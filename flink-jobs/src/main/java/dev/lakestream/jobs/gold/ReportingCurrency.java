@@ -87,7 +87,9 @@ public class ReportingCurrency
         rateVersion.update(SourceProgress.next(rateVersion.value(), rate.sequence));
         String now = Instant.ofEpochMilli(ctx.timerService().currentProcessingTime()).toString();
         for (Map.Entry<Long, SalesDailyMetrics> store : stores.entries()) {
-            out.collect(converted(store.getValue(), now));
+            SalesDailyMetrics c = converted(store.getValue(), now);
+            c.sourceMillis = 0; // made by an exchange rate, not by an order change
+            out.collect(c);
         }
     }
 

@@ -58,6 +58,13 @@ public class SalesDailyMetrics {
     public String updatedAt;
     public boolean deleted;
 
+    /**
+     * When PostgreSQL committed the oldest order change this state waits to publish, epoch ms; 0
+     * when unknown or when a visitor count or an exchange rate made it. Only for the commit-to-
+     * publish metric: not published, not part of equality.
+     */
+    public long sourceMillis;
+
     public static final TypeInformation<SalesDailyMetrics> TYPE = typeInfo();
 
     private static TypeInformation<SalesDailyMetrics> typeInfo() {
@@ -81,6 +88,7 @@ public class SalesDailyMetrics {
         fields.put("version", Types.LONG);
         fields.put("updatedAt", Types.STRING);
         fields.put("deleted", Types.BOOLEAN);
+        fields.put("sourceMillis", Types.LONG);
         return Types.POJO(SalesDailyMetrics.class, fields);
     }
 
@@ -108,6 +116,7 @@ public class SalesDailyMetrics {
         c.version = version;
         c.updatedAt = updatedAt;
         c.deleted = deleted;
+        c.sourceMillis = sourceMillis;
         return c;
     }
 

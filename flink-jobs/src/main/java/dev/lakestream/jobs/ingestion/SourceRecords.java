@@ -1,8 +1,10 @@
 package dev.lakestream.jobs.ingestion;
 
+import dev.lakestream.jobs.bronze.BronzeTableMetrics;
 import dev.lakestream.jobs.bronze.RecordBronzeMapper;
 import dev.lakestream.jobs.source.SourceRecord;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -41,9 +43,13 @@ public final class SourceRecords {
      * ReplayFence} first: after a restore, what the source reads again and the tables already hold
      * from the runs since that checkpoint is dropped (counted in {@code replayedRecordsDropped}).
      * Each checkpoint stores the time its barrier passed here, where the fence starts.
+     *
+     * <p>Metrics: the bronze table's {@link BronzeTableMetrics}, and the refused records in {@code
+     * ingestion.source.<source>.rejects} (the reason of each is in the quarantine row; refusals
+     * have no rule names, as they are about the record's form, not its values).
      */
     public static final class Splitter extends ProcessFunction<SourceRecord, RowData>
-            implements CheckpointedFunction {
+            implements CheckpointedFunction, CheckpointListener {
 
         private static final long serialVersionUID = 1L;
         private static final Logger LOG = LoggerFactory.getLogger(Splitter.class);
@@ -55,6 +61,8 @@ public final class SourceRecords {
         private transient ListState<Long> checkpointTimes;
         private transient ReplayFence fence;
         private transient Counter dropped;
+        private transient Counter rejects;
+        private transient BronzeTableMetrics bronzeMetrics;
 
         /**
          * @param source the source's name, e.g. {@code rest:exchange_rates}
@@ -113,11 +121,28 @@ public final class SourceRecords {
         @Override
         public void snapshotState(FunctionSnapshotContext context) throws Exception {
             checkpointTimes.update(java.util.List.of(ReplayFence.pointInTime()));
+            bronzeMetrics.barrier(context.getCheckpointId());
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            bronzeMetrics.committed(checkpointId);
         }
 
         @Override
         public void open(OpenContext openContext) {
             dropped = getRuntimeContext().getMetricGroup().counter("replayedRecordsDropped");
+            rejects =
+                    getRuntimeContext()
+                            .getMetricGroup()
+                            .addGroup("ingestion")
+                            .addGroup("source", source)
+                            .counter("rejects");
+            bronzeMetrics =
+                    BronzeTableMetrics.register(
+                            getRuntimeContext().getMetricGroup(),
+                            java.util.List.of(RecordBronzeMapper.sourceTable(source)),
+                            System::currentTimeMillis);
         }
 
         @Override
@@ -125,11 +150,16 @@ public final class SourceRecords {
             if (record.rejected()) {
                 RowData reject = mapper.toReject(record);
                 if (!dropReplayed(fence.holdsReject(reject))) {
+                    rejects.inc();
                     ctx.output(REJECTS, reject);
                 }
             } else {
                 RowData row = mapper.toBronze(record);
                 if (!dropReplayed(fence.holdsBronze(row))) {
+                    bronzeMetrics.row(
+                            row.getString(dev.lakestream.jobs.bronze.BronzeRow.SOURCE_TABLE)
+                                    .toString(),
+                            dev.lakestream.jobs.bronze.BronzeRow.sourceMillis(row));
                     out.collect(row);
                 }
             }

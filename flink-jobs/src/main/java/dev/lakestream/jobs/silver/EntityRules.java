@@ -268,7 +268,8 @@ public final class EntityRules implements Serializable {
                         .withTypes(
                                 notFollowed.isEmpty()
                                         ? change.types
-                                        : SchemaDrift.without(change.types, notFollowed)),
+                                        : SchemaDrift.without(change.types, notFollowed))
+                        .withSourceMillis(change.sourceMillis),
                 first == null);
     }
 

@@ -172,6 +172,18 @@ public final class SilverTopology {
             loadedAt = new HashMap<>();
             refused = new HashMap<>();
             rejects = new HashMap<>();
+            // every rule's counter from the start, so dashboards and alerts find it at zero
+            for (String rule : EntityRules.ruleNames()) {
+                rejects.put(rule, rejectsOf(rule));
+            }
+        }
+
+        private Counter rejectsOf(String rule) {
+            return getRuntimeContext()
+                    .getMetricGroup()
+                    .addGroup("silver")
+                    .addGroup("rule", rule)
+                    .counter("rejects");
         }
 
         @Override
@@ -181,15 +193,7 @@ public final class SilverTopology {
                 remember(accepted.change());
                 out.collect(accepted.change());
             } else if (result instanceof CleansingResult.Rejected rejected) {
-                rejects.computeIfAbsent(
-                                rejected.rejection().rule(),
-                                rule ->
-                                        getRuntimeContext()
-                                                .getMetricGroup()
-                                                .addGroup("silver")
-                                                .addGroup("rule", rule)
-                                                .counter("rejects"))
-                        .inc();
+                rejects.computeIfAbsent(rejected.rejection().rule(), this::rejectsOf).inc();
                 if (rejected.rejection().schemaChange()) {
                     refused.computeIfAbsent(
                                     change.table,

@@ -56,6 +56,7 @@ final class LandingFileEnumerator
     // published for the metric reporter thread; the discovery itself is coordinator-thread only
     private volatile int rememberedFiles;
     private volatile int pendingFiles;
+    private org.apache.flink.metrics.Counter discovered;
 
     @Override
     public void start() {
@@ -63,6 +64,7 @@ final class LandingFileEnumerator
         publishCounts();
         context.metricGroup().gauge("rememberedFiles", () -> rememberedFiles);
         context.metricGroup().gauge("pendingFiles", () -> pendingFiles);
+        discovered = context.metricGroup().counter("filesDiscovered");
         LOG.info(
                 "Monitoring {} every {} ({} files remembered, {} waiting)",
                 settings.folderUri(),
@@ -103,6 +105,7 @@ final class LandingFileEnumerator
         }
         List<LandingFile> taken = discovery.accept(listing.candidates(), listing.nowMillis());
         view = discovery.view();
+        discovered.inc(taken.size());
         if (!taken.isEmpty()) {
             LOG.info("{} new file(s) in {}", taken.size(), settings.folderUri());
         }

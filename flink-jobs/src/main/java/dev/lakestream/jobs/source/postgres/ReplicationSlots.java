@@ -32,6 +32,27 @@ public final class ReplicationSlots {
         public boolean lost() {
             return "lost".equals(walStatus);
         }
+
+        /**
+         * {@link #walStatus} as a number, for a gauge: 0 {@code reserved}, 1 {@code extended}, 2
+         * {@code unreserved} (WAL is about to be removed), 3 {@code lost}, -1 unknown.
+         */
+        public int walStatusCode() {
+            return walStatusCode(walStatus);
+        }
+
+        public static int walStatusCode(String walStatus) {
+            if (walStatus == null) {
+                return -1;
+            }
+            return switch (walStatus) {
+                case "reserved" -> 0;
+                case "extended" -> 1;
+                case "unreserved" -> 2;
+                case "lost" -> 3;
+                default -> -1;
+            };
+        }
     }
 
     /** A connection for the guardian; the password goes to the driver only, never to a log. */

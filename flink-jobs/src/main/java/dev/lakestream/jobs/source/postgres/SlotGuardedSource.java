@@ -81,6 +81,9 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
     /** Name of the enumerator's gauge: WAL bytes the slot holds that the job has not confirmed. */
     public static final String LAG_GAUGE = "replicationSlotLagBytes";
 
+    /** The slot's {@code wal_status} as {@link ReplicationSlots.SlotStatus#walStatusCode()}. */
+    public static final String WAL_STATUS_GAUGE = "replicationSlotWalStatus";
+
     private final Source<T, SplitT, EnumChkT> delegate;
     private final PostgresSourceSettings settings;
 
@@ -313,6 +316,7 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
         private final Set<Integer> readersNotYetDropped = new HashSet<>();
         private long firstCleanCheckpoint = Long.MAX_VALUE;
         private volatile long lagBytes = -1;
+        private volatile int walStatus = -1;
         // coordinator thread only: report a lost slot once, not at every check until the
         // failover closes this enumerator
         private boolean reported;
@@ -334,6 +338,7 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
         public void start() {
             delegate.start();
             context.metricGroup().gauge(LAG_GAUGE, () -> lagBytes);
+            context.metricGroup().gauge(WAL_STATUS_GAUGE, () -> walStatus);
             long period = settings.slotCheckInterval().toMillis();
             context.callAsync(this::readSlot, this::judge, period, period);
         }
@@ -369,9 +374,11 @@ public final class SlotGuardedSource<T, SplitT extends SourceSplit, EnumChkT>
             }
             if (slot.isEmpty()) {
                 lagBytes = -1;
+                walStatus = -1;
                 reported = true;
                 throw new IllegalStateException(missingWhileRunning(settings));
             }
+            walStatus = slot.get().walStatusCode();
             if (slot.get().lost()) {
                 lagBytes = -1;
                 reported = true;

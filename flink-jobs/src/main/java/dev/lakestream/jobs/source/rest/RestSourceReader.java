@@ -45,6 +45,10 @@ final class RestSourceReader implements SourceReader<SourceRecord, RestSplit> {
     private final Counter rejected;
     private final Counter replays;
     private final Counter errors;
+    private final Counter retries;
+    // written by the fetch thread only: the time spent in the API's requests, retries and waits
+    private final Counter waitMillis;
+    private volatile long lastPollMillis = -1;
 
     // mailbox thread only
     private volatile RestSplit split;
@@ -76,6 +80,9 @@ final class RestSourceReader implements SourceReader<SourceRecord, RestSplit> {
         this.attempts = metrics.counter("restAttempts");
         this.rejected = metrics.counter("restRejectedRecords");
         this.replays = metrics.counter("restReplaysDropped");
+        this.retries = metrics.counter("restRetries");
+        this.waitMillis = metrics.counter("restWaitMillis");
+        metrics.gauge("restLastPollMillis", () -> lastPollMillis);
         this.errors = metrics.getNumRecordsInErrorsCounter();
         metrics.gauge(
                 "restCursor", () -> split == null ? null : split.kind().format(split.cursor()));
@@ -137,8 +144,11 @@ final class RestSourceReader implements SourceReader<SourceRecord, RestSplit> {
     /** On the fetch thread. */
     private void fetch(RestSplit from, int budget) {
         RestPoller.PollCycle cycle;
+        long start = System.nanoTime();
         try {
             cycle = poller.poll(from, budget);
+            lastPollMillis = (System.nanoTime() - start) / 1_000_000;
+            waitMillis.inc(lastPollMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -187,6 +197,7 @@ final class RestSourceReader implements SourceReader<SourceRecord, RestSplit> {
         long bad = cycle.rejected();
         requests.inc(cycle.requests());
         attempts.inc(cycle.attempts());
+        retries.inc(Math.max(0, cycle.attempts() - cycle.requests()));
         rejected.inc(bad);
         errors.inc(bad);
         replays.inc(cycle.replays());

@@ -54,7 +54,8 @@ public final class LandedFiles {
             List<SourceRecord> out)
             throws Exception {
         LandingFileSplitState state = new LandingFileSplitState(split);
-        LandingRecordEmitter emitter = new LandingRecordEmitter();
+        LandingRecordEmitter emitter =
+                new LandingRecordEmitter(new org.apache.flink.metrics.SimpleCounter());
         var output = new CollectingReaderOutput(out);
         try (LandingFileSplitReader reader = new LandingFileSplitReader(settings, store)) {
             reader.handleSplitsChanges(new SplitsAddition<>(List.of(split)));
