@@ -75,7 +75,7 @@ class DeploymentRulesTest {
     void checkpointsOutsideS3WithoutHaOrRocksDbAreRefused() {
         FlinkDeployment deployment = ingestion();
         Map<String, String> flink = deployment.getSpec().getFlinkConfiguration();
-        flink.put("state.checkpoints.dir", "file:///tmp/checkpoints");
+        flink.put("execution.checkpointing.dir", "file:///tmp/checkpoints");
         flink.remove("high-availability.type");
         flink.put("state.backend.type", "hashmap");
 

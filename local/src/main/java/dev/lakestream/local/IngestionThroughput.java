@@ -189,7 +189,7 @@ final class IngestionThroughput {
         settings.put("s3.secret-access-key", s3.secretKey());
         settings.put("execution.checkpointing.interval", workload.checkpointIntervalMs() + "ms");
         settings.put("parallelism.default", Integer.toString(workload.parallelism()));
-        settings.put("state.checkpoints.dir", checkpoints.toUri().toString());
+        settings.put("execution.checkpointing.dir", checkpoints.toUri().toString());
         return IngestionConfig.fromMap(settings);
     }
 

@@ -30,7 +30,7 @@ import org.apache.flink.configuration.Configuration;
  * <p>Keys under lakestream's own prefixes ({@code source.}, {@code bronze.}, {@code catalog.},
  * {@code s3.}, {@code job.}) must be known: a typo stops start-up with the nearest known key. Every
  * other key is handed to Flink unchanged ({@code execution.checkpointing.interval}, {@code
- * state.checkpoints.dir}, {@code parallelism.default}, ...).
+ * execution.checkpointing.dir}, {@code parallelism.default}, ...).
  */
 public final class JobSettings {
 

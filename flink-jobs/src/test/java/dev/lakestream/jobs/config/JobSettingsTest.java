@@ -288,7 +288,7 @@ class JobSettingsTest {
                         "bronze.namespace=raw",
                         "execution.checkpointing.interval=10s",
                         "parallelism.default=3",
-                        "state.checkpoints.dir=file:///tmp/cp");
+                        "execution.checkpointing.dir=file:///tmp/cp");
 
         Configuration flink = load(f, Map.of()).flinkConfiguration();
 
@@ -296,7 +296,7 @@ class JobSettingsTest {
                 .containsOnly(
                         Map.entry("execution.checkpointing.interval", "10s"),
                         Map.entry("parallelism.default", "3"),
-                        Map.entry("state.checkpoints.dir", "file:///tmp/cp"));
+                        Map.entry("execution.checkpointing.dir", "file:///tmp/cp"));
     }
 
     @Test

@@ -96,7 +96,7 @@ public final class IngestionTestStack implements AutoCloseable {
         s.put(
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "RETAIN_ON_CANCELLATION");
-        s.put("state.checkpoints.dir", checkpoints(database).toUri().toString());
+        s.put("execution.checkpointing.dir", checkpoints(database).toUri().toString());
         s.put("restart-strategy.type", "fixed-delay");
         s.put("restart-strategy.fixed-delay.attempts", "20");
         s.put("restart-strategy.fixed-delay.delay", "1s");

@@ -424,7 +424,7 @@ class MaintenanceITCase {
                             }
                         });
         s.put(
-                "state.checkpoints.dir",
+                "execution.checkpointing.dir",
                 stack.workDir.resolve("checkpoints-transformation").toUri().toString());
         s.put("bronze.monitor-interval", "1s");
         s.put("bronze.consumer-position.publish-interval", "1s");

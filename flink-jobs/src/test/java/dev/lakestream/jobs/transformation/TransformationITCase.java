@@ -1289,7 +1289,7 @@ class TransformationITCase {
                             }
                         });
         s.put(
-                "state.checkpoints.dir",
+                "execution.checkpointing.dir",
                 stack.workDir.resolve("checkpoints-transformation").toUri().toString());
         s.put("bronze.monitor-interval", "1s");
         s.put("gold.kafka.bootstrap-servers", kafka.bootstrapServers());

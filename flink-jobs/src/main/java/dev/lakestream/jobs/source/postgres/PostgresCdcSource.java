@@ -78,6 +78,9 @@ public final class PostgresCdcSource {
                         .heartbeatInterval(settings.heartbeatInterval())
                         .connectTimeout(settings.connectTimeout())
                         .skipSnapshotBackfill(settings.skipSnapshotBackfill())
+                        // a table added to source.postgres.tables is snapshotted when the job
+                        // restarts from a checkpoint or savepoint, then streamed like the others
+                        .scanNewlyAddedTableEnabled(true)
                         .debeziumProperties(debezium)
                         .startupOptions(
                                 settings.startupMode()

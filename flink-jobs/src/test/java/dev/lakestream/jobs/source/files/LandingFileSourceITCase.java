@@ -104,7 +104,7 @@ class LandingFileSourceITCase {
         conf.setString(
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "RETAIN_ON_CANCELLATION");
-        conf.setString("state.checkpoints.dir", checkpoints(test).toUri().toString());
+        conf.setString("execution.checkpointing.dir", checkpoints(test).toUri().toString());
         conf.setString("restart-strategy.type", "fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "3");
         conf.setString("restart-strategy.fixed-delay.delay", "200ms");

@@ -135,7 +135,7 @@ class RestSourceFailoverITCase {
         conf.put(
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "RETAIN_ON_CANCELLATION");
-        conf.put("state.checkpoints.dir", checkpoints.toUri().toString());
+        conf.put("execution.checkpointing.dir", checkpoints.toUri().toString());
         conf.put("restart-strategy.type", "fixed-delay");
         conf.put("restart-strategy.fixed-delay.attempts", "3");
         conf.put("restart-strategy.fixed-delay.delay", "200ms");
