@@ -103,7 +103,7 @@ final class Pods {
         return pods;
     }
 
-    /** The exemptions the rendered objects need: pods that exist and are listed in EXEMPT. */
+    /** The exemptions the rendered objects need, each with the reason EXEMPT gives, or null. */
     static List<Exemption> exemptions(Rendered rendered) {
         List<Exemption> needed = new ArrayList<>();
         for (KafkaConnect connect : rendered.all(KafkaConnect.class)) {
