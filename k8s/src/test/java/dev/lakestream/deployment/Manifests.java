@@ -9,6 +9,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.strimzi.api.kafka.model.connect.KafkaConnect;
@@ -61,6 +63,8 @@ final class Manifests {
                     Map.entry("v1/ServiceAccount", ServiceAccount.class),
                     Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
                     Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
+                    Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+                    Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
                     Map.entry("flink.apache.org/v1beta1/FlinkDeployment", FlinkDeployment.class),
                     Map.entry("kafka.strimzi.io/v1/KafkaConnect", KafkaConnect.class),
                     Map.entry("kafka.strimzi.io/v1/KafkaConnector", KafkaConnector.class),

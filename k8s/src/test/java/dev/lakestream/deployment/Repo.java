@@ -33,7 +33,9 @@ final class Repo {
 
     /**
      * Every Kubernetes object file under k8s/: the YAML files of base/, monitoring/ and secrets/
-     * except kustomize's own configuration (kustomization.yaml, kustomizeconfig/).
+     * except kustomize's own configuration (kustomization.yaml, kustomizeconfig/) and the JSON 6902
+     * patches of base/patches/ (lists of operations, no objects; what they do is checked on the
+     * rendered objects).
      */
     static List<Path> manifestFiles() {
         try (Stream<Path> files =
@@ -41,6 +43,7 @@ final class Repo {
             return files.filter(p -> p.toString().endsWith(".yaml"))
                     .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"))
                     .filter(p -> !p.toString().contains("/kustomizeconfig/"))
+                    .filter(p -> !p.startsWith(BASE.resolve("patches")))
                     .sorted()
                     .toList();
         }
