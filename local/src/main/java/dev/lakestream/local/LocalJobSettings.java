@@ -51,7 +51,9 @@ final class LocalJobSettings {
         s.put(
                 "execution.checkpointing.dir",
                 data.resolve("checkpoints-transformation").toUri().toString());
-        s.put("execution.checkpointing.savepoint-dir", data.resolve("savepoints-transformation").toUri().toString());
+        s.put(
+                "execution.checkpointing.savepoint-dir",
+                data.resolve("savepoints-transformation").toUri().toString());
         s.put("bronze.monitor-interval", "2s");
         s.put("gold.kafka.bootstrap-servers", services.kafka().bootstrapServers());
         s.put("gold.kafka.topic", GOLD_TOPIC);
@@ -116,7 +118,9 @@ final class LocalJobSettings {
         // 8 MB write buffers (1 MB arena blocks) fit the slot's limit several times over.
         s.put("state.backend.rocksdb.writebuffer.size", "8mb");
         s.put("execution.checkpointing.dir", data.resolve("checkpoints").toUri().toString());
-        s.put("execution.checkpointing.savepoint-dir", data.resolve("savepoints").toUri().toString());
+        s.put(
+                "execution.checkpointing.savepoint-dir",
+                data.resolve("savepoints").toUri().toString());
         s.put("restart-strategy.type", "exponential-delay");
         s.put("parallelism.default", Integer.toString(options.parallelism()));
         return s;

@@ -92,7 +92,9 @@ final class LocalMaintenance implements AutoCloseable {
         s.put("job.name", "lakestream-maintenance");
         s.put("parallelism.default", "1");
         s.put("execution.checkpointing.interval", "30s");
-        s.put("execution.checkpointing.dir", data.resolve("checkpoints-maintenance").toUri().toString());
+        s.put(
+                "execution.checkpointing.dir",
+                data.resolve("checkpoints-maintenance").toUri().toString());
         s.put("maintenance.snapshot.max-age", "5m");
         s.put("maintenance.snapshot.retain-last", "5");
         s.put("maintenance.snapshot.interval", "1m");

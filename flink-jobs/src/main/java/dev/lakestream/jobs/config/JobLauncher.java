@@ -68,6 +68,20 @@ public final class JobLauncher {
             env =
                     StreamExecutionEnvironment.getExecutionEnvironment(
                             flinkConfiguration.apply(config));
+            if (env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment) {
+                // a plain java run (./lakestream-job): nothing sets up Flink's file systems (a
+                // cluster's entry point does), so do it here, with the plugins of
+                // FLINK_PLUGINS_DIR (the S3 file system), for the check below and the job alike
+                org.apache.flink.configuration.Configuration local =
+                        org.apache.flink.configuration.Configuration.fromMap(
+                                env.getConfiguration().toMap());
+                org.apache.flink.core.fs.FileSystem.initialize(
+                        local,
+                        org.apache.flink.core.plugin.PluginUtils.createPluginManagerFromRootFolder(
+                                local));
+            }
+            // before prepare creates any table: checkpoint and savepoint storage work
+            CheckpointStorageCheck.verify(env.getConfiguration());
             prepare.accept(env, config);
         } catch (InvalidSettingException e) {
             // first in the output of the process that started it (flink run, a plain java)

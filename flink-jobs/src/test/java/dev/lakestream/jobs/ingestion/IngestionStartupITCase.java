@@ -2,6 +2,7 @@ package dev.lakestream.jobs.ingestion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.IcebergCatalogs;
@@ -303,6 +304,83 @@ class IngestionStartupITCase {
 
         assertThat(publishedTables("plain_cdc_pub"))
                 .containsExactly("public.plain_cdc_beats", "shop.orders");
+    }
+
+    @Test
+    void publicationRightsAreNamedExactlyAndTheSuggestedStatementWorks() throws Exception {
+        // the role owns its table but may not create in the database: CREATE PUBLICATION fails
+        try (Connection c = postgres.connect(DATABASE);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE owner_cdc WITH LOGIN REPLICATION");
+            s.execute("REVOKE CREATE ON DATABASE " + DATABASE + " FROM PUBLIC");
+            s.execute("CREATE SCHEMA owned");
+            s.execute("CREATE TABLE owned.items (id bigint PRIMARY KEY, name text)");
+            s.execute("ALTER TABLE owned.items OWNER TO owner_cdc");
+            s.execute("GRANT USAGE ON SCHEMA owned TO owner_cdc");
+            s.execute(
+                    "CREATE TABLE public.owner_cdc_beats (slot_name text PRIMARY KEY,"
+                            + " beat_at timestamptz NOT NULL)");
+            s.execute("GRANT SELECT, INSERT, UPDATE ON public.owner_cdc_beats TO owner_cdc");
+        }
+        Map<String, String> s = settings("owner_cdc", "owned.items");
+        s.put("source.postgres.username", "owner_cdc");
+        s.put("source.postgres.heartbeat-table", "public.owner_cdc_beats");
+
+        String message =
+                catchThrowableOfType(InvalidSettingException.class, () -> prepare(s)).getMessage();
+        assertThat(message)
+                .startsWith("source.postgres.publication-name 'owner_cdc_pub' could not be created")
+                .contains("CREATE privilege on the database and ownership of every listed table")
+                .contains("GRANT CREATE ON DATABASE \"" + DATABASE + "\" TO \"owner_cdc\"")
+                .contains("\"owned\".\"items\", \"public\".\"owner_cdc_beats\"");
+
+        // the statement it suggests, run as a superuser, is all the job needs
+        String marker = "needs no such rights): ";
+        String sql = message.substring(message.indexOf(marker) + marker.length());
+        sql = sql.substring(0, sql.indexOf("; or give"));
+        assertThat(sql).startsWith("CREATE PUBLICATION owner_cdc_pub FOR TABLE");
+        try (Connection c = postgres.connect(DATABASE);
+                Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+        prepare(s);
+        assertThat(publishedTables("owner_cdc_pub"))
+                .containsExactly("owned.items", "public.owner_cdc_beats");
+    }
+
+    @Test
+    void mainFailsNamingACheckpointDirectoryWithoutItsFileSystemBeforeCreatingAnything()
+            throws Exception {
+        Map<String, String> s = settings("main_no_s3_plugin", "shop.orders");
+        s.put("execution.checkpointing.dir", "s3://lakestream-checks/checkpoints");
+
+        Exit exit = runMain("no-s3-plugin", s);
+
+        assertThat(exit.code()).as(exit.stderr()).isEqualTo(1);
+        assertThat(exit.stderr())
+                .contains(
+                        "lakestream: configuration error: execution.checkpointing.dir is"
+                                + " s3://lakestream-checks/checkpoints, but no Flink file system"
+                                + " for 's3://' is installed")
+                .contains("plugins/s3-fs-presto/");
+        assertThat(publicationExists("main_no_s3_plugin_pub")).isFalse();
+    }
+
+    @Test
+    void mainFailsNamingASavepointDirectoryItCannotWrite() throws Exception {
+        Map<String, String> s = settings("main_unwritable", "shop.orders");
+        // a directory below a regular file cannot be made, not even by root
+        Path file = Files.createTempFile("not-a-directory", ".txt");
+        s.put("execution.checkpointing.savepoint-dir", file.toUri() + "/savepoints");
+
+        Exit exit = runMain("unwritable-savepoints", s);
+
+        assertThat(exit.code()).as(exit.stderr()).isEqualTo(1);
+        assertThat(exit.stderr())
+                .contains(
+                        "lakestream: configuration error: execution.checkpointing.savepoint-dir is")
+                .contains("but the job cannot write there");
+        assertThat(publicationExists("main_unwritable_pub")).isFalse();
     }
 
     @Test

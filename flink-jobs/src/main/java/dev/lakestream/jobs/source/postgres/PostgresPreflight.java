@@ -169,14 +169,40 @@ public final class PostgresPreflight {
         try (var s = connection.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
+            String quotedTables =
+                    String.join(
+                            ", ", wanted.stream().map(PostgresPreflight::quoteQualified).toList());
             throw new InvalidSettingException(
                     PostgresSourceOptions.PUBLICATION_NAME.key(),
                     "'"
                             + publication
-                            + "' could not be created or extended ("
+                            + "' could not be "
+                            + (exists ? "extended" : "created")
+                            + " ("
                             + e.getMessage()
-                            + "); create it as the tables' owner: "
-                            + sql,
+                            + "). PostgreSQL lets a role "
+                            + (exists
+                                    ? "ALTER PUBLICATION ... ADD TABLE only if it owns the"
+                                            + " publication and every table added"
+                                    : "CREATE PUBLICATION ... FOR TABLE only with the CREATE"
+                                            + " privilege on the database and ownership of every"
+                                            + " listed table")
+                            + ". Either run this once as a superuser (the job then finds the"
+                            + " publication complete and needs no such rights): "
+                            + sql
+                            + "; or give "
+                            + quote(settings.username())
+                            + " those rights: "
+                            + (exists
+                                    ? "ALTER PUBLICATION " + publication + " OWNER TO "
+                                    : "GRANT CREATE ON DATABASE "
+                                            + quote(settings.database())
+                                            + " TO ")
+                            + quote(settings.username())
+                            + ", and ALTER TABLE ... OWNER TO "
+                            + quote(settings.username())
+                            + " for each of "
+                            + quotedTables,
                     e);
         }
     }
