@@ -335,6 +335,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Whether the workload generator runs (the snapshot is committed by then). */
+    boolean generatorRunning() {
+        return generatorStarted.getCount() == 0;
+    }
+
     /** Asks {@link #run()} to return; {@link #close()} then stops everything in order. */
     void requestStop() {
         stopping = true;
