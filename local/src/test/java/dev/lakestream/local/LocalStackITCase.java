@@ -71,7 +71,7 @@ class LocalStackITCase {
 
         // the second start runs until asked to stop, while a browser watches the KPI page
         boolean browser = HeadlessChromium.installedOrFailInCi();
-        String second = runWatchingTheKpiPage(data, browser, "--seed", "43", "--rate", "10");
+        String second = runWatchingTheKpiPage(data, browser, "--seed", "43", "--rate", "2");
         assertThat(second)
                 .contains("resuming from savepoints/")
                 .contains("resuming from savepoints-transformation/")
@@ -140,23 +140,33 @@ class LocalStackITCase {
                     .atMost(Duration.ofMinutes(2))
                     .untilAsserted(
                             () -> assertThat(page.stores()).containsExactlyElementsOf(stores));
-            await("gold on the page is seconds old")
-                    .atMost(ON_THE_PAGE)
-                    .until(() -> page.freshness().matches("Gold as of \\d{1,2} s ago.*"));
+            // the jobs have caught up with what the first start left (their first checkpoints
+            // after the restore take longest): gold is being published as the shop sells
+            await("gold on the page a few seconds old")
+                    .atMost(Duration.ofMinutes(2))
+                    .until(() -> page.freshness().matches("Gold as of [0-5] s ago.*"));
             chromium.fullPageScreenshot(Path.of("target", "kpi-page.png"));
 
             // the day before the newest: picked, it stays on the page while the generator's
             // clock moves on (the newest day is followed)
             String day = page.days().get(1);
             page.selectDay(day);
-            insertOrder(stack, day, 1);
-            await("an order committed in PostgreSQL, on the page")
-                    .atMost(ON_THE_PAGE)
-                    .until(() -> page.cell(KPI_STORE, "order_count").equals("1"));
-            insertOrder(stack, day, 2);
-            await("a second order, on the page")
-                    .atMost(ON_THE_PAGE)
-                    .until(() -> page.cell(KPI_STORE, "order_count").equals("2"));
+            for (long k = 1; k <= 2; k++) {
+                String orders = Long.toString(k);
+                long committed = System.nanoTime();
+                insertOrder(stack, day, k);
+                await(
+                                "order "
+                                        + k
+                                        + " of store "
+                                        + KPI_STORE
+                                        + ", committed in PostgreSQL, on the page")
+                        .atMost(ON_THE_PAGE)
+                        .until(() -> page.cell(KPI_STORE, "order_count").equals(orders));
+                System.out.printf(
+                        "KPI page: order %d on the page %d ms after its commit%n",
+                        k, (System.nanoTime() - committed) / 1_000_000);
+            }
             assertThat(page.day()).isEqualTo(day);
             chromium.fullPageScreenshot(Path.of("target", "kpi-page-after-orders.png"));
         }
