@@ -1,5 +1,6 @@
 package dev.lakestream.local;
 
+import dev.lakestream.local.kpi.KpiPage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -9,7 +10,7 @@ import java.util.Locale;
  *
  * <pre>
  *   lakestream-local [run]    [--data DIR] [--rate TX_PER_S] [--transactions N] [--seed N]
- *                             [--ui-port PORT] [--metrics-port PORT]
+ *                             [--ui-port PORT] [--metrics-port PORT] [--kpi-port PORT]
  *                             [--checkpoint-interval 5s] [--parallelism N]
  *                             [--api-errors SHARE] [--rate-delay 10s] [--fresh]
  *                             [--no-maintenance]
@@ -25,6 +26,7 @@ record LocalOptions(
         long seed,
         int uiPort,
         int metricsPort,
+        int kpiPort,
         Duration checkpointInterval,
         int parallelism,
         double apiErrors,
@@ -71,6 +73,9 @@ record LocalOptions(
                     "  --metrics-port PORT     Prometheus endpoint of the jobs' metrics (default"
                             + " 9249, or the next",
                     "                          free one; 0 = any)",
+                    "  --kpi-port PORT         live KPI page of gold, in a browser (default"
+                            + " 8090, or the next free",
+                    "                          one; 0 = any)",
                     "  --checkpoint-interval D checkpoint (and Iceberg commit) interval (default"
                             + " 10s, as compose and Kubernetes)",
                     "  --parallelism N         job parallelism (default 2)",
@@ -91,6 +96,7 @@ record LocalOptions(
         long seed = 42;
         int uiPort = 8081;
         int metricsPort = LocalMetrics.DEFAULT_PORT;
+        int kpiPort = KpiPage.DEFAULT_PORT;
         // as in compose and Kubernetes: at 5 s, silver.orders (16 buckets, 2 writers) gained
         // data and delete files faster than compaction on two cores rewrote them (README, "Table
         // maintenance")
@@ -126,6 +132,7 @@ record LocalOptions(
                 case "--seed" -> seed = (long) number(args, ++i, flag, Long.MIN_VALUE);
                 case "--ui-port" -> uiPort = (int) number(args, ++i, flag, 0);
                 case "--metrics-port" -> metricsPort = (int) number(args, ++i, flag, 0);
+                case "--kpi-port" -> kpiPort = (int) number(args, ++i, flag, 0);
                 case "--parallelism" -> parallelism = (int) number(args, ++i, flag, 1);
                 case "--checkpoint-interval" -> interval = duration(value(args, ++i, flag), flag);
                 case "--api-errors" -> {
@@ -147,6 +154,7 @@ record LocalOptions(
                 seed,
                 uiPort,
                 metricsPort,
+                kpiPort,
                 interval,
                 parallelism,
                 apiErrors,

@@ -5,6 +5,7 @@ import dev.lakestream.catalog.IcebergCatalogs;
 import dev.lakestream.embedded.EmbeddedPostgresServer;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.transformation.TransformationConfig;
+import dev.lakestream.local.kpi.KpiPage;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadGenerator;
 import dev.lakestream.shop.workload.WorkloadStats;
@@ -49,7 +50,8 @@ import org.apache.iceberg.catalog.Catalog;
  * generator, report, stop). The parts: {@link LocalServices} (PostgreSQL, S3Proxy, Kafka, the
  * feeds), {@link LocalJobSettings} (the jobs' and the cluster's configuration), {@link LocalJobs}
  * (submission from retained state, stop with savepoints), {@link GoldVerification} and {@link
- * BronzeVerifier} (the checks), {@link ProgressReporter} (the five-second report).
+ * BronzeVerifier} (the checks), {@link ProgressReporter} (the five-second report), {@link KpiPage}
+ * (gold live in a browser).
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -75,6 +77,7 @@ public final class LocalStack implements AutoCloseable {
     private WorkloadGenerator generator;
     private Catalog catalog;
     private ProgressReporter progress;
+    private volatile KpiPage kpiPage;
 
     LocalStack(LocalOptions options, Path data, PrintStream out) {
         this.options = options;
@@ -175,6 +178,9 @@ public final class LocalStack implements AutoCloseable {
         services.start(LocalJobSettings.workload(options));
         IngestionConfig config = IngestionConfig.fromMap(jobSettings());
         catalog = IcebergCatalogs.load(config.catalog());
+        step("KPI page (gold from Kafka, live in a browser)");
+        kpiPage = KpiPage.start(services.kafka().bootstrapServers(), GOLD_TOPIC, options.kpiPort());
+        out.println("  KPI page: " + kpiPage.address());
 
         jobs.startCluster();
         // Flink, Debezium and the services install signal handlers of their own while starting
@@ -329,6 +335,11 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Whether the workload generator runs (the snapshot is committed by then). */
+    boolean generatorRunning() {
+        return generatorStarted.getCount() == 0;
+    }
+
     /** Asks {@link #run()} to return; {@link #close()} then stops everything in order. */
     void requestStop() {
         stopping = true;
@@ -363,6 +374,12 @@ public final class LocalStack implements AutoCloseable {
     /** The MiniCluster's REST API (the web UI's), e.g. for checkpoint statistics. */
     java.net.URI flinkRestAddress() {
         return jobs.restAddress();
+    }
+
+    /** The KPI page's address once {@link #run()} has started it, else {@code null}. */
+    java.net.URI kpiPageAddress() {
+        KpiPage page = kpiPage;
+        return page == null ? null : page.address();
     }
 
     /** The Iceberg catalog the jobs write to; set once {@link #run()} has loaded it. */
@@ -422,6 +439,9 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         jobs.close();
+        if (kpiPage != null) {
+            kpiPage.close(); // before Kafka: its consumer would retry a broker that is gone
+        }
         services.close();
         step("stopped; data kept in " + data);
     }

@@ -20,6 +20,7 @@ class LocalOptionsTest {
         assertThat(o.fresh()).isFalse();
         assertThat(o.apiErrors()).as("the rates API fails only on request").isZero();
         assertThat(o.rateDelay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.kpiPort()).isEqualTo(8090);
     }
 
     @Test
@@ -40,6 +41,8 @@ class LocalOptionsTest {
                             "0",
                             "--metrics-port",
                             "9300",
+                            "--kpi-port",
+                            "0",
                             "--checkpoint-interval",
                             "500ms",
                             "--parallelism",
@@ -57,6 +60,7 @@ class LocalOptionsTest {
         assertThat(o.seed()).isEqualTo(7);
         assertThat(o.uiPort()).isZero();
         assertThat(o.metricsPort()).isEqualTo(9300);
+        assertThat(o.kpiPort()).isZero();
         assertThat(o.checkpointInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(o.parallelism()).isEqualTo(1);
         assertThat(o.apiErrors()).isEqualTo(0.2);
@@ -76,6 +80,8 @@ class LocalOptionsTest {
                 .hasMessageContaining("--parallelism must be >= 1");
         assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--checkpoint-interval", "soon"}))
                 .hasMessageContaining("--checkpoint-interval must be a duration");
+        assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--kpi-port", "-1"}))
+                .hasMessageContaining("--kpi-port must be >= 0");
         assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--data"}))
                 .hasMessage("--data needs a value");
         assertThatThrownBy(() -> LocalOptions.parse(new String[] {"--colour"}))

@@ -1,19 +1,35 @@
 package dev.lakestream.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lakestream.jobs.source.postgres.SlotGuardedSource;
+import dev.lakestream.local.kpi.HeadlessChromium;
+import dev.lakestream.local.kpi.KpiPageView;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The embedded default as a user runs it, in bounded mode: first start (snapshot, then a workload),
+ * The embedded default as a user runs it: first start in bounded mode (snapshot, then a workload),
  * verification against PostgreSQL, a clean stop with a savepoint; then a second start on the same
- * data folder that resumes, generates more, and verifies again.
+ * data folder that resumes and runs until asked to stop, while a browser watches the KPI page and
+ * an order committed in PostgreSQL shows on it; then {@code verify} on everything both wrote.
  */
 class LocalStackITCase {
 
@@ -64,17 +80,143 @@ class LocalStackITCase {
                 .contains("stopping the TransformationJob with a savepoint");
         assertThat(Files.list(data.resolve("savepoints"))).hasSize(1);
 
-        String second = run(data, "--transactions", "100", "--seed", "43");
+        // the second start runs until asked to stop, while a browser watches the KPI page
+        boolean browser = HeadlessChromium.installedOrFailInCi();
+        String second = runWatchingTheKpiPage(data, browser, "--seed", "43", "--rate", "2");
         assertThat(second)
                 .contains("resuming from savepoints/")
                 .contains("resuming from savepoints-transformation/")
                 .doesNotContain("seeded the shop")
-                .contains("bronze holds every committed change exactly once");
+                .containsPattern("KPI page: http://127\\.0\\.0\\.1:\\d+");
 
         String verify = runCommand(data, "verify");
         assertThat(verify)
                 .contains("bronze holds every committed change exactly once")
                 .contains("gold on Kafka equals PostgreSQL");
+        Assumptions.assumeTrue(
+                browser,
+                "the stack passed, but the KPI page was not checked in a browser: "
+                        + HeadlessChromium.missing());
+    }
+
+    /** A store of the KPI check's own, inactive: the generator leaves it alone (as GoldProbe's). */
+    private static final long KPI_STORE = 920_001;
+
+    private static final Duration ON_THE_PAGE = Duration.ofSeconds(30);
+
+    /**
+     * Runs the stack until the KPI page was checked: in a real browser, the page lists every store
+     * that has orders in PostgreSQL, and an order committed in PostgreSQL shows on it, through
+     * bronze, silver and gold on Kafka, within {@link #ON_THE_PAGE}. Without a browser (outside CI
+     * only) the stack runs the same, and the test ends skipped.
+     */
+    private static String runWatchingTheKpiPage(Path data, boolean browser, String... extra)
+            throws Exception {
+        String[] args = new String[extra.length + 1];
+        args[0] = "run";
+        System.arraycopy(extra, 0, args, 1, extra.length);
+        LocalOptions options = options(data, args);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        int code;
+        try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+                LocalStack stack = new LocalStack(options, data, out)) {
+            Future<Integer> running = background.submit(stack::run);
+            try {
+                await("the second start's generator running")
+                        .atMost(Duration.ofMinutes(3))
+                        .until(() -> running.isDone() || stack.generatorRunning());
+                if (browser && !running.isDone()) {
+                    watchKpiPage(stack);
+                }
+            } finally {
+                stack.requestStop();
+            }
+            code = running.get(5, TimeUnit.MINUTES);
+        } finally {
+            background.shutdownNow();
+            System.out.println(buffer.toString(StandardCharsets.UTF_8));
+        }
+        String output = buffer.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(output).isZero();
+        return output;
+    }
+
+    private static void watchKpiPage(LocalStack stack) throws Exception {
+        URI address = stack.kpiPageAddress();
+        try (HeadlessChromium chromium = HeadlessChromium.start(1280, 800)) {
+            KpiPageView page = new KpiPageView(chromium.driver(), address);
+            List<Long> stores = storesWithOrders(stack);
+            await("every store with orders in PostgreSQL on the page")
+                    .atMost(Duration.ofMinutes(2))
+                    .untilAsserted(
+                            () -> assertThat(page.stores()).containsExactlyElementsOf(stores));
+            // the jobs have caught up with what the first start left (their first checkpoints
+            // after the restore take longest): gold is being published as the shop sells
+            await("gold on the page a few seconds old")
+                    .atMost(Duration.ofMinutes(2))
+                    .until(() -> page.freshness().matches("Gold as of [0-5] s ago.*"));
+            chromium.fullPageScreenshot(Path.of("target", "kpi-page.png"));
+
+            // the day before the newest: picked, it stays on the page while the generator's
+            // clock moves on (the newest day is followed)
+            String day = page.days().get(1);
+            page.selectDay(day);
+            for (long k = 1; k <= 2; k++) {
+                String orders = Long.toString(k);
+                long committed = System.nanoTime();
+                insertOrder(stack, day, k);
+                await(
+                                "order "
+                                        + k
+                                        + " of store "
+                                        + KPI_STORE
+                                        + ", committed in PostgreSQL, on the page")
+                        .atMost(ON_THE_PAGE)
+                        .until(() -> page.cell(KPI_STORE, "order_count").equals(orders));
+                System.out.printf(
+                        "KPI page: order %d on the page %d ms after its commit%n",
+                        k, (System.nanoTime() - committed) / 1_000_000);
+            }
+            assertThat(page.day()).isEqualTo(day);
+            chromium.fullPageScreenshot(Path.of("target", "kpi-page-after-orders.png"));
+        }
+    }
+
+    private static List<Long> storesWithOrders(LocalStack stack) throws Exception {
+        List<Long> stores = new ArrayList<>();
+        try (Connection c = stack.shopConnection();
+                Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery(
+                                "SELECT DISTINCT store_id FROM shop.orders ORDER BY store_id")) {
+            while (r.next()) {
+                stores.add(r.getLong(1));
+            }
+        }
+        return stores;
+    }
+
+    /** The k-th order of {@link #KPI_STORE} (created with its first), at noon of {@code day}. */
+    private static void insertOrder(LocalStack stack, String day, long k) throws Exception {
+        try (Connection c = stack.shopConnection();
+                Statement s = c.createStatement()) {
+            s.executeUpdate(
+                    "INSERT INTO shop.stores (store_id, code, name, region, city, country,"
+                            + " time_zone, currency, active) VALUES ("
+                            + KPI_STORE
+                            + ", 'KPI', 'KPI page check', 'LAB', 'Lab', 'DE', 'UTC', 'EUR', false)"
+                            + " ON CONFLICT DO NOTHING");
+            s.executeUpdate(
+                    "INSERT INTO shop.orders (order_id, store_id, status, created_at, updated_at)"
+                            + " VALUES ("
+                            + (KPI_STORE * 1000 + k)
+                            + ", "
+                            + KPI_STORE
+                            + ", 'PLACED', '"
+                            + day
+                            + "T12:00:00Z', now())");
+        }
     }
 
     private static final String SLOT_LAG = SlotGuardedSource.LAG_GAUGE;
@@ -163,29 +305,7 @@ class LocalStackITCase {
     }
 
     private static String runCommand(Path data, String... args) throws Exception {
-        boolean portGiven = java.util.Arrays.asList(args).contains("--metrics-port");
-        String[] all = new String[args.length + 12];
-        System.arraycopy(args, 0, all, 0, args.length);
-        String[] common = {
-            "--data",
-            data.toString(),
-            "--rate",
-            "0",
-            "--ui-port",
-            "0",
-            "--checkpoint-interval",
-            "1s",
-            "--parallelism",
-            "1",
-            "--metrics-port",
-            "0"
-        };
-        if (portGiven) {
-            common = java.util.Arrays.copyOf(common, common.length - 2);
-        }
-        System.arraycopy(common, 0, all, args.length, common.length);
-        LocalOptions options =
-                LocalOptions.parse(java.util.Arrays.copyOf(all, args.length + common.length));
+        LocalOptions options = options(data, args);
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         int code;
         try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
@@ -199,5 +319,30 @@ class LocalStackITCase {
         System.out.println(output);
         assertThat(code).as(output).isZero();
         return output;
+    }
+
+    /** The command ({@code args[0]}) with the test's settings, then {@code args}' (which win). */
+    private static LocalOptions options(Path data, String... args) {
+        String[] common = {
+            "--data",
+            data.toString(),
+            "--rate",
+            "0",
+            "--ui-port",
+            "0",
+            "--checkpoint-interval",
+            "1s",
+            "--parallelism",
+            "1",
+            "--metrics-port",
+            "0",
+            "--kpi-port",
+            "0"
+        };
+        String[] all = new String[args.length + common.length];
+        all[0] = args[0];
+        System.arraycopy(common, 0, all, 1, common.length);
+        System.arraycopy(args, 1, all, 1 + common.length, args.length - 1);
+        return LocalOptions.parse(all);
     }
 }
