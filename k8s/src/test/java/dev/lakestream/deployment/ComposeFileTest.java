@@ -48,8 +48,8 @@ class ComposeFileTest {
                 .containsKeys(
                         "shop-db",
                         "catalog-db",
-                        "minio",
-                        "minio-buckets",
+                        "s3proxy",
+                        "s3proxy-buckets",
                         "kafka",
                         "kafka-topics",
                         "jobmanager",
@@ -83,17 +83,76 @@ class ComposeFileTest {
     }
 
     @Test
-    void everyImageIsPinned() {
+    void everyImageIsPinnedToAConcreteVersionOfAPublishedRepository() {
         assertThat(ComposeRules.pinnedImages(compose)).isEmpty();
 
         service("kafka").put("image", "apache/kafka:latest");
-        service("minio").put("image", "minio/minio");
+        service("kafka-topics").put("image", "apache/kafka:3");
+        service("prometheus").put("image", "prom/prometheus:v3.5");
+        service("s3proxy").put("image", "andrewgaul/s3proxy");
+        service("s3proxy-buckets").put("image", "minio/mc:RELEASE.2025-04-16T18-13-26Z");
+        service("grafana").put("image", "bitnami/grafana:12.1.1");
+        service("connect-register-snowflake").put("image", "curlimages/curl:${CURL_TAG}");
         service("connect").remove("image");
         assertThat(ComposeRules.pinnedImages(compose))
                 .containsExactlyInAnyOrder(
                         "kafka image apache/kafka:latest is not pinned to a fixed tag",
-                        "minio image minio/minio is not pinned to a fixed tag",
+                        "kafka-topics image apache/kafka:3 is not pinned to a fixed tag: 3 floats"
+                                + " over every release it prefixes",
+                        "prometheus image prom/prometheus:v3.5 is not pinned to a fixed tag: 3.5"
+                                + " floats over every release it prefixes",
+                        "s3proxy image andrewgaul/s3proxy is not pinned to a fixed tag",
+                        "s3proxy-buckets image minio/mc:RELEASE.2025-04-16T18-13-26Z comes from a"
+                                + " discontinued repository: "
+                                + ImageReferences.DISCONTINUED.get("minio/"),
+                        "grafana image bitnami/grafana:12.1.1 comes from a discontinued"
+                                + " repository: "
+                                + ImageReferences.DISCONTINUED.get("bitnami/"),
+                        "connect-register-snowflake image curlimages/curl:${CURL_TAG} is not"
+                                + " pinned to a fixed tag (it names a variable)",
                         "connect has no image name with a tag");
+    }
+
+    @Test
+    void imageReferencesAreReadWithRegistryTagAndDigest() {
+        assertThat(ImageReferences.problem("postgres:16.6-bookworm")).isEmpty();
+        assertThat(ImageReferences.problem("docker.io/library/postgres:16")).isPresent();
+        assertThat(ImageReferences.problem("maven:3.9.11-eclipse-temurin-17")).isEmpty();
+        assertThat(ImageReferences.problem("maven:3.9-eclipse-temurin-17")).isPresent();
+        assertThat(ImageReferences.problem("andrewgaul/s3proxy:sha-e5c20b6")).isEmpty();
+        assertThat(ImageReferences.problem("apache/kafka@sha256:" + "0".repeat(64))).isEmpty();
+        assertThat(ImageReferences.problem("registry.example.com:5000/lakestream/x:1.2.3"))
+                .isEmpty();
+        assertThat(ImageReferences.problem("registry.example.com:5000/lakestream/x")).isPresent();
+        assertThat(ImageReferences.problem("quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z"))
+                .hasValueSatisfying(p -> assertThat(p).contains("discontinued"));
+        assertThat(ImageReferences.problem("docker.io/bitnamilegacy/kafka:3.9.0"))
+                .hasValueSatisfying(p -> assertThat(p).contains("discontinued"));
+        assertThat(ImageReferences.repository("docker.io/library/flink:1.20.3-java17"))
+                .isEqualTo("flink");
+    }
+
+    @Test
+    void everyServiceRunsAsANonRootUserOrANamedException() {
+        assertThat(ComposeRules.users(compose, Repo.ROOT)).isEmpty();
+        assertThat(ComposeRules.ROOT_ALLOWED)
+                .containsOnlyKeys("shop-db", "catalog-db", "s3proxy-buckets");
+        assertThat(service("s3proxy")).containsEntry("user", "10001:10001");
+
+        service("s3proxy").remove("user");
+        service("kafka").put("user", "0");
+        service("grafana").put("image", "grafana/grafana-oss:12.1.1");
+        service("workload").put("user", "root:root");
+        assertThat(ComposeRules.users(compose, Repo.ROOT))
+                .containsExactlyInAnyOrder(
+                        "s3proxy runs as root (the default) (andrewgaul/s3proxy:4.1.1): set a"
+                                + " non-root user: or name the reason in ComposeRules.ROOT_ALLOWED",
+                        "kafka runs as 0 (user:): set a non-root user: or name the reason in"
+                                + " ComposeRules.ROOT_ALLOWED",
+                        "grafana runs as root (the default) (grafana/grafana-oss:12.1.1): set a"
+                                + " non-root user: or name the reason in ComposeRules.ROOT_ALLOWED",
+                        "workload runs as root:root (user:): set a non-root user: or name the"
+                                + " reason in ComposeRules.ROOT_ALLOWED");
     }
 
     @Test
@@ -131,7 +190,12 @@ class ComposeFileTest {
     void envExampleCoversEveryVariableAndHoldsNoSecret() {
         assertThat(ComposeRules.environment(text, compose, envExample)).isEmpty();
         assertThat(envExample)
-                .containsKeys("POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD", "SNOWFLAKE_PRIVATE_KEY");
+                .containsKeys(
+                        "POSTGRES_PASSWORD",
+                        "S3_ACCESS_KEY",
+                        "S3_SECRET_KEY",
+                        "SNOWFLAKE_PRIVATE_KEY")
+                .doesNotContainKeys("MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD");
 
         Map<String, String> leaky = new LinkedHashMap<>(envExample);
         leaky.put("POSTGRES_PASSWORD", "postgres");
@@ -185,6 +249,41 @@ class ComposeFileTest {
                                 "metrics.reporter.prom.factory.class",
                                 DeploymentRules.PROMETHEUS_REPORTER);
             }
+        }
+    }
+
+    @Test
+    void flinkAndEveryJobReachTheS3ProxyServiceWithItsKey() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> store = (Map<String, Object>) service("s3proxy").get("environment");
+        String listen = String.valueOf(store.get("S3PROXY_ENDPOINT"));
+        String endpoint = "http://s3proxy:" + listen.substring(listen.lastIndexOf(':') + 1);
+        assertThat(service("s3proxy").get("ports").toString()).contains(":9000:9000");
+
+        for (String node : List.of("jobmanager", "taskmanager")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> env = (Map<String, Object>) service(node).get("environment");
+            String cluster = String.valueOf(env.get("FLINK_PROPERTIES"));
+            assertThat(cluster)
+                    .as(node)
+                    .contains("s3.endpoint: " + endpoint + "\n")
+                    .contains("s3.access-key: " + store.get("S3PROXY_IDENTITY") + "\n")
+                    .contains("s3.secret-key: " + store.get("S3PROXY_CREDENTIAL") + "\n");
+        }
+        for (String job : List.of("ingestion", "transformation", "maintenance")) {
+            Properties jobProperties = new Properties();
+            jobProperties.load(
+                    Files.newBufferedReader(
+                            Repo.ROOT.resolve("deploy/compose/" + job + ".properties")));
+            assertThat(jobProperties.getProperty("s3.endpoint")).as(job).isEqualTo(endpoint);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> env =
+                    (Map<String, Object>) service("flink-submit-" + job).get("environment");
+            assertThat(env)
+                    .as(job)
+                    .containsEntry("LAKESTREAM_S3_ACCESS_KEY_ID", store.get("S3PROXY_IDENTITY"))
+                    .containsEntry(
+                            "LAKESTREAM_S3_SECRET_ACCESS_KEY", store.get("S3PROXY_CREDENTIAL"));
         }
     }
 

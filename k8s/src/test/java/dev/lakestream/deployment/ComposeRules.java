@@ -23,7 +23,12 @@ import org.yaml.snakeyaml.Yaml;
  * <ul>
  *   <li>A service with {@code restart: "no"} is a one-shot job (it prepares something and exits 0);
  *       every other service is long-running and has a health check.
- *   <li>Every image has a fixed tag (or digest), never {@code latest}.
+ *   <li>Every image has a concrete tag (or digest) and comes from a repository that is still
+ *       published ({@link ImageReferences}).
+ *   <li>Every service runs as a user that is not root: its {@code user:}, the final {@code USER} of
+ *       the Dockerfile it is built from, or the non-root default of its image ({@link
+ *       #IMAGE_DEFAULT_USERS}); the exceptions are named, with the reason, in {@link
+ *       #ROOT_ALLOWED}.
  *   <li>{@code depends_on} is the long form with a condition: {@code
  *       service_completed_successfully} on a one-shot service, {@code service_healthy} (or {@code
  *       service_started} where health would be circular) on a long-running one.
@@ -44,6 +49,34 @@ final class ComposeRules {
             Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
     private static final Set<String> CONDITIONS =
             Set.of("service_healthy", "service_completed_successfully", "service_started");
+
+    /**
+     * Third-party images that run as a non-root user by default, as their Dockerfiles say (so the
+     * compose file sets no {@code user:} for them).
+     */
+    static final Map<String, String> IMAGE_DEFAULT_USERS =
+            Map.of(
+                    // apache/kafka docker/jvm/Dockerfile: USER appuser
+                    "apache/kafka", "appuser",
+                    // prometheus Dockerfile: USER nobody
+                    "prom/prometheus", "nobody",
+                    // grafana Dockerfile: USER "$GF_UID", 472
+                    "grafana/grafana", "472",
+                    // curl-container Dockerfile: USER curl_user (uid 100)
+                    "curlimages/curl", "curl_user");
+
+    /** Services allowed to start as root, and why. */
+    static final Map<String, String> ROOT_ALLOWED =
+            Map.of(
+                    "shop-db",
+                    "the postgres entrypoint prepares the data folder as root, then runs the"
+                            + " server as postgres (gosu)",
+                    "catalog-db",
+                    "the postgres entrypoint prepares the data folder as root, then runs the"
+                            + " server as postgres (gosu)",
+                    "s3proxy-buckets",
+                    "one-shot without network: a new named volume belongs to root, so only root"
+                            + " can hand it to s3proxy's uid");
 
     private ComposeRules() {}
 
@@ -111,16 +144,79 @@ final class ComposeRules {
                                 problems.add(name + " has no image name with a tag");
                                 return;
                             }
-                            String ref = image.toString();
-                            if (ref.contains("@sha256:")) {
-                                return;
+                            ImageReferences.problem(image.toString())
+                                    .ifPresent(p -> problems.add(name + " image " + p));
+                        });
+        return problems;
+    }
+
+    /**
+     * The Dockerfile a service is built from, relative to {@code root}, or null when it is not
+     * built. Both the short ({@code build: ./dir}) and the long form ({@code context}, {@code
+     * dockerfile}) are read.
+     */
+    static String dockerfileOf(Map<String, Object> service, Path root) {
+        Object build = service.get("build");
+        Path file;
+        if (build instanceof String context) {
+            file = root.resolve(context).resolve("Dockerfile");
+        } else if (build instanceof Map<?, ?> b) {
+            Path context =
+                    root.resolve(String.valueOf(b.get("context") == null ? "." : b.get("context")));
+            Object dockerfile = b.get("dockerfile");
+            file = context.resolve(dockerfile == null ? "Dockerfile" : dockerfile.toString());
+        } else {
+            return null;
+        }
+        return root.relativize(file.normalize()).toString();
+    }
+
+    /**
+     * Every service runs as a user that is not root, unless {@link #ROOT_ALLOWED} names it. A
+     * service without {@code user:} runs as the final {@code USER} of the Dockerfile its image is
+     * built from (by it or another service), or as its image's default from {@link
+     * #IMAGE_DEFAULT_USERS}; any other image is taken to run as root.
+     */
+    static List<String> users(Map<String, Object> compose, Path root) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> builtImages = new LinkedHashMap<>();
+        services(compose)
+                .forEach(
+                        (name, service) -> {
+                            String dockerfile = dockerfileOf(service, root);
+                            if (dockerfile != null && service.get("image") != null) {
+                                builtImages.put(service.get("image").toString(), dockerfile);
                             }
-                            String last = ref.substring(ref.lastIndexOf('/') + 1);
-                            int colon = last.indexOf(':');
-                            String tag = colon < 0 ? "" : last.substring(colon + 1);
-                            if (tag.isEmpty() || tag.equals("latest") || tag.contains("$")) {
+                        });
+        services(compose)
+                .forEach(
+                        (name, service) -> {
+                            String image = String.valueOf(service.get("image"));
+                            String user;
+                            String source;
+                            if (service.get("user") != null) {
+                                user = service.get("user").toString();
+                                source = "user:";
+                            } else if (builtImages.containsKey(image)) {
+                                String dockerfile = builtImages.get(image);
+                                user =
+                                        DockerfileRules.finalUser(
+                                                Repo.read(root.resolve(dockerfile)));
+                                source = dockerfile;
+                            } else {
+                                user = IMAGE_DEFAULT_USERS.get(ImageReferences.repository(image));
+                                source = image;
+                            }
+                            if ((user == null || DockerfileRules.isRoot(user))
+                                    && !ROOT_ALLOWED.containsKey(name)) {
                                 problems.add(
-                                        name + " image " + ref + " is not pinned to a fixed tag");
+                                        name
+                                                + " runs as "
+                                                + (user == null ? "root (the default)" : user)
+                                                + " ("
+                                                + source
+                                                + "): set a non-root user: or name the reason in"
+                                                + " ComposeRules.ROOT_ALLOWED");
                             }
                         });
         return problems;

@@ -12,27 +12,126 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Dockerfiles put the jars where the manifests and the compose file look for them. (They are
- * not built here: there is no Docker engine on the build machine.)
+ * The Dockerfiles follow {@link DockerfileRules} and put the jars where the manifests and the
+ * compose file look for them. (They are not built here: there is no Docker engine on the build
+ * machine.)
  */
 class DockerfilesTest {
-
-    private static final Pattern FROM = Pattern.compile("(?m)^FROM\\s+(\\S+)");
 
     private final String flink = Repo.read(Repo.ROOT.resolve("flink-jobs/Dockerfile"));
     private final String connect = Repo.read(Repo.ROOT.resolve("connect/Dockerfile"));
     private final String shop = Repo.read(Repo.ROOT.resolve("shop/Dockerfile"));
 
+    private Map<String, String> dockerfiles() {
+        return Map.of(
+                "flink-jobs/Dockerfile",
+                flink,
+                "connect/Dockerfile",
+                connect,
+                "shop/Dockerfile",
+                shop);
+    }
+
     @Test
-    void everyBaseImageIsPinned() {
-        for (String dockerfile : List.of(flink, connect, shop)) {
-            Matcher from = FROM.matcher(dockerfile);
-            assertThat(from.find()).isTrue();
-            assertThat(from.group(1))
-                    .matches("[a-z0-9./_-]+:[A-Za-z0-9._-]+")
-                    .doesNotEndWith(":latest");
-        }
+    void everyBaseImageIsPinnedAndPublished() {
+        dockerfiles()
+                .forEach(
+                        (name, text) ->
+                                assertThat(DockerfileRules.pinnedBaseImages(name, text))
+                                        .as(name)
+                                        .isEmpty());
         assertThat(flink).contains("FROM flink:1.20.3-scala_2.12-java17");
+
+        String broken =
+                flink.replace(
+                                "FROM maven:3.9.11-eclipse-temurin-17 AS build",
+                                "FROM maven:3-eclipse-temurin-17 AS build")
+                        .replace(
+                                "FROM flink:1.20.3-scala_2.12-java17", "FROM bitnami/flink:1.20.3");
+        assertThat(DockerfileRules.pinnedBaseImages("flink-jobs/Dockerfile", broken))
+                .containsExactly(
+                        "flink-jobs/Dockerfile: FROM maven:3-eclipse-temurin-17 is not pinned to a"
+                                + " fixed tag: 3 floats over every release it prefixes",
+                        "flink-jobs/Dockerfile: FROM bitnami/flink:1.20.3 comes from a"
+                                + " discontinued repository: "
+                                + ImageReferences.DISCONTINUED.get("bitnami/"));
+        // a stage built on an earlier one names no image
+        assertThat(
+                        DockerfileRules.pinnedBaseImages(
+                                "x", "FROM maven:3.9.11-eclipse-temurin-17 AS build\nFROM build\n"))
+                .isEmpty();
+        assertThat(DockerfileRules.pinnedBaseImages("x", "FROM ubuntu\n"))
+                .containsExactly("x: FROM ubuntu is not pinned to a fixed tag");
+    }
+
+    @Test
+    void everyImageBuildsItsJarFromSourceInAMavenStage() {
+        assertThat(DockerfileRules.buildsFromSource("flink-jobs/Dockerfile", flink, "flink-jobs"))
+                .isEmpty();
+        assertThat(DockerfileRules.buildsFromSource("connect/Dockerfile", connect, "connect"))
+                .isEmpty();
+        assertThat(DockerfileRules.buildsFromSource("shop/Dockerfile", shop, "shop")).isEmpty();
+
+        String prebuilt =
+                "FROM flink:1.20.3-scala_2.12-java17\n"
+                        + "COPY --chown=flink:flink target/lakestream-flink-jobs-*-job.jar"
+                        + " /opt/flink/usrlib/lakestream-flink-jobs.jar\nUSER flink\n";
+        assertThat(DockerfileRules.buildsFromSource("old", prebuilt, "flink-jobs"))
+                .containsExactly("old has a single stage: it copies a jar built outside the image");
+        String wrongModule = flink.replace("-pl flink-jobs -am", "-pl shop -am");
+        assertThat(DockerfileRules.buildsFromSource("f", wrongModule, "flink-jobs"))
+                .containsExactly("f's first stage does not run mvn -pl flink-jobs -am package");
+        String copiesContext =
+                flink.replace(
+                        "COPY --from=build --chown=flink:flink /src/flink-jobs/target/",
+                        "COPY --chown=flink:flink flink-jobs/target/");
+        assertThat(DockerfileRules.buildsFromSource("f", copiesContext, "flink-jobs"))
+                .containsExactly(
+                        "f's final stage copies nothing from stage build",
+                        "f's final stage copies a target/ folder of the build context");
+    }
+
+    @Test
+    void everyImageRunsAsANonRootUser() {
+        dockerfiles()
+                .forEach(
+                        (name, text) ->
+                                assertThat(DockerfileRules.nonRootUser(name, text))
+                                        .as(name)
+                                        .isEmpty());
+        assertThat(DockerfileRules.finalUser(flink)).isEqualTo("flink");
+        assertThat(DockerfileRules.finalUser(connect)).isEqualTo("appuser");
+        assertThat(DockerfileRules.finalUser(shop)).isEqualTo("10001");
+
+        assertThat(DockerfileRules.nonRootUser("f", flink.replace("USER flink", "")))
+                .containsExactly(
+                        "f's final stage has no USER: it runs as whatever its base image says,"
+                                + " root for most");
+        assertThat(DockerfileRules.nonRootUser("s", shop.replace("USER 10001", "USER 0:0")))
+                .containsExactly("s's final stage runs as 0:0");
+        assertThat(
+                        DockerfileRules.nonRootUser(
+                                "c", connect.replace("USER appuser", "USER appuser\nRUN true")))
+                .containsExactly("c runs commands after its last USER; put USER at the end");
+        // a USER of the build stage does not count for the image
+        assertThat(
+                        DockerfileRules.nonRootUser(
+                                "b",
+                                "FROM maven:3.9.11-eclipse-temurin-17 AS build\nUSER 1000\n"
+                                        + "FROM eclipse-temurin:17.0.15_6-jre-jammy\n"))
+                .hasSize(1);
+    }
+
+    @Test
+    void theBuildContextLeavesBuildOutputAndGitOut() {
+        List<String> ignored =
+                List.of(Repo.read(Repo.ROOT.resolve(".dockerignore")).split("\n")).stream()
+                        .map(String::strip)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                        .toList();
+        assertThat(ignored).contains("**/target", ".git", ".local-data", ".env");
+        // what the final stages copy from the context stays in it
+        assertThat(ignored).noneMatch(l -> l.startsWith("flink-jobs") || l.startsWith("connect"));
     }
 
     @Test
@@ -88,12 +187,31 @@ class DockerfilesTest {
     }
 
     @Test
-    void composeBuildsEachImageFromItsDockerfile() {
+    void composeBuildsEachImageFromItsDockerfileWithTheRepositoryAsContext() {
         Map<String, Map<String, Object>> services =
                 ComposeRules.services(ComposeRules.parse(Repo.read(Repo.COMPOSE_FILE)));
 
-        assertThat(services.get("jobmanager")).containsEntry("build", "./flink-jobs");
-        assertThat(services.get("connect")).containsEntry("build", "./connect");
-        assertThat(services.get("workload-init")).containsEntry("build", "./shop");
+        assertThat(ComposeRules.dockerfileOf(services.get("jobmanager"), Repo.ROOT))
+                .isEqualTo("flink-jobs/Dockerfile");
+        assertThat(ComposeRules.dockerfileOf(services.get("taskmanager"), Repo.ROOT))
+                .isEqualTo("flink-jobs/Dockerfile");
+        assertThat(ComposeRules.dockerfileOf(services.get("connect"), Repo.ROOT))
+                .isEqualTo("connect/Dockerfile");
+        assertThat(ComposeRules.dockerfileOf(services.get("workload-init"), Repo.ROOT))
+                .isEqualTo("shop/Dockerfile");
+        for (String name : List.of("jobmanager", "taskmanager", "connect", "workload-init")) {
+            assertThat(services.get(name).get("build"))
+                    .as(name)
+                    .isEqualTo(
+                            Map.of(
+                                    "context",
+                                    ".",
+                                    "dockerfile",
+                                    ComposeRules.dockerfileOf(services.get(name), Repo.ROOT)));
+        }
+        assertThat(ComposeRules.dockerfileOf(Map.<String, Object>of("build", "./shop"), Repo.ROOT))
+                .isEqualTo("shop/Dockerfile");
+        assertThat(ComposeRules.dockerfileOf(Map.<String, Object>of("image", "x:1.2.3"), Repo.ROOT))
+                .isNull();
     }
 }

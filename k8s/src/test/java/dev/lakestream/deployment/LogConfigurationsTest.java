@@ -106,7 +106,8 @@ class LogConfigurationsTest {
                         composeLogging(
                                 compose,
                                 dockerfile.replace(
-                                        "COPY --chown=flink:flink conf/log4j-console.properties",
+                                        "COPY --chown=flink:flink"
+                                                + " flink-jobs/conf/log4j-console.properties",
                                         "# no copy")))
                 .hasSize(1);
         Map<String, Object> taskmanager = ComposeRules.services(compose).get("taskmanager");
@@ -161,8 +162,8 @@ class LogConfigurationsTest {
                             if (!command.equals("jobmanager") && !command.equals("taskmanager")) {
                                 return;
                             }
-                            Object build = service.get("build");
-                            if (!"./flink-jobs".equals(build)) {
+                            if (!"flink-jobs/Dockerfile"
+                                    .equals(ComposeRules.dockerfileOf(service, Repo.ROOT))) {
                                 problems.add(
                                         name
                                                 + " runs Flink from "
