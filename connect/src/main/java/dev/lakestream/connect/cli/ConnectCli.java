@@ -5,6 +5,7 @@ import dev.lakestream.connect.config.ConnectorConfigException;
 import dev.lakestream.connect.config.ConnectorDefinition;
 import dev.lakestream.connect.deploy.ConnectorDeployer;
 import dev.lakestream.connect.deploy.ConnectorStates;
+import dev.lakestream.connect.replay.ChannelReplay;
 import dev.lakestream.connect.replay.ChannelTokenReset;
 import dev.lakestream.connect.replay.ReplayPlan;
 import dev.lakestream.connect.replay.ReplayPlanner;
@@ -14,6 +15,8 @@ import dev.lakestream.connect.replay.Replayer;
 import dev.lakestream.connect.replay.SnowflakeChannelTokenReset;
 import dev.lakestream.connect.rest.ConnectRestClient;
 import dev.lakestream.connect.rest.ConnectRestException;
+import dev.lakestream.connect.strimzi.KafkaConnectorFile;
+import dev.lakestream.connect.strimzi.StrimziReplay;
 import dev.lakestream.snowflake.channel.ChannelOffsetTokens;
 import dev.lakestream.snowflake.connection.SettingsException;
 import dev.lakestream.snowflake.connection.SnowflakeSettings;
@@ -29,13 +32,16 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * {@code deploy}, {@code status} and {@code replay} of Kafka Connect connectors through the Connect
- * REST API. Exit codes: 0 ok, 1 failure (a connector does not run, Connect or Snowflake refused a
- * step), 2 bad usage or configuration, or a replay its checks refused.
+ * REST API; for a connector that Strimzi manages, {@code replay --strimzi} writes the replay as
+ * manifests and a kubectl script instead ({@link StrimziReplay}). Exit codes: 0 ok, 1 failure (a
+ * connector does not run, Connect or Snowflake refused a step), 2 bad usage or configuration, or a
+ * replay its checks refused.
  */
 public final class ConnectCli {
 
@@ -60,6 +66,22 @@ public final class ConnectCli {
                     "      its channel's offset token, which would skip records; --force allows the",
                     "      latter. A failure after the stop leaves the connector stopped (exit 1):",
                     "      run the same replay again.",
+                    "  replay NAME (--to-...) --strimzi NAMESPACE --connector-file FILE --out DIR",
+                    "         [--force] [--timeout 300s] [--bootstrap-servers HOST:PORT]",
+                    "      for a connector that Strimzi manages (strimzi.io/use-connector-resources),",
+                    "      whose operator undoes REST changes: computes the same plan (the topics,",
+                    "      class and topic map from FILE, the KafkaConnector's YAML, e.g. kubectl get",
+                    "      kafkaconnector NAME -o yaml; offsets from the brokers) and writes, without",
+                    "      touching the cluster, the KafkaConnector patches (spec.state stopped,",
+                    "      spec.alterOffsets, running), the ConfigMap with offsets.json and replay.sh,",
+                    "      which applies them in order with kubectl and the annotation",
+                    "      strimzi.io/connector-offsets=alter, and resets the Snowflake channels",
+                    "      with replay-channels. Needs Strimzi 0.44+ (kafka.strimzi.io/v1: 0.49+).",
+                    "  replay-channels (check | reset) PLAN [--force]",
+                    "      the Snowflake steps of a replay from the plan.json of replay --strimzi:",
+                    "      check lists the channels and refuses as replay does (run it before the",
+                    "      stop); reset sets and reads back the channel offset tokens (only while",
+                    "      the connector is stopped with its offsets moved). replay.sh runs both.",
                     "",
                     "environment:",
                     "  CONNECT_URL              Connect REST API (default http://localhost:8083)",
@@ -83,6 +105,16 @@ public final class ConnectCli {
 
     public static int run(
             String[] arguments, Map<String, String> env, PrintStream out, PrintStream err) {
+        return run(arguments, env, out, err, ConnectCli::admin);
+    }
+
+    /** With the brokers' admin client made by {@code admins} from the bootstrap servers. */
+    static int run(
+            String[] arguments,
+            Map<String, String> env,
+            PrintStream out,
+            PrintStream err,
+            Function<String, Admin> admins) {
         Deque<String> args = new ArrayDeque<>(List.of(arguments));
         if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
             (args.isEmpty() ? err : out).print(USAGE);
@@ -99,7 +131,8 @@ public final class ConnectCli {
             return switch (command) {
                 case "deploy" -> deploy(rest, args, out);
                 case "status" -> status(rest, args, out);
-                case "replay" -> replay(rest, args, env, out);
+                case "replay" -> replay(rest, args, env, out, admins);
+                case "replay-channels" -> replayChannels(args, env, out);
                 default -> throw new UsageException("unknown command: '" + command + "'");
             };
         } catch (UsageException | ConnectorConfigException | SettingsException e) {
@@ -181,7 +214,11 @@ public final class ConnectCli {
     }
 
     private static int replay(
-            ConnectRestClient rest, Deque<String> args, Map<String, String> env, PrintStream out) {
+            ConnectRestClient rest,
+            Deque<String> args,
+            Map<String, String> env,
+            PrintStream out,
+            Function<String, Admin> admins) {
         if (args.isEmpty() || args.peekFirst().startsWith("--")) {
             throw new UsageException("replay: give the connector name first");
         }
@@ -189,8 +226,11 @@ public final class ConnectCli {
         ReplayTarget target = null;
         boolean dryRun = false;
         boolean force = false;
-        Duration timeout = Duration.ofSeconds(120);
+        Duration timeout = null;
         String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
+        String namespace = null;
+        Path connectorFile = null;
+        Path outDir = null;
         while (!args.isEmpty()) {
             String arg = args.removeFirst();
             ReplayTarget next = null;
@@ -203,6 +243,9 @@ public final class ConnectCli {
                 case "--force" -> force = true;
                 case "--timeout" -> timeout = duration(value(args, "--timeout"));
                 case "--bootstrap-servers" -> bootstrap = value(args, "--bootstrap-servers");
+                case "--strimzi" -> namespace = value(args, "--strimzi");
+                case "--connector-file" -> connectorFile = Path.of(value(args, "--connector-file"));
+                case "--out" -> outDir = Path.of(value(args, "--out"));
                 default -> throw new UsageException("replay: unknown option " + arg);
             }
             if (next != null) {
@@ -218,21 +261,43 @@ public final class ConnectCli {
             throw new UsageException(
                     "replay: give one of --to-earliest, --to-timestamp, --to-offsets");
         }
+        boolean strimzi = namespace != null;
+        if (!strimzi && (connectorFile != null || outDir != null)) {
+            throw new UsageException(
+                    "replay: --connector-file and --out belong to --strimzi NAMESPACE");
+        }
+        if (strimzi && (connectorFile == null || outDir == null || dryRun)) {
+            throw new UsageException(
+                    "replay --strimzi: give --connector-file (the KafkaConnector's YAML) and --out"
+                            + " DIR; it changes nothing anyway, so there is no --dry-run");
+        }
         if (bootstrap == null || bootstrap.isBlank()) {
             throw new UsageException(
                     "replay: KAFKA_BOOTSTRAP_SERVERS is not set (or give --bootstrap-servers)");
         }
+        // read before the brokers are asked: a wrong file is a usage error, not a Kafka one
+        Map<String, String> connectorConfig =
+                strimzi ? KafkaConnectorFile.load(connectorFile, name).config() : null;
         ReplayPlan plan;
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap,
-                                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                                30_000))) {
-            plan = new ReplayPlanner(admin, rest).plan(name, target);
+        try (Admin admin = admins.apply(bootstrap)) {
+            ReplayPlanner planner = new ReplayPlanner(admin, rest);
+            plan =
+                    strimzi
+                            ? planner.plan(name, connectorConfig, target)
+                            : planner.plan(name, target);
         }
         out.print(plan.describe());
+        if (strimzi) {
+            StrimziReplay replay =
+                    new StrimziReplay(
+                            plan,
+                            namespace,
+                            force,
+                            timeout == null ? Duration.ofSeconds(300) : timeout);
+            replay.write(outDir);
+            out.print(replay.describe(outDir));
+            return 0;
+        }
         if (dryRun) {
             out.println("dry run: nothing changed");
             return 0;
@@ -245,7 +310,56 @@ public final class ConnectCli {
             SnowflakeSettings settings = SnowflakeSettings.fromEnvironment(env);
             channels = new SnowflakeChannelTokenReset(settings);
         }
-        return new Replayer(rest, channels, out).execute(plan, timeout, force) ? 0 : 1;
+        return new Replayer(rest, channels, out)
+                        .execute(plan, timeout == null ? Duration.ofSeconds(120) : timeout, force)
+                ? 0
+                : 1;
+    }
+
+    /** The Snowflake steps of a replay, from a saved plan: {@code check} or {@code reset}. */
+    private static int replayChannels(
+            Deque<String> args, Map<String, String> env, PrintStream out) {
+        String step = args.isEmpty() ? "" : args.removeFirst();
+        if (!step.equals("check") && !step.equals("reset")) {
+            throw new UsageException("replay-channels: give check or reset, then the plan file");
+        }
+        if (args.isEmpty() || args.peekFirst().startsWith("--")) {
+            throw new UsageException(
+                    "replay-channels: give the plan.json that replay --strimzi wrote");
+        }
+        ReplayPlan plan = StrimziReplay.readPlan(Path.of(args.removeFirst()));
+        boolean force = false;
+        while (!args.isEmpty()) {
+            String arg = args.removeFirst();
+            if (!arg.equals("--force")) {
+                throw new UsageException("replay-channels: unknown option " + arg);
+            }
+            force = true;
+        }
+        if (plan.channelResets().isEmpty()) {
+            out.printf("%s: no Snowflake channels to %s%n", plan.connector(), step);
+            return 0;
+        }
+        ChannelReplay channels =
+                new ChannelReplay(
+                        new SnowflakeChannelTokenReset(SnowflakeSettings.fromEnvironment(env)),
+                        out);
+        if (step.equals("check")) {
+            channels.preflight(plan, force);
+            out.printf("   Snowflake agrees: %s may be stopped%n", plan.connector());
+        } else {
+            channels.reset(plan, force);
+        }
+        return 0;
+    }
+
+    private static Admin admin(String bootstrap) {
+        return Admin.create(
+                Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                        30_000));
     }
 
     /** A connector other than the Snowflake sink: its plan has no channels, none are asked for. */

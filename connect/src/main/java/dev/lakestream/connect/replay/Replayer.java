@@ -2,12 +2,8 @@ package dev.lakestream.connect.replay;
 
 import dev.lakestream.connect.deploy.ConnectorStates;
 import dev.lakestream.connect.rest.ConnectRestClient;
-import dev.lakestream.snowflake.channel.ChannelOffsetTokens;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Carries out a {@link ReplayPlan}: check Snowflake, stop, move the sink offsets, reset the
@@ -29,7 +25,8 @@ import java.util.Map;
  * <p>Why check first: a bad credential, a wrong table or a channel named otherwise than computed
  * must not leave the connector stopped for nothing, and a reset that sets no channel must never
  * pass for a replay. So Snowflake is asked before anything changes ({@link ChannelCheck}); after
- * the stop the channels are listed and checked again, reset, and read back.
+ * the stop the channels are listed and checked again, reset, and read back ({@link ChannelReplay},
+ * which the Strimzi replay's script runs too).
  *
  * <p>Replaying is safe to repeat: records land again in the append-only landing table, and the
  * MERGE into the business table keeps, per key, the highest version, so the business table ends up
@@ -42,13 +39,13 @@ public final class Replayer {
 
     private final ConnectRestClient rest;
     private final ConnectorStates states;
-    private final ChannelTokenReset channels;
+    private final ChannelReplay snowflake;
     private final PrintStream out;
 
     public Replayer(ConnectRestClient rest, ChannelTokenReset channels, PrintStream out) {
         this.rest = rest;
         this.states = new ConnectorStates(rest, out);
-        this.channels = channels;
+        this.snowflake = new ChannelReplay(channels, out);
         this.out = out;
     }
 
@@ -65,22 +62,7 @@ public final class Replayer {
         String name = plan.connector();
         if (!plan.channelResets().isEmpty()) {
             out.println("0. checking Snowflake before the connector is touched");
-            ChannelCheck.Outcome checked;
-            try {
-                checked = check(plan, force);
-            } catch (IllegalStateException e) {
-                throw new IllegalStateException(
-                        e.getMessage() + ". Nothing was changed: " + name + " still runs.", e);
-            }
-            if (checked.refused()) {
-                throw new ReplayRefusedException(
-                        String.join("\n", checked.refusals())
-                                + "\nNothing was changed: "
-                                + name
-                                + " still runs.");
-            }
-            checked.targets().forEach(t -> out.printf("   %s%n", t.describe()));
-            checked.forced().forEach(f -> out.printf("   %s%n", f));
+            snowflake.preflight(plan, force);
         }
         out.printf("1. stopping %s%n", name);
         rest.stop(name);
@@ -96,17 +78,7 @@ public final class Replayer {
             out.println("3. no Snowflake channels to reset");
         } else {
             out.println("3. resetting Snowflake channel offset tokens");
-            try {
-                resetChannels(plan, force);
-            } catch (IllegalStateException | ReplayRefusedException e) {
-                throw new IllegalStateException(
-                        e.getMessage()
-                                + "\n"
-                                + name
-                                + " stays STOPPED with its sink offsets moved: fix this and run"
-                                + " the same replay again.",
-                        e);
-            }
+            snowflake.reset(plan, force);
         }
         out.printf("4. resuming %s%n", name);
         rest.resume(name);
@@ -118,70 +90,5 @@ public final class Replayer {
         }
         out.printf("   %s is running again: %s%n", name, running.summary());
         return true;
-    }
-
-    /** Lists the channels of every table of the plan, once each, and checks them. */
-    private ChannelCheck.Outcome check(ReplayPlan plan, boolean force) {
-        Map<String, List<ChannelOffsetTokens.Channel>> listed = new LinkedHashMap<>();
-        for (ReplayPlan.ChannelReset reset : plan.channelResets()) {
-            if (!listed.containsKey(reset.table())) {
-                listed.put(reset.table(), channels.channels(reset.table()));
-            }
-        }
-        return ChannelCheck.check(plan.connector(), plan.channelResets(), listed, force);
-    }
-
-    /**
-     * With the connector stopped: the channels again (one may be gone since the first check), then
-     * every token, then the tokens as Snowflake reports them back.
-     */
-    private void resetChannels(ReplayPlan plan, boolean force) {
-        ChannelCheck.Outcome checked = check(plan, force);
-        if (checked.refused()) {
-            throw new ReplayRefusedException(String.join("\n", checked.refusals()));
-        }
-        for (ChannelCheck.Target target : checked.targets()) {
-            ReplayPlan.ChannelReset reset = target.reset();
-            for (String channel : target.channels()) {
-                channels.setOffsetToken(reset.table(), channel, reset.offsetToken());
-            }
-        }
-        Map<String, List<ChannelOffsetTokens.Channel>> after = new LinkedHashMap<>();
-        for (ChannelCheck.Target target : checked.targets()) {
-            ReplayPlan.ChannelReset reset = target.reset();
-            List<ChannelOffsetTokens.Channel> listed =
-                    after.computeIfAbsent(reset.table(), channels::channels);
-            for (String channel : target.channels()) {
-                String token =
-                        listed.stream()
-                                .filter(c -> c.name().equals(channel))
-                                .findFirst()
-                                .map(c -> c.offsetToken() == null ? "(none)" : c.offsetToken())
-                                .orElse("(none: the channel is gone)");
-                if (!Long.toString(reset.offsetToken()).equals(token.strip())) {
-                    throw new IllegalStateException(
-                            "channel "
-                                    + channel
-                                    + " of "
-                                    + reset.table()
-                                    + " reports offset token "
-                                    + token
-                                    + " after it was set to "
-                                    + reset.offsetToken()
-                                    + ", so "
-                                    + reset.topic()
-                                    + "-"
-                                    + reset.partition()
-                                    + " would not be replayed");
-                }
-            }
-            out.printf(
-                    "   %s-%d: %d channel(s) of %s set to token %d%n",
-                    reset.topic(),
-                    reset.partition(),
-                    target.channels().size(),
-                    reset.table(),
-                    reset.offsetToken());
-        }
     }
 }

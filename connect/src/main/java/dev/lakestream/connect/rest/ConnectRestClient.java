@@ -122,6 +122,16 @@ public final class ConnectRestClient {
      * offset}.
      */
     public JsonNode alterSinkOffsets(String name, Map<String, Map<Integer, Long>> offsets) {
+        return send("PATCH", connector(name) + "/offsets", sinkOffsets(offsets)).orElseThrow();
+    }
+
+    /**
+     * The body of {@code PATCH /connectors/{name}/offsets} for a sink connector (KIP-875): {@code
+     * {"offsets":[{"partition":{"kafka_topic":..,"kafka_partition":..},"offset":{"kafka_offset":..}}]}}.
+     * Strimzi's {@code alterOffsets.fromConfigMap} passes its {@code offsets.json} to the same
+     * endpoint, so the Strimzi replay writes exactly this.
+     */
+    public static ObjectNode sinkOffsets(Map<String, ? extends Map<Integer, Long>> offsets) {
         ObjectNode body = JSON.createObjectNode();
         var list = body.putArray("offsets");
         offsets.forEach(
@@ -134,7 +144,7 @@ public final class ConnectRestClient {
                                             .put("kafka_partition", partition);
                                     entry.putObject("offset").put("kafka_offset", offset);
                                 }));
-        return send("PATCH", connector(name) + "/offsets", body).orElseThrow();
+        return body;
     }
 
     private static String connector(String name) {
