@@ -96,6 +96,8 @@ public final class KafkaBroker implements AutoCloseable {
     private final String classpath;
     private final Path pidFile;
     private final Path log;
+    // the SASL_PLAINTEXT listener's port, or 0 without one
+    private int saslPort;
 
     private KafkaBroker(
             Process process,
@@ -123,6 +125,22 @@ public final class KafkaBroker implements AutoCloseable {
      * @throws IllegalStateException if the broker does not start; the message names its log
      */
     public static KafkaBroker start(Path stateDirectory, int port) {
+        return start(stateDirectory, port, null);
+    }
+
+    /** A user of the SASL listener ({@link #startWithSasl}). */
+    public record SaslUser(String name, String password) {}
+
+    /**
+     * As {@link #start}, plus a {@code SASL_PLAINTEXT} listener (mechanism {@code PLAIN}) on
+     * another free port that accepts {@code user} only ({@link #saslBootstrapServers}): for tests
+     * of clients that authenticate. The plain listener stays, for tools and other clients.
+     */
+    public static KafkaBroker startWithSasl(Path stateDirectory, SaslUser user) {
+        return start(stateDirectory, 0, user);
+    }
+
+    private static KafkaBroker start(Path stateDirectory, int port, SaslUser sasl) {
         try {
             Files.createDirectories(stateDirectory);
             // one spelling of the folder, so that the stale-broker check below recognises it
@@ -139,8 +157,16 @@ public final class KafkaBroker implements AutoCloseable {
             while (controllerPort == actualPort) {
                 controllerPort = ChildProcesses.freePort();
             }
+            int saslPort = 0;
+            if (sasl != null) {
+                saslPort = ChildProcesses.freePort();
+                while (saslPort == actualPort || saslPort == controllerPort) {
+                    saslPort = ChildProcesses.freePort();
+                }
+            }
             Path logs = state.resolve("logs");
-            writeServerProperties(serverProperties, logs, actualPort, controllerPort);
+            writeServerProperties(
+                    serverProperties, logs, actualPort, controllerPort, saslPort, sasl);
             Path log = state.resolve("kafka.log");
             writeBrokerLogging(state.resolve("kafka-log4j.properties"), log);
             writeToolsLogging(state.resolve("kafka-tools-log4j.properties"));
@@ -181,6 +207,7 @@ public final class KafkaBroker implements AutoCloseable {
             Files.writeString(pidFile, Long.toString(process.pid()));
             KafkaBroker broker =
                     new KafkaBroker(process, actualPort, state, clusterId, classpath, pidFile, log);
+            broker.saslPort = saslPort;
             broker.awaitReady();
             LOG.info(
                     "Kafka broker (KRaft, cluster {}) listening on {} (data in {}, log {})",
@@ -194,7 +221,34 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static void writeServerProperties(Path file, Path logs, int port, int controllerPort)
+    /** Adds a SASL_PLAINTEXT listener (mechanism PLAIN, one user) to the broker's listeners. */
+    private static void addSaslListener(Properties p, int saslPort, SaslUser user) {
+        String sasl = "SASL_PLAINTEXT://" + HOST + ":" + saslPort;
+        p.setProperty("listeners", p.getProperty("listeners") + "," + sasl);
+        p.setProperty("advertised.listeners", p.getProperty("advertised.listeners") + "," + sasl);
+        p.setProperty(
+                "listener.security.protocol.map",
+                p.getProperty("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+        p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+        p.setProperty(
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+                        + user.name()
+                        + "=\""
+                        + user.password()
+                        + "\";");
+    }
+
+    /** {@code host:port} of the SASL_PLAINTEXT listener; only after {@link #startWithSasl}. */
+    public String saslBootstrapServers() {
+        if (saslPort == 0) {
+            throw new IllegalStateException("this broker was started without a SASL listener");
+        }
+        return HOST + ":" + saslPort;
+    }
+
+    private static void writeServerProperties(
+            Path file, Path logs, int port, int controllerPort, int saslPort, SaslUser sasl)
             throws IOException {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
@@ -235,6 +289,9 @@ public final class KafkaBroker implements AutoCloseable {
         // the log cleaner's dedupe buffer is 128 MB by default, a quarter of this heap; the topics
         // here are small
         p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(32 * 1024 * 1024));
+        if (sasl != null) {
+            addSaslListener(p, saslPort, sasl);
+        }
         try (var out = Files.newOutputStream(file)) {
             p.store(out, "generated by lakestream on every start; edits are overwritten");
         }

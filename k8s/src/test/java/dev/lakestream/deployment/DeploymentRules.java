@@ -226,19 +226,32 @@ final class DeploymentRules {
                                 .anyMatch(
                                         v ->
                                                 v.getSecret() != null
-                                                        && secretTemplates.containsKey(
-                                                                v.getSecret().getSecretName()));
+                                                        && (secretTemplates.containsKey(
+                                                                        v.getSecret()
+                                                                                .getSecretName())
+                                                                || writtenByStrimzi(
+                                                                        rendered,
+                                                                        v.getSecret()
+                                                                                .getSecretName())));
                 require(
                         problems,
                         fromSecret,
                         name,
-                        var.getName() + " pointing into a mounted Secret that has a template");
+                        var.getName()
+                                + " pointing into a mounted Secret that has a template (or that"
+                                + " Strimzi writes for a KafkaUser)");
             }
         }
         Loaded loaded = JobConfigs.load(kind, file, env, scratch);
         JobConfigs.problems(kind, file, loaded, env.keySet())
                 .forEach(p -> problems.add(name + ": " + p));
         return loaded;
+    }
+
+    /** A Secret Strimzi's user operator writes: the one named as a KafkaUser of the render. */
+    private static boolean writtenByStrimzi(Kustomize.Rendered rendered, String secret) {
+        return rendered.all(io.strimzi.api.kafka.model.user.KafkaUser.class).stream()
+                .anyMatch(u -> u.getMetadata().getName().equals(secret));
     }
 
     /**

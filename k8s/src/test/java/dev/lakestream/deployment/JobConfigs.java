@@ -1,6 +1,5 @@
 package dev.lakestream.deployment;
 
-import dev.lakestream.catalog.CatalogSettings;
 import dev.lakestream.jobs.config.JobSettings;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.ingestion.IngestionJob;
@@ -64,7 +63,7 @@ final class JobConfigs {
         Set<String> secretKeys() {
             return switch (this) {
                 case INGESTION -> IngestionConfig.secretKeys();
-                case TRANSFORMATION -> Set.copyOf(CatalogSettings.SECRET_KEYS);
+                case TRANSFORMATION -> TransformationConfig.secretKeys();
                 case MAINTENANCE -> MaintenanceSettings.secretKeys();
             };
         }

@@ -70,6 +70,9 @@ final class Manifests {
                     Map.entry("kafka.strimzi.io/v1/KafkaConnector", KafkaConnector.class),
                     Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class),
                     Map.entry(
+                            "kafka.strimzi.io/v1/KafkaUser",
+                            io.strimzi.api.kafka.model.user.KafkaUser.class),
+                    Map.entry(
                             "monitoring.coreos.com/v1/PodMonitor",
                             io.fabric8.openshift.api.model.monitoring.v1.PodMonitor.class),
                     Map.entry(

@@ -50,9 +50,17 @@ public record TransformationConfig(
                 .add(SilverOptions.NAMESPACE)
                 .add(SilverOptions.WRITE_PARALLELISM)
                 .addAll(GoldOptions.class)
+                .addAll(dev.lakestream.jobs.gold.GoldKafkaSecurity.class)
                 .add(BronzeOptions.NAMESPACE)
                 .addAll(CatalogOptions.class)
                 .build();
+    }
+
+    /** Keys that only come from the environment: the catalog's and the gold producer's. */
+    public static Set<String> secretKeys() {
+        Set<String> secrets = new java.util.HashSet<>(CatalogSettings.SECRET_KEYS);
+        secrets.addAll(dev.lakestream.jobs.gold.GoldKafkaSecurity.SECRET_KEYS);
+        return Set.copyOf(secrets);
     }
 
     private static Set<String> openPrefixes() {
@@ -60,13 +68,7 @@ public record TransformationConfig(
     }
 
     public static TransformationConfig load(Path file, Map<String, String> environment) {
-        return from(
-                JobSettings.load(
-                        file,
-                        environment,
-                        knownKeys(),
-                        Set.copyOf(CatalogSettings.SECRET_KEYS),
-                        openPrefixes()));
+        return from(JobSettings.load(file, environment, knownKeys(), secretKeys(), openPrefixes()));
     }
 
     public static TransformationConfig fromMap(Map<String, String> settings) {
@@ -89,6 +91,9 @@ public record TransformationConfig(
                     "must be at least 1 min, was " + timeout);
         }
         TransactionTimeout.checkProducerProperties(KAFKA_PROPERTY_PREFIX, producer);
+        producer.putAll(
+                dev.lakestream.jobs.gold.GoldKafkaSecurity.producerProperties(
+                        settings, KAFKA_PROPERTY_PREFIX, Map.copyOf(producer)));
         TransactionTimeout.checkAgainstFlink(timeout, settings.flinkConfiguration());
         Duration interval = settings.get(TransformationOptions.BRONZE_MONITOR_INTERVAL);
         if (interval.isZero() || interval.isNegative()) {
