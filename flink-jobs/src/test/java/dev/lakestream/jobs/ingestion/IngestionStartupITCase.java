@@ -384,6 +384,38 @@ class IngestionStartupITCase {
     }
 
     @Test
+    void theReadmesStatementsForRemovingADeploymentDropTheSlotAndThePublication() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("**Removing a deployment for good**");
+        assertThat(section).as("README section").isPositive();
+        int start = readme.indexOf("```sql\n", section) + "```sql\n".length();
+        String sql = readme.substring(start, readme.indexOf("```", start));
+        try (Connection c = postgres.connect(DATABASE);
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "SELECT pg_create_logical_replication_slot('lakestream_ingestion', 'pgoutput')");
+            s.execute("CREATE PUBLICATION lakestream_ingestion_pub FOR TABLE shop.orders");
+            for (String statement : sql.split(";")) {
+                if (!statement.isBlank()) {
+                    s.execute(statement.replaceAll("--[^\n]*", ""));
+                }
+            }
+        }
+        try (Connection c = postgres.connect(DATABASE);
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT (SELECT count(*) FROM pg_replication_slots"
+                                        + " WHERE slot_name = 'lakestream_ingestion'),"
+                                        + " (SELECT count(*) FROM pg_publication"
+                                        + " WHERE pubname = 'lakestream_ingestion_pub')")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("slots left").isZero();
+            assertThat(rs.getLong(2)).as("publications left").isZero();
+        }
+    }
+
+    @Test
     void explicitPublicationNameIsUsed() throws Exception {
         Map<String, String> s = settings("named_pub", "shop.products");
         s.put("source.postgres.publication-name", "shop_products_changes");
