@@ -25,12 +25,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 record ConnectTestStack(KafkaBroker broker, ConnectWorker worker) implements AutoCloseable {
 
+    /** {@link #start(ConnectWorker.Runtime, Path, Map, Map, Map)} on the broker's Kafka release. */
+    static ConnectTestStack start(
+            Path dir,
+            Map<String, String> topics,
+            Map<String, String> workerEnvironment,
+            Map<String, String> workerOverrides) {
+        return start(
+                ConnectWorker.Runtime.KAFKA_3, dir, topics, workerEnvironment, workerOverrides);
+    }
+
     /**
+     * @param runtime the Kafka release of the worker; the broker is always the embedded one
      * @param workerEnvironment what the worker's {@code ${env:...}} references resolve to, besides
      *     {@code KAFKA_BOOTSTRAP_SERVERS}
      * @param workerOverrides worker settings replacing committed ones for the test
      */
     static ConnectTestStack start(
+            ConnectWorker.Runtime runtime,
             Path dir,
             Map<String, String> topics,
             Map<String, String> workerEnvironment,
@@ -51,7 +63,8 @@ record ConnectTestStack(KafkaBroker broker, ConnectWorker worker) implements Aut
             Map<String, String> env = new HashMap<>(workerEnvironment);
             env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
             return new ConnectTestStack(
-                    broker, ConnectWorker.start(dir.resolve("connect"), workerConfig, env));
+                    broker,
+                    ConnectWorker.start(runtime, dir.resolve("connect"), workerConfig, env));
         } catch (IOException e) {
             broker.close();
             throw new UncheckedIOException(e);

@@ -18,6 +18,10 @@ import dev.lakestream.embedded.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -44,6 +48,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,8 +100,24 @@ class ConnectWorkerITCase {
     static Path sinkFile;
     static Instant firstRecordTime;
 
+    /**
+     * Runs every test of the annotated subclass on a worker of another Kafka release ({@link
+     * ConnectWorkerKafka4ITCase}); without it, the worker is the broker's release. Read from the
+     * class JUnit runs, so parent and subclass share one {@code @BeforeAll}.
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface OnWorker {
+        ConnectWorker.Runtime value();
+    }
+
+    /** The Kafka release the worker of the running class runs on. */
+    static ConnectWorker.Runtime runtime;
+
     @BeforeAll
-    static void start() throws Exception {
+    static void start(TestInfo info) throws Exception {
+        OnWorker on = info.getTestClass().orElseThrow().getAnnotation(OnWorker.class);
+        runtime = on == null ? ConnectWorker.Runtime.KAFKA_3 : on.value();
         Map<String, String> env = new HashMap<>();
         // what the committed Snowflake connector refers to through ${env:...}; port 9 on the
         // loopback refuses connections, so the connector's login fails at once
@@ -108,6 +129,7 @@ class ConnectWorkerITCase {
         env.put("SNOWFLAKE_SCHEMA", "GOLD");
         stack =
                 ConnectTestStack.start(
+                        runtime,
                         dir,
                         Map.of(TOPIC, "compact", GOLD_TOPIC, "compact"),
                         env,
@@ -140,12 +162,17 @@ class ConnectWorkerITCase {
 
     @Test
     @Order(0)
-    void theWorkerIsTheBrokersKafkaReleaseOnTheBrokersCluster() {
+    void theWorkerIsItsRuntimesKafkaReleaseOnTheBrokersCluster() {
         JsonNode info = rest.worker();
 
-        // embedded/connect-runtime's connect.version must follow kafka-broker.version
-        assertThat(info.path("version").asText())
-                .isEqualTo(System.getProperty("lakestream.kafka-broker.version"));
+        assertThat(info.path("version").asText()).isEqualTo(runtime.kafkaVersion());
+        if (runtime == ConnectWorker.Runtime.KAFKA_3) {
+            // embedded/connect-runtime's connect.version must follow kafka-broker.version
+            assertThat(info.path("version").asText())
+                    .isEqualTo(System.getProperty("lakestream.kafka-broker.version"));
+        } else {
+            assertThat(info.path("version").asText()).startsWith("4.");
+        }
         assertThat(info.path("kafka_cluster_id").asText()).isEqualTo(broker.clusterId());
     }
 
