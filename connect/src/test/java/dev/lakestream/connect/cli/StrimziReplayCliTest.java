@@ -8,6 +8,7 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +45,21 @@ class StrimziReplayCliTest {
 
     @TempDir Path dir;
 
+    /** {@code replay lakestream-snowflake-sink <target> --strimzi lakestream ... --out <out>}. */
+    int replayOnStrimzi(Path out, String... target) {
+        List<String> args = new ArrayList<>(List.of("replay", "lakestream-snowflake-sink"));
+        args.addAll(List.of(target));
+        args.addAll(
+                List.of(
+                        "--strimzi",
+                        "lakestream",
+                        "--connector-file",
+                        CONNECTOR_FILE,
+                        "--out",
+                        out.toString()));
+        return run(args.toArray(String[]::new));
+    }
+
     int run(String... args) {
         return ConnectCli.run(
                 args,
@@ -73,18 +89,7 @@ class StrimziReplayCliTest {
     void writesTheManifestsAndTheScriptAndPrintsThem() throws Exception {
         Path replay = dir.resolve("replay");
 
-        int exit =
-                run(
-                        "replay",
-                        "lakestream-snowflake-sink",
-                        "--to-offsets",
-                        TOPIC + ":0=1200",
-                        "--strimzi",
-                        "lakestream",
-                        "--connector-file",
-                        CONNECTOR_FILE,
-                        "--out",
-                        replay.toString());
+        int exit = replayOnStrimzi(replay, "--to-offsets", TOPIC + ":0=1200");
 
         assertThat(exit).as(err()).isZero();
         assertThat(replay.toFile().list())
@@ -117,17 +122,7 @@ class StrimziReplayCliTest {
     void toEarliestAltersEveryPartitionToItsLogStart() throws Exception {
         Path replay = dir.resolve("replay");
 
-        int exit =
-                run(
-                        "replay",
-                        "lakestream-snowflake-sink",
-                        "--to-earliest",
-                        "--strimzi",
-                        "lakestream",
-                        "--connector-file",
-                        CONNECTOR_FILE,
-                        "--out",
-                        replay.toString());
+        int exit = replayOnStrimzi(replay, "--to-earliest");
 
         assertThat(exit).as(err()).isZero();
         assertThat(out()).contains(TOPIC + "-0 -> 100").contains(TOPIC + "-1 -> 100");
@@ -137,18 +132,7 @@ class StrimziReplayCliTest {
     void aBadToOffsetsIsRefusedNamingTheOptionBeforeKafkaIsAsked() {
         for (String bad : List.of(TOPIC + ":x=1", TOPIC + "=5", TOPIC + ":0=-3")) {
             err.reset();
-            int exit =
-                    run(
-                            "replay",
-                            "lakestream-snowflake-sink",
-                            "--to-offsets",
-                            bad,
-                            "--strimzi",
-                            "lakestream",
-                            "--connector-file",
-                            CONNECTOR_FILE,
-                            "--out",
-                            dir.toString());
+            int exit = replayOnStrimzi(dir, "--to-offsets", bad);
 
             assertThat(exit).as(bad).isEqualTo(2);
             assertThat(err()).as(bad).startsWith("error: --to-offsets: '" + bad + "'");
@@ -159,36 +143,12 @@ class StrimziReplayCliTest {
 
     @Test
     void offsetsOutsideTheTopicOrItsRetainedLogAreRefusedNamingTheOption() {
-        assertThat(
-                        run(
-                                "replay",
-                                "lakestream-snowflake-sink",
-                                "--to-offsets",
-                                TOPIC + ":0=50",
-                                "--strimzi",
-                                "lakestream",
-                                "--connector-file",
-                                CONNECTOR_FILE,
-                                "--out",
-                                dir.toString()))
-                .isEqualTo(2);
+        assertThat(replayOnStrimzi(dir, "--to-offsets", TOPIC + ":0=50")).isEqualTo(2);
         assertThat(err())
                 .contains(
                         "--to-offsets: " + TOPIC + "-0=50 is outside the retained log [100, 5000]");
         err.reset();
-        assertThat(
-                        run(
-                                "replay",
-                                "lakestream-snowflake-sink",
-                                "--to-offsets",
-                                "other.topic:0=1",
-                                "--strimzi",
-                                "lakestream",
-                                "--connector-file",
-                                CONNECTOR_FILE,
-                                "--out",
-                                dir.toString()))
-                .isEqualTo(2);
+        assertThat(replayOnStrimzi(dir, "--to-offsets", "other.topic:0=1")).isEqualTo(2);
         assertThat(err())
                 .contains("--to-offsets: other.topic is not one of the connector's topics");
         assertThat(dir.toFile().list()).isEmpty();
@@ -238,18 +198,7 @@ class StrimziReplayCliTest {
     @Test
     void replayChannelsNeedsTheSnowflakeVariablesBeforeItDoesAnything() throws Exception {
         Path replay = dir.resolve("replay");
-        assertThat(
-                        run(
-                                "replay",
-                                "lakestream-snowflake-sink",
-                                "--to-earliest",
-                                "--strimzi",
-                                "lakestream",
-                                "--connector-file",
-                                CONNECTOR_FILE,
-                                "--out",
-                                replay.toString()))
-                .isZero();
+        assertThat(replayOnStrimzi(replay, "--to-earliest")).isZero();
         err.reset();
 
         assertThat(run("replay-channels", "check", replay.resolve("plan.json").toString()))
