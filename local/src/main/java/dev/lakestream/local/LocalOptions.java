@@ -3,6 +3,8 @@ package dev.lakestream.local;
 import dev.lakestream.local.kpi.KpiPage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -16,6 +18,7 @@ import java.util.Locale;
  *                             [--no-maintenance]
  *   lakestream-local verify   [--data DIR]
  *   lakestream-local gold     [--data DIR]
+ *   lakestream-local lineage|reconcile|quarantine [--data DIR] [the command's options]
  * </pre>
  */
 record LocalOptions(
@@ -32,13 +35,17 @@ record LocalOptions(
         double apiErrors,
         Duration rateDelay,
         boolean fresh,
-        boolean maintenance) {
+        boolean maintenance,
+        String opsCommand,
+        List<String> opsArgs) {
 
     /** What to do. */
     public enum Command {
         RUN,
         VERIFY,
         GOLD,
+        /** One of {@code ./lakestream}'s commands against the local stack's data. */
+        OPS,
         HELP
     }
 
@@ -59,6 +66,17 @@ record LocalOptions(
                             + " Snowflake's MERGE rule)",
                     "  gold            print the current gold sales_daily_metrics from Kafka"
                             + " (read_committed)",
+                    "  lineage         the source changes, snapshots and Kafka offsets behind a"
+                            + " gold row",
+                    "                  (--sale-date 2026-11-29 --store 3; './lakestream-local"
+                            + " lineage --help')",
+                    "  reconcile       PostgreSQL vs silver and silver vs gold by key range"
+                            + " ('... reconcile --help')",
+                    "  quarantine      list, fix and re-inject quarantined changes ('..."
+                            + " quarantine --help')",
+                    "                  (these three run on a stopped stack's data folder; against"
+                            + " a running",
+                    "                  stack or your own services use ./lakestream --config ...)",
                     "",
                     "  --data DIR              data folder kept between runs (default"
                             + " .local-data)",
@@ -107,6 +125,33 @@ record LocalOptions(
         boolean fresh = false;
         boolean maintenance = true;
         int i = 0;
+        if (args.length > 0 && OPS_COMMANDS.contains(args[0])) {
+            List<String> rest = new ArrayList<>();
+            for (i = 1; i < args.length; i++) {
+                if (args[i].equals("--data")) {
+                    data = Path.of(value(args, ++i, args[i - 1]));
+                } else {
+                    rest.add(args[i]);
+                }
+            }
+            return new LocalOptions(
+                    Command.OPS,
+                    data,
+                    rate,
+                    transactions,
+                    seed,
+                    uiPort,
+                    metricsPort,
+                    kpiPort,
+                    interval,
+                    parallelism,
+                    apiErrors,
+                    rateDelay,
+                    false,
+                    maintenance,
+                    args[0],
+                    List.copyOf(rest));
+        }
         if (args.length > 0 && !args[0].startsWith("--")) {
             command =
                     switch (args[0].toLowerCase(Locale.ROOT)) {
@@ -160,8 +205,14 @@ record LocalOptions(
                 apiErrors,
                 rateDelay,
                 fresh,
-                maintenance);
+                maintenance,
+                null,
+                List.of());
     }
+
+    /** The commands of {@code ./lakestream} the local stack runs on its own data. */
+    static final java.util.Set<String> OPS_COMMANDS =
+            java.util.Set.of("lineage", "reconcile", "quarantine");
 
     private static String value(String[] args, int i, String flag) {
         if (i >= args.length) {

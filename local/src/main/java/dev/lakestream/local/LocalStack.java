@@ -6,6 +6,8 @@ import dev.lakestream.embedded.EmbeddedPostgresServer;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
 import dev.lakestream.jobs.transformation.TransformationConfig;
 import dev.lakestream.local.kpi.KpiPage;
+import dev.lakestream.ops.OpsCli;
+import dev.lakestream.ops.OpsContext;
 import dev.lakestream.shop.ShopSchema;
 import dev.lakestream.shop.workload.WorkloadGenerator;
 import dev.lakestream.shop.workload.WorkloadStats;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -121,6 +124,7 @@ public final class LocalStack implements AutoCloseable {
                     switch (options.command()) {
                         case VERIFY -> stack.verifyOnly();
                         case GOLD -> stack.goldOnly();
+                        case OPS -> stack.opsOnly();
                         default -> stack.run();
                     };
         } catch (Exception e) {
@@ -294,6 +298,27 @@ public final class LocalStack implements AutoCloseable {
             pause(Duration.ofSeconds(3));
         }
         return gold.reconcile(true);
+    }
+
+    /**
+     * Runs one of {@code ./lakestream}'s commands (lineage, reconcile, quarantine) against this
+     * data folder's services, configured as the jobs are.
+     */
+    int opsOnly() throws Exception {
+        services.start(LocalJobSettings.workload(options));
+        OpsContext context =
+                new OpsContext(
+                        TransformationConfig.fromMap(
+                                LocalJobSettings.transformation(options, data, services)),
+                        Optional.of(IngestionConfig.fromMap(jobSettings())),
+                        out);
+        step("lakestream " + options.opsCommand() + " " + String.join(" ", options.opsArgs()));
+        try {
+            return OpsCli.commands().get(options.opsCommand()).run(context, options.opsArgs());
+        } catch (IllegalArgumentException e) {
+            System.err.println("lakestream-local " + options.opsCommand() + ": " + e.getMessage());
+            return 2;
+        }
     }
 
     int goldOnly() {

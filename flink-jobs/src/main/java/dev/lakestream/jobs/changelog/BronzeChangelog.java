@@ -1,6 +1,9 @@
 package dev.lakestream.jobs.changelog;
 
+import dev.lakestream.catalog.LineageTables;
 import dev.lakestream.jobs.bronze.BronzeRow;
+import dev.lakestream.jobs.lineage.LedgerPosition;
+import dev.lakestream.jobs.lineage.LineageLedger;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -17,7 +20,7 @@ import org.apache.iceberg.flink.source.StreamingStartingStrategy;
  *
  * <pre>
  *  bronze.shop_* --Iceberg streaming read (scan, then each new snapshot)--> [bronze-parse-*]
- *      --union, keyBy(table, key)--> [apply-in-lsn-order] --> +I / -U +U / -D per entity
+ *      --[lineage-consumed-*]--union, keyBy(table, key)--> [apply-in-lsn-order] --> +I / -U +U / -D per entity
  * </pre>
  *
  * Bronze files are read in parallel splits, so changes of one key can arrive out of order or twice
@@ -37,7 +40,8 @@ public final class BronzeChangelog {
             Duration monitorInterval,
             Duration tombstoneRetention,
             String consumer,
-            Duration positionPublishInterval) {
+            Duration positionPublishInterval,
+            LineageLedger ledger) {
         BronzeChangeParser parser = new BronzeChangeParser();
         DataStream<ChangeEvent> all = null;
         for (String table : sourceTables) {
@@ -63,6 +67,13 @@ public final class BronzeChangelog {
                             .map(parser::parse, ChangeEvent.TYPE)
                             .uid(ChangelogOperatorIds.bronzeParser(table))
                             .name("parse " + table);
+            events =
+                    ledger.tap(
+                            events,
+                            ChangelogOperatorIds.bronzeLedger(table),
+                            LineageTables.LAYER_CONSUMED,
+                            ChangeEvent.TYPE,
+                            e -> LedgerPosition.change(e.table, e.lsn, null));
             all = all == null ? events : all.union(events);
         }
         return inLsnOrder(all, tombstoneRetention);

@@ -16,5 +16,10 @@ public final class ChangelogOperatorIds {
         return "bronze-parse-" + sourceTable.replace('.', '-');
     }
 
+    /** The lineage tap noting which bronze changes each checkpoint read. */
+    public static String bronzeLedger(String sourceTable) {
+        return "lineage-consumed-" + sourceTable.replace('.', '-');
+    }
+
     public static final String APPLY_IN_LSN_ORDER = "apply-in-lsn-order";
 }

@@ -17,5 +17,9 @@ public final class GoldOperatorIds {
     public static final String REPORTING_CURRENCY = "gold-reporting-currency";
     public static final String FINAL_STATE_PER_CHECKPOINT = "gold-final-state-per-checkpoint";
     public static final String GOLD_KAFKA_SINK = "gold-kafka-sink";
+
+    /** The lineage tap noting each checkpoint's published records. */
+    public static final String GOLD_LEDGER = "lineage-gold";
+
     public static final String GOLD_ICEBERG_SINK = "gold-iceberg-sink";
 }

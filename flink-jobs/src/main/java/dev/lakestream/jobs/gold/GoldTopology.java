@@ -1,7 +1,10 @@
 package dev.lakestream.jobs.gold;
 
+import dev.lakestream.catalog.LineageTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.jobs.changelog.RowChange;
+import dev.lakestream.jobs.lineage.LedgerPosition;
+import dev.lakestream.jobs.lineage.LineageLedger;
 import dev.lakestream.jobs.state.Tombstones;
 import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -132,17 +135,43 @@ public final class GoldTopology {
                 .append();
     }
 
+    /** A published record as the lineage ledger names it: "2026-11-29/3@123456". */
+    public static String ledgerName(String saleDate, long storeId, long version) {
+        return saleDate + "/" + storeId + "@" + version;
+    }
+
+    static LedgerPosition positionOf(SalesDailyMetrics m) {
+        return new LedgerPosition(
+                "sales_daily_metrics",
+                m.version,
+                null,
+                null,
+                -1,
+                ledgerName(m.saleDate, m.storeId, m.version));
+    }
+
     /** The store a change of a store, an order or a foot-traffic hour belongs to. */
     public static long storeId(RowChange change) {
         return change.longValue("store_id", -1);
     }
 
-    /** Publishes gold to Kafka and upserts it into its Iceberg table. */
+    /**
+     * Publishes gold to Kafka and upserts it into its Iceberg table; the ledger notes each record
+     * with the checkpoint that commits it.
+     */
     public static void sink(
-            DataStream<SalesDailyMetrics> gold,
+            DataStream<SalesDailyMetrics> finalStates,
             Sink<SalesDailyMetrics> kafka,
             TableLoader icebergTable,
-            org.apache.iceberg.Schema schema) {
+            org.apache.iceberg.Schema schema,
+            LineageLedger ledger) {
+        DataStream<SalesDailyMetrics> gold =
+                ledger.tap(
+                        finalStates,
+                        GoldOperatorIds.GOLD_LEDGER,
+                        LineageTables.LAYER_GOLD,
+                        SalesDailyMetrics.TYPE,
+                        GoldTopology::positionOf);
         gold.sinkTo(kafka)
                 .uid(GoldOperatorIds.GOLD_KAFKA_SINK)
                 .name("gold to Kafka (exactly once)");

@@ -2,6 +2,7 @@ package dev.lakestream.jobs.ingestion;
 
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.InvalidSettingException;
+import dev.lakestream.catalog.LineageTables;
 import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.catalog.TableDefinition;
@@ -11,6 +12,7 @@ import dev.lakestream.jobs.bronze.RecordBronzeMapper;
 import dev.lakestream.jobs.config.CatalogLoaders;
 import dev.lakestream.jobs.config.Checkpointing;
 import dev.lakestream.jobs.config.JobLauncher;
+import dev.lakestream.jobs.lineage.LineageLedger;
 import dev.lakestream.jobs.source.files.LandingFileSource;
 import dev.lakestream.jobs.source.postgres.PostgresCdcSource;
 import dev.lakestream.jobs.source.postgres.PostgresPreflight;
@@ -77,6 +79,7 @@ public final class IngestionJob {
                 PostgresCdcSource.<RowData>guarded(
                         config.postgres(), new BronzeDeserializationSchema(mapper));
         CatalogLoader catalogLoader = CatalogLoaders.from(config.catalog());
+        LineageLedger ledger = new LineageLedger(config.jobName());
         IngestionTopology.build(
                 env,
                 source,
@@ -85,7 +88,8 @@ public final class IngestionJob {
                         TableLoader.fromCatalog(
                                 catalogLoader,
                                 BronzeTables.identifierFor(config.bronzeNamespace(), table)),
-                config.bronzeWriteParallelism());
+                config.bronzeWriteParallelism(),
+                ledger);
 
         List<IngestionTopology.RecordInput> records = new ArrayList<>();
         config.rest()
@@ -116,7 +120,11 @@ public final class IngestionJob {
                                 BronzeTables.identifierFor(config.bronzeNamespace(), table)),
                 TableLoader.fromCatalog(
                         catalogLoader, QuarantineTables.ingestionRejects().identifier()),
-                config.bronzeWriteParallelism());
+                config.bronzeWriteParallelism(),
+                ledger);
+        ledger.sinkTo(
+                TableLoader.fromCatalog(catalogLoader, LineageTables.commits().identifier()),
+                OperatorIds.LINEAGE_SINK);
     }
 
     /** The bronze source tables of the REST and file sources the configuration enables. */
@@ -148,6 +156,7 @@ public final class IngestionJob {
         if (!recordTables.isEmpty()) {
             tables.add(QuarantineTables.ingestionRejects());
         }
+        tables.add(LineageTables.commits());
         try {
             TableBootstrap.ensureAll(config.catalog(), tables);
         } catch (InvalidSettingException e) {

@@ -1,9 +1,12 @@
 package dev.lakestream.jobs.ingestion;
 
+import dev.lakestream.catalog.LineageTables;
 import dev.lakestream.jobs.bronze.BronzeRouter;
 import dev.lakestream.jobs.bronze.BronzeRow;
 import dev.lakestream.jobs.bronze.BronzeRowMapper;
 import dev.lakestream.jobs.bronze.RecordBronzeMapper;
+import dev.lakestream.jobs.lineage.LedgerPosition;
+import dev.lakestream.jobs.lineage.LineageLedger;
 import dev.lakestream.jobs.source.SourceRecord;
 import java.util.List;
 import java.util.function.Function;
@@ -52,7 +55,8 @@ public final class IngestionTopology {
             Source<RowData, ?, ?> source,
             List<String> sourceTables,
             Function<String, TableLoader> bronzeTable,
-            Integer writeParallelism) {
+            Integer writeParallelism,
+            LineageLedger ledger) {
         DataStream<RowData> changes =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "postgres-cdc-source")
                         .uid(OperatorIds.POSTGRES_SOURCE)
@@ -68,15 +72,30 @@ public final class IngestionTopology {
                     routed.getSideOutput(BronzeRouter.tagFor(table)),
                     table,
                     bronzeTable.apply(table),
-                    writeParallelism);
+                    writeParallelism,
+                    ledger);
         }
     }
 
-    /** One bronze table's sink: writers and a committer, one Iceberg commit per checkpoint. */
+    /**
+     * One bronze table's sink: writers and a committer, one Iceberg commit per checkpoint; the
+     * ledger notes what each commit holds.
+     */
     private static void appendToBronze(
-            DataStream<RowData> rows, String table, TableLoader loader, Integer writeParallelism) {
+            DataStream<RowData> rows,
+            String table,
+            TableLoader loader,
+            Integer writeParallelism,
+            LineageLedger ledger) {
+        DataStream<RowData> noted =
+                ledger.tap(
+                        rows,
+                        OperatorIds.bronzeLedger(table),
+                        LineageTables.LAYER_BRONZE,
+                        BronzeRow.typeInfo(),
+                        IngestionTopology::positionOf);
         FlinkSink.Builder sink =
-                FlinkSink.forRowData(rows)
+                FlinkSink.forRowData(noted)
                         .tableLoader(loader)
                         .distributionMode(DistributionMode.NONE)
                         .uidPrefix(OperatorIds.bronzeSink(table));
@@ -84,6 +103,19 @@ public final class IngestionTopology {
             sink.writeParallelism(writeParallelism);
         }
         sink.append();
+    }
+
+    /** Where a bronze row came from, for the lineage ledger. */
+    static LedgerPosition positionOf(RowData row) {
+        return new LedgerPosition(
+                row.getString(BronzeRow.SOURCE_TABLE).toString(),
+                row.getLong(BronzeRow.LSN),
+                row.isNullAt(BronzeRow.TX_ID) ? null : row.getLong(BronzeRow.TX_ID),
+                row.isNullAt(BronzeRow.ORIGIN) ? null : row.getString(BronzeRow.ORIGIN).toString(),
+                row.isNullAt(BronzeRow.ORIGIN_POSITION)
+                        ? -1
+                        : row.getLong(BronzeRow.ORIGIN_POSITION),
+                null);
     }
 
     /** A polled or file source and the name its records carry ({@code rest:exchange_rates}). */
@@ -108,7 +140,8 @@ public final class IngestionTopology {
             List<RecordInput> inputs,
             Function<String, TableLoader> bronzeTable,
             TableLoader ingestionRejects,
-            Integer writeParallelism) {
+            Integer writeParallelism,
+            LineageLedger ledger) {
         if (inputs.isEmpty()) {
             return;
         }
@@ -137,7 +170,7 @@ public final class IngestionTopology {
                                     BronzeRow.typeInfo())
                             .uid(OperatorIds.recordSplitter(input.sourceName()))
                             .name("records of " + input.sourceName());
-            appendToBronze(bronze, table, bronzeLoader, writeParallelism);
+            appendToBronze(bronze, table, bronzeLoader, writeParallelism, ledger);
             DataStream<RowData> refused = bronze.getSideOutput(SourceRecords.REJECTS);
             rejects = rejects == null ? refused : rejects.union(refused);
         }

@@ -19,6 +19,14 @@ public final class OperatorIds {
 
     public static final String INGESTION_REJECTS_SINK = "ingestion-rejects-sink";
 
+    /** The lineage tap in front of one bronze table's sink. */
+    public static String bronzeLedger(String sourceTable) {
+        return "lineage-bronze-" + sourceTable.replace('.', '-');
+    }
+
+    /** Writer and committer of the IngestionJob's {@code lineage.commits} rows. */
+    public static final String LINEAGE_SINK = "lineage-ledger-sink-ingestion";
+
     /** A REST or file source, e.g. {@code source-rest-exchange_rates}. */
     public static String recordSource(String sourceName) {
         return "source-" + sourceName.replace(':', '-');

@@ -3,6 +3,7 @@ package dev.lakestream.jobs.transformation;
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.GoldTables;
 import dev.lakestream.catalog.IcebergCatalogs;
+import dev.lakestream.catalog.LineageTables;
 import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.catalog.TableBootstrap;
@@ -17,6 +18,7 @@ import dev.lakestream.jobs.gold.GoldKafkaSink;
 import dev.lakestream.jobs.gold.GoldTopology;
 import dev.lakestream.jobs.gold.LostTransactionGuard;
 import dev.lakestream.jobs.gold.TransactionTimeout;
+import dev.lakestream.jobs.lineage.LineageLedger;
 import dev.lakestream.jobs.silver.LiveSilverColumns;
 import dev.lakestream.jobs.silver.SilverTopology;
 import java.util.ArrayList;
@@ -78,6 +80,7 @@ public final class TransformationJob {
                 config.kafkaProducerProperties());
         bootstrapTables(config);
         CatalogLoader catalog = CatalogLoaders.from(config.catalog());
+        LineageLedger ledger = new LineageLedger(config.jobName());
 
         DataStream<RowChange> changelog =
                 BronzeChangelog.build(
@@ -91,7 +94,8 @@ public final class TransformationJob {
                         config.bronzeMonitorInterval(),
                         config.tombstoneRetention(),
                         config.jobName(),
-                        config.positionPublishInterval());
+                        config.positionPublishInterval(),
+                        ledger);
 
         // the dynamic silver sink opens a catalog in each of its operators and never closes the
         // writers' ones: one per TaskManager and submission, so a restart leaks no connections
@@ -132,8 +136,15 @@ public final class TransformationJob {
                         config.kafkaAcceptLostTransactions()),
                 TableLoader.fromCatalog(
                         catalog, GoldTables.salesDailyMetrics(config.goldNamespace()).identifier()),
-                GoldTables.SALES_DAILY_METRICS);
+                GoldTables.SALES_DAILY_METRICS,
+                ledger);
+        ledger.sinkTo(
+                TableLoader.fromCatalog(catalog, LineageTables.commits().identifier()),
+                LINEAGE_SINK);
     }
+
+    /** Writer and committer of the TransformationJob's {@code lineage.commits} rows. */
+    static final String LINEAGE_SINK = "lineage-ledger-sink-transformation";
 
     private static TableIdentifier quarantineIdentifier() {
         return QuarantineTables.silverRejects().identifier();
@@ -149,6 +160,7 @@ public final class TransformationJob {
         tables.add(QuarantineTables.silverRejects());
         tables.add(QuarantineTables.goldPending());
         tables.add(GoldTables.salesDailyMetrics(config.goldNamespace()));
+        tables.add(LineageTables.commits());
         TableBootstrap.ensureAll(config.catalog(), tables);
         Catalog catalog = IcebergCatalogs.load(config.catalog());
         try {

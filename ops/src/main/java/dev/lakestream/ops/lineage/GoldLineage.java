@@ -1,0 +1,394 @@
+package dev.lakestream.ops.lineage;
+
+import dev.lakestream.catalog.BronzeTables;
+import dev.lakestream.catalog.GoldTables;
+import dev.lakestream.catalog.LineageTables;
+import dev.lakestream.catalog.SilverTables;
+import dev.lakestream.jobs.transformation.TransformationConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+
+/**
+ * The lineage of one gold row's current version: the record published (checkpoint, gold and silver
+ * snapshots, Kafka partition and offset), every source change behind it (the changes of the orders
+ * and order lines that make up the row, each with the bronze snapshot that holds it and the
+ * TransformationJob checkpoint that read it) and the feed records it took its exchange rate and
+ * visitors from.
+ *
+ * <p>Built from the ledger the jobs write ({@code lineage.commits}, {@link LineageTables}), the
+ * tables' snapshot summaries and bronze itself; needs nothing but the catalog and the topic.
+ */
+public final class GoldLineage {
+
+    /** One source change, with where it travelled. */
+    public record SourceChange(
+            String table,
+            String op,
+            String key,
+            long position,
+            Long txId,
+            Instant sourceTs,
+            String origin,
+            Long originPosition,
+            Long bronzeCheckpoint,
+            Long bronzeSnapshot,
+            Long consumedCheckpoint,
+            Long silverSnapshot,
+            String consumedJobId,
+            Instant consumedAt) {}
+
+    /** The whole lineage of one gold row. */
+    public record Report(
+            LocalDate saleDate,
+            long storeId,
+            Map<String, Object> gold,
+            long version,
+            String job,
+            String jobId,
+            long checkpoint,
+            Long goldSnapshot,
+            Map<String, Long> silverSnapshots,
+            String topic,
+            GoldRecordLocator.Position kafka,
+            List<Long> orders,
+            List<SourceChange> changes,
+            List<SourceChange> readSince,
+            int notReadYet,
+            List<SourceChange> feeds) {}
+
+    private final Catalog catalog;
+    private final TransformationConfig config;
+    private final Consumer<String> progress;
+
+    public GoldLineage(Catalog catalog, TransformationConfig config, Consumer<String> progress) {
+        this.catalog = catalog;
+        this.config = config;
+        this.progress = progress;
+    }
+
+    /**
+     * @throws IllegalArgumentException when gold has no such row, or the ledger does not know its
+     *     version (written before the ledger existed)
+     */
+    public Report trace(LocalDate saleDate, long storeId) {
+        Table gold =
+                catalog.loadTable(
+                        GoldTables.salesDailyMetrics(config.goldNamespace()).identifier());
+        Map<String, Object> row =
+                one(
+                                gold,
+                                null,
+                                Expressions.and(
+                                        Expressions.equal("sale_date", saleDate.toString()),
+                                        Expressions.equal("store_id", storeId)))
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "gold has no sales_daily_metrics row for sale date "
+                                                        + saleDate
+                                                        + " and store "
+                                                        + storeId));
+        long version = (Long) row.get("version");
+        String name = saleDate + "/" + storeId + "@" + version;
+
+        progress.accept("reading the lineage ledger");
+        Table ledger = catalog.loadTable(LineageTables.commits().identifier());
+        LedgerRow published =
+                LedgerRow.read(ledger, LineageTables.LAYER_GOLD).stream()
+                        .filter(r -> r.records().contains(name))
+                        .min(Comparator.comparing(LedgerRow::recordedAt))
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "the lineage ledger has no record "
+                                                        + name
+                                                        + ": it was published before the jobs"
+                                                        + " kept a ledger, or by another"
+                                                        + " catalog's jobs"));
+        List<LedgerRow> bronzeRows = LedgerRow.read(ledger, LineageTables.LAYER_BRONZE);
+        List<LedgerRow> consumedRows = LedgerRow.read(ledger, LineageTables.LAYER_CONSUMED);
+
+        Long goldSnapshot = snapshot(gold, published.jobId(), published.checkpointId());
+        Map<String, Long> silverSnapshots = new LinkedHashMap<>();
+        for (String t : List.of(SilverTables.ORDERS, SilverTables.ORDER_LINES)) {
+            OptionalLong asOf =
+                    CheckpointSnapshots.asOf(
+                            silver(t), published.jobId(), published.checkpointId());
+            silverSnapshots.put(t, asOf.isPresent() ? asOf.getAsLong() : null);
+        }
+
+        progress.accept("finding the orders of store " + storeId + " on " + saleDate);
+        ZoneId zone = storeZone(storeId);
+        Table orders = silver(SilverTables.ORDERS);
+        List<Long> members = new ArrayList<>();
+        for (Map<String, Object> o :
+                all(
+                        orders,
+                        silverSnapshots.get(SilverTables.ORDERS),
+                        Expressions.equal("store_id", storeId))) {
+            OffsetDateTime created = (OffsetDateTime) o.get("created_at");
+            if (created.atZoneSameInstant(zone).toLocalDate().equals(saleDate)) {
+                members.add((Long) o.get("order_id"));
+            }
+        }
+        members.sort(null);
+
+        progress.accept("reading the bronze changes of " + members.size() + " orders");
+        List<SourceChange> behind = new ArrayList<>();
+        List<SourceChange> readSince = new ArrayList<>();
+        int notReadYet = 0;
+        if (!members.isEmpty()) {
+            List<Expression> orderKeys = new ArrayList<>();
+            List<Expression> lineKeys = new ArrayList<>();
+            for (long id : members) {
+                orderKeys.add(Expressions.equal("key", "{\"order_id\":" + id + "}"));
+                lineKeys.add(Expressions.startsWith("key", "{\"order_id\":" + id + ","));
+            }
+            for (Map.Entry<String, List<Expression>> e :
+                    Map.of(SilverTables.ORDERS, orderKeys, SilverTables.ORDER_LINES, lineKeys)
+                            .entrySet()) {
+                for (SourceChange c :
+                        changes(e.getKey(), or(e.getValue()), bronzeRows, consumedRows)) {
+                    if (c.consumedCheckpoint() == null) {
+                        notReadYet++;
+                    } else if (consumedBy(
+                            c.consumedJobId(), c.consumedCheckpoint(), c.consumedAt(), published)) {
+                        behind.add(c);
+                    } else {
+                        readSince.add(c);
+                    }
+                }
+            }
+        }
+        Comparator<SourceChange> walOrder =
+                Comparator.comparingLong(SourceChange::position)
+                        .thenComparing(SourceChange::table)
+                        .thenComparing(SourceChange::key);
+        behind.sort(walOrder);
+        readSince.sort(walOrder);
+
+        List<SourceChange> feeds = new ArrayList<>();
+        if (row.get("exchange_rate") != null) {
+            feeds.addAll(rateChanges(saleDate, (String) row.get("currency"), bronzeRows));
+        }
+        if (row.get("visitors") != null) {
+            feeds.addAll(visitorChanges(saleDate, storeId, zone, bronzeRows));
+        }
+
+        progress.accept("finding the record on Kafka");
+        GoldRecordLocator.Position kafka =
+                GoldRecordLocator.find(
+                                config.kafkaBootstrapServers(),
+                                config.kafkaProducerProperties(),
+                                config.kafkaTopic(),
+                                saleDate,
+                                storeId,
+                                version,
+                                published.recordedAt().toEpochMilli() - 60_000)
+                        .orElse(null);
+        return new Report(
+                saleDate,
+                storeId,
+                row,
+                version,
+                published.job(),
+                published.jobId(),
+                published.checkpointId(),
+                goldSnapshot,
+                silverSnapshots,
+                config.kafkaTopic(),
+                kafka,
+                members,
+                behind,
+                readSince,
+                notReadYet,
+                feeds);
+    }
+
+    /** Whether a change read in that checkpoint was read by the published one or before it. */
+    private static boolean consumedBy(
+            String jobId, long checkpoint, Instant readAt, LedgerRow published) {
+        return jobId.equals(published.jobId())
+                ? checkpoint <= published.checkpointId()
+                : readAt.isBefore(published.recordedAt());
+    }
+
+    /** A source table's bronze changes matching {@code keys}, with their ledger positions. */
+    private List<SourceChange> changes(
+            String sourceTable,
+            Expression keys,
+            List<LedgerRow> bronzeRows,
+            List<LedgerRow> consumedRows) {
+        Table bronze = bronze(sourceTable);
+        List<SourceChange> out = new ArrayList<>();
+        for (Map<String, Object> r : all(bronze, null, keys)) {
+            long lsn = (Long) r.get("lsn");
+            Instant ingested = ((OffsetDateTime) r.get("ingest_ts")).toInstant();
+            Optional<LedgerRow> written =
+                    bronzeRows.stream()
+                            .filter(b -> b.table().equals(sourceTable) && b.covers(lsn))
+                            .filter(b -> !b.recordedAt().isBefore(ingested))
+                            .min(Comparator.comparing(LedgerRow::recordedAt));
+            Optional<LedgerRow> read =
+                    consumedRows.stream()
+                            .filter(c -> c.table().equals(sourceTable) && c.covers(lsn))
+                            .min(Comparator.comparing(LedgerRow::recordedAt));
+            OffsetDateTime sourceTs = (OffsetDateTime) r.get("source_ts");
+            out.add(
+                    new SourceChange(
+                            sourceTable,
+                            (String) r.get("op"),
+                            (String) r.get("key"),
+                            lsn,
+                            (Long) r.get("tx_id"),
+                            sourceTs == null ? null : sourceTs.toInstant(),
+                            (String) r.get("origin"),
+                            (Long) r.get("origin_position"),
+                            written.map(LedgerRow::checkpointId).orElse(null),
+                            written.map(w -> snapshot(bronze, w.jobId(), w.checkpointId()))
+                                    .orElse(null),
+                            read.map(LedgerRow::checkpointId).orElse(null),
+                            read.map(
+                                            c ->
+                                                    snapshot(
+                                                            silver(sourceTable),
+                                                            c.jobId(),
+                                                            c.checkpointId()))
+                                    .orElse(null),
+                            read.map(LedgerRow::jobId).orElse(null),
+                            read.map(LedgerRow::recordedAt).orElse(null)));
+        }
+        return out;
+    }
+
+    /** The rate records of the sale date between the store's and the reporting currency. */
+    private List<SourceChange> rateChanges(
+            LocalDate saleDate, String currency, List<LedgerRow> bronzeRows) {
+        String reporting = config.reportingCurrency();
+        TreeSet<Long> positions = new TreeSet<>();
+        for (Map<String, Object> r :
+                all(
+                        silver(SilverTables.EXCHANGE_RATES),
+                        null,
+                        Expressions.equal("rate_date", saleDate.toString()))) {
+            String base = (String) r.get("base_currency");
+            String quote = (String) r.get("quote_currency");
+            if ((base.equals(currency) && quote.equals(reporting))
+                    || (base.equals(reporting) && quote.equals(currency))) {
+                positions.add((Long) r.get(SilverTables.LSN_COLUMN));
+            }
+        }
+        return feedChanges(SilverTables.EXCHANGE_RATES, positions, bronzeRows);
+    }
+
+    /** The door-counter hours of the store's local day. */
+    private List<SourceChange> visitorChanges(
+            LocalDate saleDate, long storeId, ZoneId zone, List<LedgerRow> bronzeRows) {
+        TreeSet<Long> positions = new TreeSet<>();
+        for (Map<String, Object> r :
+                all(
+                        silver(SilverTables.FOOT_TRAFFIC),
+                        null,
+                        Expressions.equal("store_id", storeId))) {
+            OffsetDateTime hour = (OffsetDateTime) r.get("hour_start");
+            if (hour.atZoneSameInstant(zone).toLocalDate().equals(saleDate)) {
+                positions.add((Long) r.get(SilverTables.LSN_COLUMN));
+            }
+        }
+        return feedChanges(SilverTables.FOOT_TRAFFIC, positions, bronzeRows);
+    }
+
+    private List<SourceChange> feedChanges(
+            String sourceTable, TreeSet<Long> positions, List<LedgerRow> bronzeRows) {
+        if (positions.isEmpty()) {
+            return List.of();
+        }
+        List<Expression> each = new ArrayList<>();
+        positions.forEach(p -> each.add(Expressions.equal("lsn", p)));
+        return changes(sourceTable, or(each), bronzeRows, bronzeRows.subList(0, 0)).stream()
+                .filter(c -> positions.contains(c.position()))
+                .toList();
+    }
+
+    private ZoneId storeZone(long storeId) {
+        return one(silver(SilverTables.STORES), null, Expressions.equal("store_id", storeId))
+                .map(s -> ZoneId.of((String) s.get("time_zone")))
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "silver has no store " + storeId + " (no time zone)"));
+    }
+
+    private Table silver(String sourceTable) {
+        return catalog.loadTable(
+                SilverTables.definitionFor(config.silverNamespace(), sourceTable).identifier());
+    }
+
+    private Table bronze(String sourceTable) {
+        return catalog.loadTable(BronzeTables.identifierFor(config.bronzeNamespace(), sourceTable));
+    }
+
+    private static Long snapshot(Table table, String jobId, long checkpoint) {
+        OptionalLong s = CheckpointSnapshots.of(table, jobId, checkpoint);
+        return s.isPresent() ? s.getAsLong() : null;
+    }
+
+    private static Expression or(List<Expression> each) {
+        Expression all = Expressions.alwaysFalse();
+        for (Expression e : each) {
+            all = Expressions.or(all, e);
+        }
+        return all;
+    }
+
+    private static Optional<Map<String, Object>> one(Table table, Long snapshot, Expression where) {
+        List<Map<String, Object>> rows = all(table, snapshot, where);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private static List<Map<String, Object>> all(Table table, Long snapshot, Expression where) {
+        if (table.currentSnapshot() == null) {
+            return List.of();
+        }
+        IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(table).where(where);
+        if (snapshot != null) {
+            scan = scan.useSnapshot(snapshot);
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (CloseableIterable<Record> records = scan.build()) {
+            for (Record r : records) {
+                Map<String, Object> values = new LinkedHashMap<>();
+                r.struct().fields().forEach(f -> values.put(f.name(), r.getField(f.name())));
+                rows.add(values);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return rows;
+    }
+
+    static String money(Object value) {
+        return value == null ? "—" : ((BigDecimal) value).toPlainString();
+    }
+}
