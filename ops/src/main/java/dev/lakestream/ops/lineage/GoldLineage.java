@@ -240,9 +240,21 @@ public final class GoldLineage {
             Expression keys,
             List<LedgerRow> bronzeRows,
             List<LedgerRow> consumedRows) {
+        return changes(sourceTable, keys, bronzeRows, consumedRows, after -> true);
+    }
+
+    private List<SourceChange> changes(
+            String sourceTable,
+            Expression keys,
+            List<LedgerRow> bronzeRows,
+            List<LedgerRow> consumedRows,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ours) {
         Table bronze = bronze(sourceTable);
         List<SourceChange> out = new ArrayList<>();
         for (Map<String, Object> r : all(bronze, null, keys)) {
+            if (!ours.test(after((String) r.get("after")))) {
+                continue;
+            }
             long lsn = (Long) r.get("lsn");
             Instant ingested = ((OffsetDateTime) r.get("ingest_ts")).toInstant();
             Optional<LedgerRow> written =
@@ -299,7 +311,17 @@ public final class GoldLineage {
                 positions.add((Long) r.get(SilverTables.LSN_COLUMN));
             }
         }
-        return feedChanges(SilverTables.EXCHANGE_RATES, positions, bronzeRows);
+        return feedChanges(
+                SilverTables.EXCHANGE_RATES,
+                positions,
+                bronzeRows,
+                after ->
+                        saleDate.toString().equals(after.path("rate_date").asText())
+                                && java.util.Set.of(currency, reporting)
+                                        .equals(
+                                                java.util.Set.of(
+                                                        after.path("base_currency").asText(),
+                                                        after.path("quote_currency").asText())));
     }
 
     /** The door-counter hours of the store's local day. */
@@ -316,20 +338,58 @@ public final class GoldLineage {
                 positions.add((Long) r.get(SilverTables.LSN_COLUMN));
             }
         }
-        return feedChanges(SilverTables.FOOT_TRAFFIC, positions, bronzeRows);
+        return feedChanges(
+                SilverTables.FOOT_TRAFFIC,
+                positions,
+                bronzeRows,
+                after ->
+                        Long.toString(storeId).equals(after.path("store_id").asText().trim())
+                                && onDay(after.path("hour_start").asText(), zone, saleDate));
     }
 
+    /**
+     * The bronze records of a feed at the given sequences that are the row's own: a sequence is a
+     * file's modification second and a line number, or a poll's, so records of other files or
+     * stores can share it; {@code ours} tells them apart by the record's fields.
+     */
     private List<SourceChange> feedChanges(
-            String sourceTable, TreeSet<Long> positions, List<LedgerRow> bronzeRows) {
+            String sourceTable,
+            TreeSet<Long> positions,
+            List<LedgerRow> bronzeRows,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ours) {
         if (positions.isEmpty()) {
             return List.of();
         }
         List<Expression> each = new ArrayList<>();
         positions.forEach(p -> each.add(Expressions.equal("lsn", p)));
-        return changes(sourceTable, or(each), bronzeRows, bronzeRows.subList(0, 0)).stream()
-                .filter(c -> positions.contains(c.position()))
-                .toList();
+        return changes(sourceTable, or(each), bronzeRows, List.of(), ours);
     }
+
+    /** Whether an hour's text (ISO-8601 instant) falls on the local day. */
+    private static boolean onDay(String hour, ZoneId zone, LocalDate day) {
+        try {
+            return OffsetDateTime.parse(hour.trim())
+                    .atZoneSameInstant(zone)
+                    .toLocalDate()
+                    .equals(day);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode after(String json) {
+        if (json == null) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private ZoneId storeZone(long storeId) {
         return one(silver(SilverTables.STORES), null, Expressions.equal("store_id", storeId))

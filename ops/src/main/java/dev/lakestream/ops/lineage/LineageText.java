@@ -39,9 +39,7 @@ final class LineageText {
         header(out);
         r.changes().forEach(c -> change(c, out));
         if (!r.readSince().isEmpty()) {
-            out.printf(
-                    "read since, without changing the row (a column the KPIs do not use): %d%n",
-                    r.readSince().size());
+            out.printf("read since, without changing the row's KPIs: %d%n", r.readSince().size());
             r.readSince().forEach(c -> change(c, out));
         }
         if (r.notReadYet() > 0) {
@@ -51,17 +49,30 @@ final class LineageText {
         }
         if (!r.feeds().isEmpty()) {
             out.println("feed records behind its exchange rate and visitors:");
+            // one line per request or file, its records' positions listed
+            Map<String, java.util.List<GoldLineage.SourceChange>> byOrigin =
+                    new java.util.LinkedHashMap<>();
             for (GoldLineage.SourceChange c : r.feeds()) {
-                out.printf(
-                        "  %-20s %s sequence %d from %s #%s, bronze checkpoint %s snapshot %s%n",
-                        c.table(),
-                        c.key(),
-                        c.position(),
-                        c.origin(),
-                        c.originPosition(),
-                        orUnknown(c.bronzeCheckpoint()),
-                        orUnknown(c.bronzeSnapshot()));
+                byOrigin.computeIfAbsent(
+                                c.table()
+                                        + " "
+                                        + c.origin()
+                                        + ", bronze checkpoint "
+                                        + orUnknown(c.bronzeCheckpoint())
+                                        + " snapshot "
+                                        + orUnknown(c.bronzeSnapshot()),
+                                k -> new java.util.ArrayList<>())
+                        .add(c);
             }
+            byOrigin.forEach(
+                    (origin, records) ->
+                            out.printf(
+                                    "  %s: %d record(s), positions %s%n",
+                                    origin,
+                                    records.size(),
+                                    records.stream()
+                                            .map(c -> String.valueOf(c.originPosition()))
+                                            .collect(java.util.stream.Collectors.joining(","))));
         }
     }
 
