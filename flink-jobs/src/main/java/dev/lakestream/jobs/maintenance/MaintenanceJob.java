@@ -2,6 +2,7 @@ package dev.lakestream.jobs.maintenance;
 
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.GoldTables;
+import dev.lakestream.catalog.LineageTables;
 import dev.lakestream.catalog.QuarantineTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.catalog.TableBootstrap;
@@ -89,6 +90,8 @@ public final class MaintenanceJob {
         tables.add(new MaintainedTable(QuarantineTables.silverRejects(), false));
         tables.add(new MaintainedTable(QuarantineTables.ingestionRejects(), false));
         tables.add(new MaintainedTable(QuarantineTables.goldPending(), false));
+        // a commit per checkpoint of each job: compacted and expired like the others
+        tables.add(new MaintainedTable(LineageTables.commits(), false));
         return tables;
     }
 }
