@@ -445,9 +445,14 @@ class ConnectWorkerITCase {
                                                         + " "
                                                         + rest.offsets(FILE_SINK)));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
+        java.nio.file.Path record = java.nio.file.Files.createTempFile("replays", ".jsonl");
 
         boolean running =
-                new Replayer(rest, snowflake, new PrintStream(console))
+                new Replayer(
+                                rest,
+                                snowflake,
+                                new PrintStream(console),
+                                dev.lakestream.connect.replay.ReplayRecord.jsonLines(record))
                         .execute(plan, Duration.ofSeconds(60), false);
 
         assertThat(running).as(console.toString()).isTrue();
@@ -471,6 +476,18 @@ class ConnectWorkerITCase {
                 .contains("0. checking Snowflake before the connector is touched")
                 .contains(TOPIC + "-0: channel " + CHANNEL + " of LANDING at token 9 -> 3")
                 .contains(TOPIC + "-0: 1 channel(s) of LANDING set to token 3");
+        // the replay keeps what it told Snowflake: the channel, its partition, token 9 -> 3
+        List<String> recorded = java.nio.file.Files.readAllLines(record);
+        assertThat(recorded).hasSize(1);
+        com.fasterxml.jackson.databind.JsonNode line =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(recorded.get(0));
+        assertThat(line.path("connector").asText()).isEqualTo(plan.connector());
+        assertThat(line.path("table").asText()).isEqualTo(LANDING);
+        assertThat(line.path("channel").asText()).isEqualTo(CHANNEL);
+        assertThat(line.path("topic").asText()).isEqualTo(TOPIC);
+        assertThat(line.path("partition").asInt()).isZero();
+        assertThat(line.path("offset_token_before").asText()).isEqualTo("9");
+        assertThat(line.path("offset_token").asText()).isEqualTo("3");
         await().atMost(Duration.ofSeconds(60)).until(() -> sinkLines().size() == 16);
         assertThat(sinkLines().get(15)).isEqualTo(sinkLines().get(4));
     }

@@ -9,6 +9,7 @@ import dev.lakestream.connect.replay.ChannelReplay;
 import dev.lakestream.connect.replay.ChannelTokenReset;
 import dev.lakestream.connect.replay.ReplayPlan;
 import dev.lakestream.connect.replay.ReplayPlanner;
+import dev.lakestream.connect.replay.ReplayRecord;
 import dev.lakestream.connect.replay.ReplayRefusedException;
 import dev.lakestream.connect.replay.ReplayTarget;
 import dev.lakestream.connect.replay.Replayer;
@@ -88,6 +89,9 @@ public final class ConnectCli {
                     "  KAFKA_BOOTSTRAP_SERVERS  brokers, for replay (or --bootstrap-servers)",
                     "  SNOWFLAKE_*              for a replay of the Snowflake sink: see",
                     "                           lakestream-snowflake --help",
+                    "  LAKESTREAM_REPLAY_RECORD where replays record each channel offset token they",
+                    "                           set, one JSON line each (default",
+                    "                           lakestream-replays.jsonl in the working directory)",
                     "");
 
     private ConnectCli() {}
@@ -310,7 +314,7 @@ public final class ConnectCli {
             SnowflakeSettings settings = SnowflakeSettings.fromEnvironment(env);
             channels = new SnowflakeChannelTokenReset(settings);
         }
-        return new Replayer(rest, channels, out)
+        return new Replayer(rest, channels, out, replayRecord(env))
                         .execute(plan, timeout == null ? Duration.ofSeconds(120) : timeout, force)
                 ? 0
                 : 1;
@@ -343,7 +347,8 @@ public final class ConnectCli {
         ChannelReplay channels =
                 new ChannelReplay(
                         new SnowflakeChannelTokenReset(SnowflakeSettings.fromEnvironment(env)),
-                        out);
+                        out,
+                        replayRecord(env));
         if (step.equals("check")) {
             channels.preflight(plan, force);
             out.printf("   Snowflake agrees: %s may be stopped%n", plan.connector());
@@ -351,6 +356,12 @@ public final class ConnectCli {
             channels.reset(plan, force);
         }
         return 0;
+    }
+
+    /** Where replays record the channel offset tokens they set ({@link ReplayRecord}). */
+    static ReplayRecord replayRecord(Map<String, String> env) {
+        return ReplayRecord.jsonLines(
+                Path.of(env.getOrDefault("LAKESTREAM_REPLAY_RECORD", "lakestream-replays.jsonl")));
     }
 
     private static Admin admin(String bootstrap) {

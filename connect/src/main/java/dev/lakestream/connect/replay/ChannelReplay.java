@@ -22,10 +22,19 @@ public final class ChannelReplay {
 
     private final ChannelTokenReset channels;
     private final PrintStream out;
+    private final ReplayRecord record;
 
     public ChannelReplay(ChannelTokenReset channels, PrintStream out) {
+        this(channels, out, ReplayRecord.NONE);
+    }
+
+    /**
+     * @param record where each channel's token change is kept once it is read back
+     */
+    public ChannelReplay(ChannelTokenReset channels, PrintStream out, ReplayRecord record) {
         this.channels = channels;
         this.out = out;
+        this.record = record;
     }
 
     /**
@@ -78,17 +87,23 @@ public final class ChannelReplay {
 
     /** Lists the channels of every table of the plan, once each, and checks them. */
     private ChannelCheck.Outcome check(ReplayPlan plan, boolean force) {
+        return ChannelCheck.check(plan.connector(), plan.channelResets(), list(plan), force);
+    }
+
+    private Map<String, List<ChannelOffsetTokens.Channel>> list(ReplayPlan plan) {
         Map<String, List<ChannelOffsetTokens.Channel>> listed = new LinkedHashMap<>();
         for (ReplayPlan.ChannelReset reset : plan.channelResets()) {
             if (!listed.containsKey(reset.table())) {
                 listed.put(reset.table(), channels.channels(reset.table()));
             }
         }
-        return ChannelCheck.check(plan.connector(), plan.channelResets(), listed, force);
+        return listed;
     }
 
     private void resetChannels(ReplayPlan plan, boolean force) {
-        ChannelCheck.Outcome checked = check(plan, force);
+        Map<String, List<ChannelOffsetTokens.Channel>> before = list(plan);
+        ChannelCheck.Outcome checked =
+                ChannelCheck.check(plan.connector(), plan.channelResets(), before, force);
         if (checked.refused()) {
             throw new ReplayRefusedException(String.join("\n", checked.refusals()));
         }
@@ -126,6 +141,19 @@ public final class ChannelReplay {
                                     + reset.partition()
                                     + " would not be replayed");
                 }
+            }
+            java.time.Instant at = java.time.Instant.now();
+            for (String channel : target.channels()) {
+                record.channelSet(
+                        plan.connector(),
+                        reset,
+                        channel,
+                        before.getOrDefault(reset.table(), List.of()).stream()
+                                .filter(c -> c.name().equals(channel))
+                                .findFirst()
+                                .map(ChannelOffsetTokens.Channel::offsetToken)
+                                .orElse(null),
+                        at);
             }
             out.printf(
                     "   %s-%d: %d channel(s) of %s set to token %d%n",

@@ -43,9 +43,20 @@ public final class Replayer {
     private final PrintStream out;
 
     public Replayer(ConnectRestClient rest, ChannelTokenReset channels, PrintStream out) {
+        this(rest, channels, out, ReplayRecord.NONE);
+    }
+
+    /**
+     * @param record where each Snowflake channel's token change is kept ({@link ReplayRecord})
+     */
+    public Replayer(
+            ConnectRestClient rest,
+            ChannelTokenReset channels,
+            PrintStream out,
+            ReplayRecord record) {
         this.rest = rest;
         this.states = new ConnectorStates(rest, out);
-        this.snowflake = new ChannelReplay(channels, out);
+        this.snowflake = new ChannelReplay(channels, out, record);
         this.out = out;
     }
 
