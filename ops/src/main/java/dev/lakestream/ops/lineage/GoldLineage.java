@@ -114,21 +114,7 @@ public final class GoldLineage {
 
         progress.accept("reading the lineage ledger");
         Table ledger = catalog.loadTable(LineageTables.commits().identifier());
-        LedgerRow published =
-                LedgerRow.read(ledger, LineageTables.LAYER_GOLD).stream()
-                        .filter(r -> r.records().contains(name))
-                        .min(Comparator.comparing(LedgerRow::recordedAt))
-                        .orElseThrow(
-                                () ->
-                                        new IllegalArgumentException(
-                                                "the lineage ledger has no record "
-                                                        + name
-                                                        + ": it was published before the jobs"
-                                                        + " kept a ledger, or by another"
-                                                        + " catalog's jobs"));
-        List<LedgerRow> bronzeRows = LedgerRow.read(ledger, LineageTables.LAYER_BRONZE);
-        List<LedgerRow> consumedRows = LedgerRow.read(ledger, LineageTables.LAYER_CONSUMED);
-
+        LedgerRow published = publication(ledger, name, (OffsetDateTime) row.get("updated_at"));
         Long goldSnapshot = snapshot(gold, published.jobId(), published.checkpointId());
         Map<String, Long> silverSnapshots = new LinkedHashMap<>();
         for (String t : List.of(SilverTables.ORDERS, SilverTables.ORDER_LINES)) {
@@ -155,6 +141,7 @@ public final class GoldLineage {
         members.sort(null);
 
         progress.accept("reading the bronze changes of " + members.size() + " orders");
+        LedgerPositions positions = new LedgerPositions(ledger);
         List<SourceChange> behind = new ArrayList<>();
         List<SourceChange> readSince = new ArrayList<>();
         int notReadYet = 0;
@@ -168,8 +155,7 @@ public final class GoldLineage {
             for (Map.Entry<String, List<Expression>> e :
                     Map.of(SilverTables.ORDERS, orderKeys, SilverTables.ORDER_LINES, lineKeys)
                             .entrySet()) {
-                for (SourceChange c :
-                        changes(e.getKey(), or(e.getValue()), bronzeRows, consumedRows)) {
+                for (SourceChange c : changes(e.getKey(), or(e.getValue()), positions, true)) {
                     if (c.consumedCheckpoint() == null) {
                         notReadYet++;
                     } else if (consumedBy(
@@ -190,10 +176,10 @@ public final class GoldLineage {
 
         List<SourceChange> feeds = new ArrayList<>();
         if (row.get("exchange_rate") != null) {
-            feeds.addAll(rateChanges(saleDate, (String) row.get("currency"), bronzeRows));
+            feeds.addAll(rateChanges(saleDate, (String) row.get("currency"), positions));
         }
         if (row.get("visitors") != null) {
-            feeds.addAll(visitorChanges(saleDate, storeId, zone, bronzeRows));
+            feeds.addAll(visitorChanges(saleDate, storeId, zone, positions));
         }
 
         progress.accept("finding the record on Kafka");
@@ -226,6 +212,64 @@ public final class GoldLineage {
                 feeds);
     }
 
+    /**
+     * The gold ledger row that names the record: searched first around the row's {@code updated_at}
+     * (the ledger is partitioned by day), then everywhere.
+     */
+    private static LedgerRow publication(Table ledger, String name, OffsetDateTime updatedAt) {
+        List<Expression> windows = new ArrayList<>();
+        if (updatedAt != null) {
+            long micros = java.util.concurrent.TimeUnit.SECONDS.toMicros(updatedAt.toEpochSecond());
+            windows.add(
+                    Expressions.and(
+                            Expressions.greaterThanOrEqual("recorded_at", micros - 3_600_000_000L),
+                            Expressions.lessThanOrEqual("recorded_at", micros + 86_400_000_000L)));
+        }
+        windows.add(Expressions.alwaysTrue());
+        for (Expression window : windows) {
+            Optional<LedgerRow> found =
+                    LedgerRow.read(ledger, LineageTables.LAYER_GOLD, window).stream()
+                            .filter(r -> r.records().contains(name))
+                            .min(Comparator.comparing(LedgerRow::recordedAt));
+            if (found.isPresent()) {
+                return found.get();
+            }
+        }
+        throw new IllegalArgumentException(
+                "the lineage ledger has no record "
+                        + name
+                        + ": it was published before the jobs kept a ledger, or by another"
+                        + " catalog's jobs");
+    }
+
+    /** The ledger rows of one table whose position ranges can hold the given positions. */
+    private static final class LedgerPositions {
+
+        private final Table ledger;
+
+        LedgerPositions(Table ledger) {
+            this.ledger = ledger;
+        }
+
+        List<LedgerRow> rows(String layer, String sourceTable, List<Long> positions) {
+            if (positions.isEmpty()) {
+                return List.of();
+            }
+            long low = positions.stream().mapToLong(Long::longValue).min().getAsLong();
+            long high = positions.stream().mapToLong(Long::longValue).max().getAsLong();
+            return LedgerRow.read(
+                            ledger,
+                            layer,
+                            Expressions.and(
+                                    Expressions.equal("table_name", sourceTable),
+                                    Expressions.greaterThanOrEqual("max_position", low),
+                                    Expressions.lessThanOrEqual("min_position", high)))
+                    .stream()
+                    .filter(r -> positions.stream().anyMatch(r::covers))
+                    .toList();
+        }
+    }
+
     /** Whether a change read in that checkpoint was read by the published one or before it. */
     private static boolean consumedBy(
             String jobId, long checkpoint, Instant readAt, LedgerRow published) {
@@ -234,27 +278,37 @@ public final class GoldLineage {
                 : readAt.isBefore(published.recordedAt());
     }
 
-    /** A source table's bronze changes matching {@code keys}, with their ledger positions. */
     private List<SourceChange> changes(
-            String sourceTable,
-            Expression keys,
-            List<LedgerRow> bronzeRows,
-            List<LedgerRow> consumedRows) {
-        return changes(sourceTable, keys, bronzeRows, consumedRows, after -> true);
+            String sourceTable, Expression keys, LedgerPositions ledger, boolean read) {
+        return changes(sourceTable, keys, ledger, read, after -> true);
     }
 
+    /**
+     * A source table's bronze changes matching {@code keys} (and {@code ours}), each placed by the
+     * ledger: the bronze checkpoint that wrote it and, with {@code read}, the TransformationJob
+     * checkpoint that read it.
+     */
     private List<SourceChange> changes(
             String sourceTable,
             Expression keys,
-            List<LedgerRow> bronzeRows,
-            List<LedgerRow> consumedRows,
+            LedgerPositions ledger,
+            boolean placeRead,
             java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ours) {
         Table bronze = bronze(sourceTable);
-        List<SourceChange> out = new ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (Map<String, Object> r : all(bronze, null, keys)) {
-            if (!ours.test(after((String) r.get("after")))) {
-                continue;
+            if (ours.test(after((String) r.get("after")))) {
+                rows.add(r);
             }
+        }
+        List<Long> lsns = rows.stream().map(r -> (Long) r.get("lsn")).toList();
+        List<LedgerRow> bronzeRows = ledger.rows(LineageTables.LAYER_BRONZE, sourceTable, lsns);
+        List<LedgerRow> consumedRows =
+                placeRead
+                        ? ledger.rows(LineageTables.LAYER_CONSUMED, sourceTable, lsns)
+                        : List.of();
+        List<SourceChange> out = new ArrayList<>();
+        for (Map<String, Object> r : rows) {
             long lsn = (Long) r.get("lsn");
             Instant ingested = ((OffsetDateTime) r.get("ingest_ts")).toInstant();
             Optional<LedgerRow> written =
@@ -296,7 +350,7 @@ public final class GoldLineage {
 
     /** The rate records of the sale date between the store's and the reporting currency. */
     private List<SourceChange> rateChanges(
-            LocalDate saleDate, String currency, List<LedgerRow> bronzeRows) {
+            LocalDate saleDate, String currency, LedgerPositions ledger) {
         String reporting = config.reportingCurrency();
         TreeSet<Long> positions = new TreeSet<>();
         for (Map<String, Object> r :
@@ -314,7 +368,7 @@ public final class GoldLineage {
         return feedChanges(
                 SilverTables.EXCHANGE_RATES,
                 positions,
-                bronzeRows,
+                ledger,
                 after ->
                         saleDate.toString().equals(after.path("rate_date").asText())
                                 && java.util.Set.of(currency, reporting)
@@ -326,7 +380,7 @@ public final class GoldLineage {
 
     /** The door-counter hours of the store's local day. */
     private List<SourceChange> visitorChanges(
-            LocalDate saleDate, long storeId, ZoneId zone, List<LedgerRow> bronzeRows) {
+            LocalDate saleDate, long storeId, ZoneId zone, LedgerPositions ledger) {
         TreeSet<Long> positions = new TreeSet<>();
         for (Map<String, Object> r :
                 all(
@@ -341,7 +395,7 @@ public final class GoldLineage {
         return feedChanges(
                 SilverTables.FOOT_TRAFFIC,
                 positions,
-                bronzeRows,
+                ledger,
                 after ->
                         Long.toString(storeId).equals(after.path("store_id").asText().trim())
                                 && onDay(after.path("hour_start").asText(), zone, saleDate));
@@ -355,14 +409,14 @@ public final class GoldLineage {
     private List<SourceChange> feedChanges(
             String sourceTable,
             TreeSet<Long> positions,
-            List<LedgerRow> bronzeRows,
+            LedgerPositions ledger,
             java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ours) {
         if (positions.isEmpty()) {
             return List.of();
         }
         List<Expression> each = new ArrayList<>();
         positions.forEach(p -> each.add(Expressions.equal("lsn", p)));
-        return changes(sourceTable, or(each), bronzeRows, List.of(), ours);
+        return changes(sourceTable, or(each), ledger, false, ours);
     }
 
     /** Whether an hour's text (ISO-8601 instant) falls on the local day. */

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 
@@ -34,9 +35,22 @@ record LedgerRow(
 
     /** The ledger's rows of one layer. */
     static List<LedgerRow> read(Table ledger, String layer) {
+        return read(ledger, layer, Expressions.alwaysTrue());
+    }
+
+    /**
+     * The ledger's rows of one layer that match {@code where} (a time window or position range,
+     * which Iceberg prunes files and day partitions by).
+     */
+    static List<LedgerRow> read(Table ledger, String layer, Expression where) {
         List<LedgerRow> rows = new ArrayList<>();
+        if (ledger.currentSnapshot() == null) {
+            return rows;
+        }
         try (CloseableIterable<Record> records =
-                IcebergGenerics.read(ledger).where(Expressions.equal("layer", layer)).build()) {
+                IcebergGenerics.read(ledger)
+                        .where(Expressions.and(Expressions.equal("layer", layer), where))
+                        .build()) {
             for (Record r : records) {
                 rows.add(
                         new LedgerRow(
