@@ -27,7 +27,15 @@ public final class Corrections {
     /** What a correction's {@code origin} starts with (CDC rows have no origin at all). */
     public static final String ORIGIN_PREFIX = "lakestream-reinject:";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Numbers stay exact: a fix of 5.00 is recorded as 5.00, not 5.0. */
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .enable(
+                            com.fasterxml.jackson.databind.DeserializationFeature
+                                    .USE_BIG_DECIMAL_FOR_FLOATS)
+                    .setNodeFactory(
+                            com.fasterxml.jackson.databind.node.JsonNodeFactory
+                                    .withExactBigDecimals(true));
 
     private Corrections() {}
 

@@ -45,7 +45,15 @@ import org.apache.iceberg.data.Record;
  */
 final class Reinjector {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Numbers stay exact: a fix of 5.00 is recorded as 5.00, not 5.0. */
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .enable(
+                            com.fasterxml.jackson.databind.DeserializationFeature
+                                    .USE_BIG_DECIMAL_FOR_FLOATS)
+                    .setNodeFactory(
+                            com.fasterxml.jackson.databind.node.JsonNodeFactory
+                                    .withExactBigDecimals(true));
 
     private final Catalog catalog;
     private final String bronzeNamespace;
@@ -175,17 +183,13 @@ final class Reinjector {
                             origin,
                             rejectId);
         }
-        Instant at =
-                Instant.parse(
-                        Corrections.provenance(origin)
-                                .path("at")
-                                .asText(clock.instant().toString()));
-        String by = Corrections.provenance(origin).path("by").asText(user);
-        String fixJson = Corrections.provenance(origin).path("set").toString();
+        // recorded as the correction in bronze says, also when an earlier run appended it
+        com.fasterxml.jackson.databind.JsonNode provenance = Corrections.provenance(origin);
+        Instant at = Instant.parse(provenance.path("at").asText(clock.instant().toString()));
+        String by = provenance.path("by").asText(user);
+        String fixJson = provenance.path("set").toString();
         List<String> recordedOverrides = new ArrayList<>();
-        Corrections.provenance(origin)
-                .path("overrides")
-                .forEach(o -> recordedOverrides.add(o.asText()));
+        provenance.path("overrides").forEach(o -> recordedOverrides.add(o.asText()));
         List<Reinjection> rows = new ArrayList<>();
         for (SilverReject r : rejects) {
             rows.add(
