@@ -60,6 +60,7 @@ class QuarantineReprocessingITCase {
     private static final String FIXED_KEY = "{\"order_id\":990001,\"line_no\":1}";
     private static final String OVERRIDDEN_KEY = "{\"order_id\":990002,\"line_no\":1}";
     private static final String CUSTOMER_KEY = "{\"customer_id\":999999}";
+    private static final String SUPERSEDED_KEY = "{\"customer_id\":999998}";
 
     private static IngestionTestStack stack;
     private static KafkaBroker kafka;
@@ -105,8 +106,26 @@ class QuarantineReprocessingITCase {
         JobID transform = stack.flink.submit(env, transformation.jobName(), Optional.empty());
         OpsContext ops = new OpsContext(transformation, Optional.empty(), System.out);
 
+        long updatedOrder;
+        long updatedLine;
         try (Connection c = stack.postgres.connect(DB);
                 Statement s = c.createStatement()) {
+            try (java.sql.ResultSet line =
+                    s.executeQuery(
+                            "SELECT order_id, line_no FROM shop.order_lines ORDER BY order_id,"
+                                    + " line_no LIMIT 1")) {
+                line.next();
+                updatedOrder = line.getLong(1);
+                updatedLine = line.getLong(2);
+            }
+            // an update of a line gold already counts, refused: the -U/+U pair whose +U silver
+            // refused, fixed later
+            s.executeUpdate(
+                    "UPDATE shop.order_lines SET discount = quantity * unit_price + 1 WHERE"
+                            + " order_id = "
+                            + updatedOrder
+                            + " AND line_no = "
+                            + updatedLine);
             // PostgreSQL takes a discount above the line's gross; silver's rule refuses it
             for (long order : List.of(990001L, 990002L)) {
                 s.executeUpdate(
@@ -128,7 +147,12 @@ class QuarantineReprocessingITCase {
                     "INSERT INTO shop.customers (customer_id, email, full_name, created_at,"
                             + " updated_at) VALUES (999999, 'not-an-e-mail', 'Bad Address', now(),"
                             + " now())");
+            s.executeUpdate(
+                    "INSERT INTO shop.customers (customer_id, email, full_name, created_at,"
+                            + " updated_at) VALUES (999998, 'also-not-an-e-mail', 'Fixed Later',"
+                            + " now(), now())");
         }
+        String updatedKey = "{\"order_id\":" + updatedOrder + ",\"line_no\":" + updatedLine + "}";
         Catalog catalog = stack.catalog(ingestion);
         QuarantineStore store = new QuarantineStore(catalog, "silver");
         await().atMost(Duration.ofMinutes(2))
@@ -139,12 +163,37 @@ class QuarantineReprocessingITCase {
                             assertThat(rejectOf(store, LINES, FIXED_KEY)).isPresent();
                             assertThat(rejectOf(store, LINES, OVERRIDDEN_KEY)).isPresent();
                             assertThat(rejectOf(store, "shop.customers", CUSTOMER_KEY)).isPresent();
+                            assertThat(rejectOf(store, "shop.customers", SUPERSEDED_KEY))
+                                    .isPresent();
+                            assertThat(rejectOf(store, LINES, updatedKey)).isPresent();
                         });
+        // a refused change the source fixed itself: silver holds the newer change, superseded
+        try (Connection c = stack.postgres.connect(DB);
+                Statement s = c.createStatement()) {
+            s.executeUpdate(
+                    "UPDATE shop.customers SET email = 'fine@example.com', updated_at = now()"
+                            + " WHERE customer_id = 999998");
+        }
+        SilverReject updatedReject = rejectOf(store, LINES, updatedKey).orElseThrow();
+        assertThat(updatedReject.kind()).isEqualTo("+U");
         SilverReject fixedReject = rejectOf(store, LINES, FIXED_KEY).orElseThrow();
         SilverReject overriddenReject = rejectOf(store, LINES, OVERRIDDEN_KEY).orElseThrow();
         SilverReject customerReject = rejectOf(store, "shop.customers", CUSTOMER_KEY).orElseThrow();
         assertThat(fixedReject.rule()).isEqualTo("order_lines.discount.max");
 
+        Run updated =
+                quarantine(
+                        ops,
+                        "reinject",
+                        "--table",
+                        LINES,
+                        "--key",
+                        updatedKey,
+                        "--lsn",
+                        Long.toString(updatedReject.lsn()),
+                        "--set",
+                        "discount=0.00");
+        assertThat(updated.exit()).as(updated.output()).isEqualTo(0);
         Run open = quarantine(ops, "list", "--table", LINES, "--status", "open");
         assertThat(open.output())
                 .contains(
@@ -186,7 +235,7 @@ class QuarantineReprocessingITCase {
         assertThat(dryRun.exit()).isEqualTo(0);
         assertThat(dryRun.output()).contains("would hold").contains("discount=5.00");
         assertThat(correctionsInBronze(catalog, LINES, fixedReject)).isEmpty();
-        assertThat(store.reinjections()).isEmpty();
+        assertThat(store.reinjections()).noneMatch(r -> r.isOf(fixedReject));
         Run badColumn =
                 quarantine(
                         ops,
@@ -308,6 +357,17 @@ class QuarantineReprocessingITCase {
                 .untilAsserted(
                         () -> {
                             stack.assertRunning(transform);
+                            assertThat(
+                                            silverRows(catalog, LINES, "order_id", updatedOrder)
+                                                    .stream()
+                                                    .filter(
+                                                            r ->
+                                                                    r.endsWith(
+                                                                            "_lsn="
+                                                                                    + updatedReject
+                                                                                            .lsn()))
+                                                    .toList())
+                                    .containsExactly("discount=0.00 _lsn=" + updatedReject.lsn());
                             assertThat(silverRows(catalog, LINES, "order_id", 990001L))
                                     .containsExactly("discount=5.00 _lsn=" + fixedReject.lsn());
                             assertThat(silverRows(catalog, LINES, "order_id", 990002L))
@@ -325,7 +385,13 @@ class QuarantineReprocessingITCase {
                         });
 
         // gold: the fixed lines counted once, as SQL over the source would with the fix made
-        Map<String, String> expected = expectedGold();
+        Map<String, String> expected =
+                expectedGold(
+                        "UPDATE shop.order_lines SET discount = 5.00 WHERE order_id = 990001",
+                        "UPDATE shop.order_lines SET discount = 0.00 WHERE order_id = "
+                                + updatedOrder
+                                + " AND line_no = "
+                                + updatedLine);
         await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(
@@ -355,6 +421,15 @@ class QuarantineReprocessingITCase {
                                         .isEqualTo(goldOnKafka(topic)));
 
         // the list shows them re-injected, with provenance
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                quarantine(ops, "list", "--status", "superseded")
+                                                        .output())
+                                        .contains("superseded shop.customers " + SUPERSEDED_KEY)
+                                        .contains("silver holds the change at LSN"));
         Run listed = quarantine(ops, "list", "--status", "reinjected");
         String user = System.getProperty("user.name");
         assertThat(listed.output())
@@ -386,13 +461,14 @@ class QuarantineReprocessingITCase {
     }
 
     /** Gold from SQL over the source, with the --set fix made in a transaction rolled back. */
-    private static Map<String, String> expectedGold() throws Exception {
+    private static Map<String, String> expectedGold(String... fixes) throws Exception {
         try (Connection c = stack.postgres.connect(DB)) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 // rolled back: never committed, so never captured
-                s.executeUpdate(
-                        "UPDATE shop.order_lines SET discount = 5.00 WHERE order_id = 990001");
+                for (String fix : fixes) {
+                    s.executeUpdate(fix);
+                }
                 Map<String, String> expected = GoldReconciliation.fromPostgres(c, "EUR");
                 assertThat(expected).hasSizeGreaterThan(5);
                 return expected;
