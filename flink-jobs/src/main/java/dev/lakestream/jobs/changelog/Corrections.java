@@ -2,6 +2,7 @@ package dev.lakestream.jobs.changelog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakestream.catalog.BronzeTables;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +26,7 @@ import java.util.List;
 public final class Corrections {
 
     /** What a correction's {@code origin} starts with (CDC rows have no origin at all). */
-    public static final String ORIGIN_PREFIX = "lakestream-reinject:";
+    public static final String ORIGIN_PREFIX = BronzeTables.CORRECTION_ORIGIN_PREFIX;
 
     /** Numbers stay exact: a fix of 5.00 is recorded as 5.00, not 5.0. */
     private static final ObjectMapper JSON =
