@@ -38,6 +38,12 @@ final class BronzeCorrections {
         return bronze.name();
     }
 
+    /** The table's current snapshot: what holds a correction whose own snapshot has expired. */
+    long currentSnapshotId() {
+        bronze.refresh();
+        return bronze.currentSnapshot().snapshotId();
+    }
+
     /** The bronze rows of the change (key and LSN), original and corrections alike. */
     private List<Record> rowsOf(String key, long lsn) {
         bronze.refresh();

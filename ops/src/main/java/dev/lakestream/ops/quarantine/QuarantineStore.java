@@ -106,7 +106,13 @@ final class QuarantineStore {
         IcebergAppends.append(
                 table,
                 records,
-                Map.of("lakestream.reinjections", rows.get(0).origin().hashCode() + ""));
+                Map.of(
+                        "lakestream.reinjections",
+                        rows.get(0).sourceTable()
+                                + "|"
+                                + rows.get(0).key()
+                                + "|"
+                                + rows.get(0).lsn()));
     }
 
     /**

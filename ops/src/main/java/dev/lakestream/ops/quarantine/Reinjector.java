@@ -1,5 +1,6 @@
 package dev.lakestream.ops.quarantine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.flink.types.RowKind;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.Record;
 
@@ -113,8 +113,9 @@ final class Reinjector {
                 new LinkedHashMap<>(JsonImages.parse(reject.raw(), table, reject.key()));
         fixed.putAll(fix);
 
-        Table bronzeTable = catalog.loadTable(BronzeTables.identifierFor(bronzeNamespace, table));
-        BronzeCorrections bronze = new BronzeCorrections(bronzeTable);
+        BronzeCorrections bronze =
+                new BronzeCorrections(
+                        catalog.loadTable(BronzeTables.identifierFor(bronzeNamespace, table)));
         Optional<Record> original = bronze.original(reject.key(), reject.lsn());
         RowChange change =
                 new RowChange(
@@ -144,7 +145,7 @@ final class Reinjector {
         if (request.dryRun()) {
             out.printf(
                     "dry run: %s would hold %s at LSN %d%s: %s%ndry run: nothing written%n",
-                    SilverTables.definitionFor(table).identifier().name(),
+                    SilverTables.definitionFor(table).identifier(),
                     reject.key(),
                     reject.lsn(),
                     overrides.isEmpty() ? "" : " (overriding " + overrides + ")",
@@ -152,68 +153,85 @@ final class Reinjector {
             return 0;
         }
 
-        String rejectId =
-                table + "|" + SilverReject.canonicalKey(table, reject.key()) + "|" + reject.lsn();
-        List<Record> earlier = bronze.corrections(table, reject.key(), reject.lsn());
-        String origin;
-        String after;
-        long snapshot;
-        if (!earlier.isEmpty()) {
-            Record found = earlier.get(0);
-            origin = (String) found.getField("origin");
-            after = (String) found.getField("after");
-            snapshot =
-                    bronze.snapshotOf(rejectId).orElse(bronzeTable.currentSnapshot().snapshotId());
-            out.printf(
-                    "found the correction an earlier run appended to %s (snapshot %d) and did not"
-                            + " record; recording it, not appending another%n",
-                    bronze.tableName(), snapshot);
-        } else {
-            Instant now = clock.instant();
-            origin = Corrections.ORIGIN_PREFIX + provenance(rejects, fix, overrides, now);
-            after = JsonImages.image(fixed);
-            snapshot =
-                    bronze.append(
-                            original,
-                            table,
-                            "+I".equals(reject.kind()) ? "c" : "u",
-                            reject.key(),
-                            reject.lsn(),
-                            after,
-                            origin,
-                            rejectId);
-        }
-        // recorded as the correction in bronze says, also when an earlier run appended it
-        com.fasterxml.jackson.databind.JsonNode provenance = Corrections.provenance(origin);
-        Instant at = Instant.parse(provenance.path("at").asText(clock.instant().toString()));
-        String by = provenance.path("by").asText(user);
-        String fixJson = provenance.path("set").toString();
-        List<String> recordedOverrides = new ArrayList<>();
-        provenance.path("overrides").forEach(o -> recordedOverrides.add(o.asText()));
+        Correction correction = appendOnce(bronze, original, rejects, fix, overrides, fixed, out);
         List<Reinjection> rows = new ArrayList<>();
         for (SilverReject r : rejects) {
-            rows.add(
-                    new Reinjection(
-                            table,
-                            r.key(),
-                            r.lsn(),
-                            r.rule(),
-                            fixJson,
-                            recordedOverrides,
-                            after,
-                            origin,
-                            by,
-                            at,
-                            bronze.tableName(),
-                            snapshot));
+            rows.add(correction.recordOf(r, bronze.tableName()));
         }
         store.record(rows);
         out.printf(
                 "re-injected %s %s at LSN %d: correction in %s snapshot %d, recorded in"
                         + " quarantine.reinjections; the TransformationJob takes it on with its next"
                         + " bronze read%n",
-                table, reject.key(), reject.lsn(), bronze.tableName(), snapshot);
+                table, reject.key(), reject.lsn(), bronze.tableName(), correction.snapshotId());
         return 0;
+    }
+
+    /**
+     * The correction of the reject in bronze: the one an earlier run appended and did not record,
+     * or a new one appended now. Never a second one for the same reject.
+     */
+    private Correction appendOnce(
+            BronzeCorrections bronze,
+            Optional<Record> original,
+            List<SilverReject> rejects,
+            Map<String, Object> fix,
+            List<String> overrides,
+            Map<String, Object> fixed,
+            PrintStream out) {
+        SilverReject reject = rejects.get(0);
+        String table = reject.sourceTable();
+        String rejectId =
+                table + "|" + SilverReject.canonicalKey(table, reject.key()) + "|" + reject.lsn();
+        List<Record> earlier = bronze.corrections(table, reject.key(), reject.lsn());
+        if (!earlier.isEmpty()) {
+            Record found = earlier.get(0);
+            long snapshot = bronze.snapshotOf(rejectId).orElse(bronze.currentSnapshotId());
+            out.printf(
+                    "found the correction an earlier run appended to %s (snapshot %d) and did not"
+                            + " record; recording it, not appending another%n",
+                    bronze.tableName(), snapshot);
+            return new Correction(
+                    (String) found.getField("origin"), (String) found.getField("after"), snapshot);
+        }
+        String origin =
+                Corrections.ORIGIN_PREFIX + provenance(rejects, fix, overrides, clock.instant());
+        String after = JsonImages.image(fixed);
+        long snapshot =
+                bronze.append(
+                        original,
+                        table,
+                        "+I".equals(reject.kind()) ? "c" : "u",
+                        reject.key(),
+                        reject.lsn(),
+                        after,
+                        origin,
+                        rejectId);
+        return new Correction(origin, after, snapshot);
+    }
+
+    /** A correction in bronze: its origin (provenance), image and snapshot. */
+    private record Correction(String origin, String after, long snapshotId) {
+
+        /** The reinjections row of a reject, as the correction's provenance says. */
+        Reinjection recordOf(SilverReject reject, String bronzeTable) {
+            JsonNode provenance = Corrections.provenance(origin);
+            List<String> overrides = new ArrayList<>();
+            provenance.path("overrides").forEach(o -> overrides.add(o.asText()));
+            return new Reinjection(
+                    reject.sourceTable(),
+                    reject.key(),
+                    reject.lsn(),
+                    reject.rule(),
+                    provenance.path("set").toString(),
+                    overrides,
+                    after,
+                    origin,
+                    provenance.path("by").asText(),
+                    Instant.parse(provenance.path("at").asText()),
+                    bronzeTable,
+                    snapshotId);
+        }
     }
 
     private String provenance(
