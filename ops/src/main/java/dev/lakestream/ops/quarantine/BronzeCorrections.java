@@ -66,6 +66,37 @@ final class BronzeCorrections {
         return rows;
     }
 
+    /**
+     * The LSN of a delete of the key newer than the change, if bronze holds one. A correction of a
+     * change older than a delete must not be re-injected: the TransformationJob drops it while it
+     * remembers the delete, but after the tombstone retention it would bring the row back.
+     */
+    Optional<Long> deletedAfter(String key, long lsn) {
+        bronze.refresh();
+        Long newest = null;
+        try (CloseableIterable<Record> records =
+                IcebergGenerics.read(bronze)
+                        .where(
+                                Expressions.and(
+                                        Expressions.equal("key", key),
+                                        Expressions.equal("op", "d")))
+                        .select("key", "op", "lsn")
+                        .build()) {
+            for (Record r : records) {
+                long deleted = (Long) r.getField("lsn");
+                if (key.equals(r.getField("key"))
+                        && "d".equals(r.getField("op"))
+                        && deleted > lsn
+                        && (newest == null || deleted > newest)) {
+                    newest = deleted;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + bronze.name(), e);
+        }
+        return Optional.ofNullable(newest);
+    }
+
     /** The change as captured (not a correction), if bronze still holds it. */
     Optional<Record> original(String key, long lsn) {
         return rowsOf(key, lsn).stream()

@@ -30,6 +30,7 @@ import org.apache.iceberg.data.Record;
  *
  * <pre>
  *  silver_rejects --(table, key, LSN)--> the reject(s) ---- already in reinjections? refuse
+ *     key deleted in bronze after the change? refuse (it would resurrect the row)
  *     raw image + --set values, --override rules
  *     --> EntityRules, as the job runs them --- still refused? say which rule, write nothing
  *     --> (--dry-run: show what silver would hold, write nothing)
@@ -116,6 +117,15 @@ final class Reinjector {
         BronzeCorrections bronze =
                 new BronzeCorrections(
                         catalog.loadTable(BronzeTables.identifierFor(bronzeNamespace, table)));
+        Optional<Long> deleted = bronze.deletedAfter(reject.key(), reject.lsn());
+        if (deleted.isPresent()) {
+            out.printf(
+                    "%s %s was deleted at the source at LSN %d, after the refused change at LSN"
+                            + " %d: re-injecting that change would bring back a deleted row;"
+                            + " nothing written%n",
+                    table, reject.key(), deleted.get(), reject.lsn());
+            return 1;
+        }
         Optional<Record> original = bronze.original(reject.key(), reject.lsn());
         RowChange change =
                 new RowChange(

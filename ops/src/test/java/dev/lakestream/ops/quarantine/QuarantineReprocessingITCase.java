@@ -61,6 +61,7 @@ class QuarantineReprocessingITCase {
     private static final String OVERRIDDEN_KEY = "{\"order_id\":990002,\"line_no\":1}";
     private static final String CUSTOMER_KEY = "{\"customer_id\":999999}";
     private static final String SUPERSEDED_KEY = "{\"customer_id\":999998}";
+    private static final String DELETED_KEY = "{\"customer_id\":999997}";
 
     private static IngestionTestStack stack;
     private static KafkaBroker kafka;
@@ -151,6 +152,11 @@ class QuarantineReprocessingITCase {
                     "INSERT INTO shop.customers (customer_id, email, full_name, created_at,"
                             + " updated_at) VALUES (999998, 'also-not-an-e-mail', 'Fixed Later',"
                             + " now(), now())");
+            s.executeUpdate(
+                    "INSERT INTO shop.customers (customer_id, email, full_name, created_at,"
+                            + " updated_at) VALUES (999997, 'gone-not-an-e-mail', 'Deleted Later',"
+                            + " now(), now())");
+            s.executeUpdate("DELETE FROM shop.customers WHERE customer_id = 999997");
         }
         String updatedKey = "{\"order_id\":" + updatedOrder + ",\"line_no\":" + updatedLine + "}";
         Catalog catalog = stack.catalog(ingestion);
@@ -166,7 +172,40 @@ class QuarantineReprocessingITCase {
                             assertThat(rejectOf(store, "shop.customers", SUPERSEDED_KEY))
                                     .isPresent();
                             assertThat(rejectOf(store, LINES, updatedKey)).isPresent();
+                            assertThat(rejectOf(store, "shop.customers", DELETED_KEY)).isPresent();
+                            assertThat(
+                                            dev.lakestream.catalog.BronzeChanges.readAll(
+                                                            catalog.loadTable(
+                                                                    BronzeTables.identifierFor(
+                                                                            "bronze",
+                                                                            "shop.customers")))
+                                                    .stream()
+                                                    .filter(
+                                                            ch ->
+                                                                    ch.op().equals("d")
+                                                                            && ch.key()
+                                                                                    .equals(
+                                                                                            DELETED_KEY)))
+                                    .as("the delete is in bronze")
+                                    .hasSize(1);
                         });
+        // a refused change of a key deleted since: re-injecting it would bring the row back
+        SilverReject deletedReject = rejectOf(store, "shop.customers", DELETED_KEY).orElseThrow();
+        Run resurrect =
+                quarantine(
+                        ops,
+                        "reinject",
+                        "--table",
+                        "shop.customers",
+                        "--key",
+                        DELETED_KEY,
+                        "--lsn",
+                        Long.toString(deletedReject.lsn()),
+                        "--set",
+                        "email=back@example.com");
+        assertThat(resurrect.exit()).isEqualTo(1);
+        assertThat(resurrect.output()).contains("was deleted at the source at LSN");
+        assertThat(correctionsInBronze(catalog, "shop.customers", deletedReject)).isEmpty();
         // a refused change the source fixed itself: silver holds the newer change, superseded
         try (Connection c = stack.postgres.connect(DB);
                 Statement s = c.createStatement()) {
