@@ -33,6 +33,11 @@ public final class BronzeChanges {
             String after,
             List<String> unavailableColumns) {}
 
+    /**
+     * Every captured change of the table's current snapshot. Corrections re-injected from the
+     * quarantine ({@link BronzeTables#CORRECTION_ORIGIN_PREFIX}) are left out: they were not
+     * captured, and a check of bronze against the source would count each as a duplicate change.
+     */
     public static List<Change> readAll(Table table) {
         table.refresh();
         List<Change> changes = new ArrayList<>();
@@ -41,6 +46,10 @@ public final class BronzeChanges {
         }
         try (CloseableIterable<Record> records = IcebergGenerics.read(table).build()) {
             for (Record r : records) {
+                String origin = (String) r.getField("origin");
+                if (origin != null && origin.startsWith(BronzeTables.CORRECTION_ORIGIN_PREFIX)) {
+                    continue;
+                }
                 @SuppressWarnings("unchecked")
                 List<String> unavailable = (List<String>) r.getField("unavailable_columns");
                 changes.add(

@@ -30,7 +30,9 @@ import org.apache.iceberg.types.Types;
  *  unavailable_columns  list<string>?  columns PostgreSQL did not send (unchanged TOAST
  *                                      values); they are absent from "after", never placeholders
  *  origin               string?        provenance of a polled or landed record: the request
- *                                      (endpoint and cursor) or the file's URI; null for CDC
+ *                                      (endpoint and cursor) or the file's URI; null for CDC;
+ *                                      for a correction re-injected from the quarantine,
+ *                                      CORRECTION_ORIGIN_PREFIX and its provenance as JSON
  *  origin_position      long?          the record's index in its response, or its line number
  *                                      in the file
  *  after_types          string?        the source column types of "after" as JSON, column to
@@ -49,6 +51,13 @@ import org.apache.iceberg.types.Types;
 public final class BronzeTables {
 
     public static final String DEFAULT_NAMESPACE = "bronze";
+
+    /**
+     * What the {@code origin} of a correction starts with: a row {@code ./lakestream quarantine
+     * reinject} appended, with the key and LSN of a change silver refused and its fixed image (see
+     * {@code docs/quarantine-reprocessing.md}). Not a captured change.
+     */
+    public static final String CORRECTION_ORIGIN_PREFIX = "lakestream-reinject:";
 
     public static final Schema SCHEMA =
             new Schema(

@@ -110,7 +110,58 @@ public final class QuarantineTables {
                             Types.NestedField.required(5, "reason", Types.StringType.get())),
                     Set.of(1, 2));
 
+    public static final String REINJECTIONS = "reinjections";
+
+    /**
+     * The changes of {@code silver_rejects} re-injected, fixed, by {@code ./lakestream quarantine
+     * reinject}: one row per reject, keyed like the reject (source_table, key, lsn, rule), so a
+     * reject is re-injected at most once, and each re-injection says what was done, by whom, when
+     * and where the correction is in bronze.
+     *
+     * <pre>
+     *  source_table        string        e.g. "shop.order_lines"
+     *  key                 string        the reject's key JSON, as silver_rejects holds it
+     *  lsn                 long          the refused change's LSN, also the correction's
+     *  rule                string        the rule that had refused it
+     *  fix                 string        the values set, column to value as JSON ({} for none)
+     *  overrides           list<string>  the rules the correction skips (empty for none)
+     *  after               string        the corrected image appended to bronze, JSON
+     *  origin              string        the correction's bronze origin: its whole provenance
+     *  reinjected_by       string        who ran the command (the OS user)
+     *  reinjected_at       timestamptz   when
+     *  bronze_table        string        e.g. "bronze.shop_order_lines"
+     *  bronze_snapshot_id  long          the bronze snapshot that holds the correction
+     * </pre>
+     */
+    public static final Schema REINJECTIONS_SCHEMA =
+            new Schema(
+                    List.of(
+                            Types.NestedField.required(1, "source_table", Types.StringType.get()),
+                            Types.NestedField.required(2, "key", Types.StringType.get()),
+                            Types.NestedField.required(3, "lsn", Types.LongType.get()),
+                            Types.NestedField.required(4, "rule", Types.StringType.get()),
+                            Types.NestedField.required(5, "fix", Types.StringType.get()),
+                            Types.NestedField.optional(
+                                    6,
+                                    "overrides",
+                                    // ids as Iceberg assigns them on create: top-level fields first
+                                    Types.ListType.ofRequired(13, Types.StringType.get())),
+                            Types.NestedField.required(7, "after", Types.StringType.get()),
+                            Types.NestedField.required(8, "origin", Types.StringType.get()),
+                            Types.NestedField.required(9, "reinjected_by", Types.StringType.get()),
+                            Types.NestedField.required(
+                                    10, "reinjected_at", Types.TimestampType.withZone()),
+                            Types.NestedField.required(11, "bronze_table", Types.StringType.get()),
+                            Types.NestedField.required(
+                                    12, "bronze_snapshot_id", Types.LongType.get())),
+                    Set.of(1, 2, 3, 4));
+
     private QuarantineTables() {}
+
+    /** {@code <namespace>.reinjections}. */
+    public static TableDefinition reinjections(String namespace) {
+        return keyed(namespace, REINJECTIONS, REINJECTIONS_SCHEMA);
+    }
 
     /** {@code quarantine.gold_pending}. */
     public static TableDefinition goldPending() {

@@ -11,7 +11,9 @@ import org.apache.flink.table.data.RowData;
 /**
  * Turns a bronze row (as the Iceberg source reads it back) into a {@link ChangeEvent}: the image's
  * JSON is read once into typed values by {@link JsonImages} ({@code 12.50} stays a decimal of scale
- * 2), and nothing downstream goes back to text.
+ * 2), and nothing downstream goes back to text. A correction re-injected from the quarantine (its
+ * {@code origin} starts with {@link Corrections#ORIGIN_PREFIX}) is marked as one, with the rules it
+ * overrides.
  */
 public final class BronzeChangeParser implements Serializable {
 
@@ -75,6 +77,13 @@ public final class BronzeChangeParser implements Serializable {
             event.types = SchemaDrift.of(table, bronze.getString(BronzeRow.AFTER_TYPES).toString());
         }
         event.sourceMillis = BronzeRow.sourceMillis(bronze);
+        if (!bronze.isNullAt(BronzeRow.ORIGIN)) {
+            String origin = bronze.getString(BronzeRow.ORIGIN).toString();
+            if (Corrections.isCorrection(origin)) {
+                event.correction = true;
+                event.overrides = Corrections.overrides(origin);
+            }
+        }
         return event;
     }
 

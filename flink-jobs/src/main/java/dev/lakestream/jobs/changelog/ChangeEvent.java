@@ -43,6 +43,20 @@ public class ChangeEvent {
      */
     public long sourceMillis;
 
+    /**
+     * Whether this is a correction re-injected from the quarantine ({@code ./lakestream quarantine
+     * reinject}, see {@link Corrections}): "the change at {@link #lsn}, as it should have been".
+     * {@link LsnOrderedApplier} gives it that meaning whatever order it arrives in.
+     */
+    public boolean correction;
+
+    /**
+     * The silver rules a correction skips for its change, comma-separated (e.g. {@code
+     * order_lines.discount.max}), or null: null for every other change. Text, not a list, so the
+     * field is a plain string for every serializer Flink may pick.
+     */
+    public String overrides;
+
     public static final TypeInformation<ChangeEvent> TYPE =
             Types.POJO(
                     ChangeEvent.class,
@@ -54,7 +68,9 @@ public class ChangeEvent {
                             "values", ColumnValueTypeInfo.IMAGE,
                             "unavailableColumns", Types.LIST(Types.STRING),
                             "types", Types.STRING,
-                            "sourceMillis", Types.LONG));
+                            "sourceMillis", Types.LONG,
+                            "correction", Types.BOOLEAN,
+                            "overrides", Types.STRING));
 
     public ChangeEvent() {}
 
@@ -93,12 +109,15 @@ public class ChangeEvent {
                 && Objects.equals(key, e.key)
                 && Objects.equals(values, e.values)
                 && Objects.equals(unavailableColumns, e.unavailableColumns)
-                && Objects.equals(types, e.types);
+                && Objects.equals(types, e.types)
+                && correction == e.correction
+                && Objects.equals(overrides, e.overrides);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(op, table, key, lsn, values, unavailableColumns, types);
+        return Objects.hash(
+                op, table, key, lsn, values, unavailableColumns, types, correction, overrides);
     }
 
     @Override
@@ -113,6 +132,7 @@ public class ChangeEvent {
                 + values
                 + " unavailable="
                 + unavailableColumns
-                + (types == null ? "" : " types=" + types);
+                + (types == null ? "" : " types=" + types)
+                + (correction ? " correction overrides=" + overrides : "");
     }
 }

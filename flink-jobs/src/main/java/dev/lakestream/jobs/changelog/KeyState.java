@@ -25,6 +25,17 @@ public class KeyState {
     /** The newest change's drift from silver's column types ({@link SchemaDrift}), or null. */
     public String types;
 
+    /**
+     * The LSN of the last correction applied at the row's own LSN (see {@link
+     * ChangeEvent#correction}), or -1: with {@link #overrides}, what makes a second identical
+     * correction a no-op and the first one a re-emission even when it changes no value (a rule
+     * override alone). Added as a POJO field: savepoints taken before it restore with -1.
+     */
+    public long correctedLsn = -1;
+
+    /** The rules the correction at {@link #correctedLsn} skips, or null. */
+    public String overrides;
+
     public static final TypeInformation<KeyState> TYPE =
             Types.POJO(
                     KeyState.class,
@@ -34,7 +45,9 @@ public class KeyState {
                             "values", ColumnValueTypeInfo.IMAGE,
                             "valueLsns", Types.MAP(Types.STRING, Types.LONG),
                             "missing", Types.LIST(Types.STRING),
-                            "types", Types.STRING));
+                            "types", Types.STRING,
+                            "correctedLsn", Types.LONG,
+                            "overrides", Types.STRING));
 
     public KeyState() {}
 }

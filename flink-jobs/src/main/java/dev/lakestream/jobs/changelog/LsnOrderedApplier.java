@@ -39,6 +39,13 @@ import org.apache.flink.util.Collector;
  *       column, null from then on); a late change does not bring it back.
  *   <li>A row is only emitted once every column is known: an update whose TOAST columns have no
  *       earlier value yet waits for the change that brings them.
+ *   <li>A correction at LSN L (re-injected from the quarantine, {@link Corrections}) is "the change
+ *       at L, as it should have been". Newer than the row, it is applied as that change (the
+ *       original at L, arriving later, is then a duplicate). At or below the row's LSN, it
+ *       overwrites exactly the columns whose value still comes from L or older and re-emits the
+ *       row; columns newer changes wrote are kept. Older than a delete, it is dropped. Its rule
+ *       overrides travel with the row ({@link RowChange#overrides}) only while L is the row's LSN.
+ *       A second identical correction changes nothing, so a duplicated correction row is harmless.
  * </ul>
  *
  * Emitted changes carry the LSN of the newest change applied, so downstream versions only grow.
@@ -106,6 +113,8 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
         }
         Map<String, Object> before = visible(s);
         String typesBefore = s.types;
+        String overridesBefore = overrides(s);
+        long correctedBefore = s.correctedLsn;
         boolean touched = apply(s, event);
         if (!touched) {
             return;
@@ -118,13 +127,17 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
             deletedAt.clear();
         }
         Map<String, Object> after = visible(s);
-        if (Objects.equals(before, after) && Objects.equals(typesBefore, s.types)) {
+        if (Objects.equals(before, after)
+                && Objects.equals(typesBefore, s.types)
+                && Objects.equals(overridesBefore, overrides(s))
+                && correctedBefore == s.correctedLsn) {
             return;
         }
         if (before == null) {
             out.collect(
                     new RowChange(RowKind.INSERT, event.table, event.key, s.rowLsn, after)
                             .withTypes(s.types)
+                            .withOverrides(overrides(s))
                             .withSourceMillis(event.sourceMillis));
         } else if (after == null) {
             out.collect(
@@ -139,6 +152,7 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
             out.collect(
                     new RowChange(RowKind.UPDATE_AFTER, event.table, event.key, s.rowLsn, after)
                             .withTypes(s.types)
+                            .withOverrides(overrides(s))
                             .withSourceMillis(event.sourceMillis));
         }
     }
@@ -155,6 +169,9 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
 
     /** Folds one change into the state; false when it changes nothing (duplicate, too old). */
     static boolean apply(KeyState s, ChangeEvent e) {
+        if (e.correction) {
+            return applyCorrection(s, e);
+        }
         if (e.lsn == s.rowLsn) {
             return false;
         }
@@ -166,6 +183,8 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
                 s.valueLsns.clear();
                 s.missing.clear();
                 s.types = null;
+                s.correctedLsn = -1;
+                s.overrides = null;
                 return true;
             }
             if (s.deleted) {
@@ -183,7 +202,7 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
                     .removeIf(c -> !e.values.containsKey(c) && !e.unavailableColumns.contains(c));
             s.valueLsns.keySet().retainAll(s.values.keySet());
             s.types = e.types;
-            writeColumns(s, e, true);
+            writeColumns(s, e, true, false);
             for (String column : e.unavailableColumns) {
                 if (!s.values.containsKey(column) && !s.missing.contains(column)) {
                     s.missing.add(column);
@@ -195,14 +214,59 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
         if (s.deleted || e.isDelete()) {
             return false;
         }
-        return writeColumns(s, e, false);
+        return writeColumns(s, e, false, false);
+    }
+
+    /**
+     * Folds a correction at LSN L into the state as "the change at L, as it should have been";
+     * false when it changes nothing (older than a delete, or the same correction again).
+     */
+    private static boolean applyCorrection(KeyState s, ChangeEvent e) {
+        if (e.isDelete() || e.isTruncate()) {
+            return false; // a correction carries a fixed row image; deletes are never refused
+        }
+        if (e.lsn > s.rowLsn) {
+            // newer than the row: the change at L itself, the original at L is a duplicate then
+            ChangeEvent asChange = copyAsChange(e);
+            apply(s, asChange);
+            s.correctedLsn = e.lsn;
+            s.overrides = Corrections.join(Corrections.rules(e.overrides));
+            return true;
+        }
+        if (s.deleted) {
+            return false; // at or older than the row's delete: that life is over
+        }
+        boolean wrote = writeColumns(s, e, false, true);
+        if (e.lsn == s.rowLsn) {
+            String overrides = Corrections.join(Corrections.rules(e.overrides));
+            wrote |= s.correctedLsn != e.lsn || !Objects.equals(s.overrides, overrides);
+            s.correctedLsn = e.lsn;
+            s.overrides = overrides;
+        }
+        return wrote;
+    }
+
+    private static ChangeEvent copyAsChange(ChangeEvent e) {
+        ChangeEvent c =
+                new ChangeEvent(e.table, e.key, e.op, e.lsn, e.values, e.unavailableColumns);
+        c.types = e.types;
+        c.sourceMillis = e.sourceMillis;
+        return c;
+    }
+
+    /** The rules the row's own change skips: a correction's, while its LSN is the row's. */
+    private static String overrides(KeyState s) {
+        return s.correctedLsn == s.rowLsn && !s.deleted ? s.overrides : null;
     }
 
     /**
      * Writes the change's columns that no newer change wrote; a late change writes only columns the
-     * row still has (a dropped column stays dropped).
+     * row still has (a dropped column stays dropped). A correction also overwrites the columns
+     * whose value comes from its own LSN ({@code correction}); it reports a write only where a
+     * value really changed, so the same correction twice is a no-op.
      */
-    private static boolean writeColumns(KeyState s, ChangeEvent e, boolean newest) {
+    private static boolean writeColumns(
+            KeyState s, ChangeEvent e, boolean newest, boolean correction) {
         boolean wrote = false;
         for (Map.Entry<String, Object> column : e.values.entrySet()) {
             if (!newest
@@ -211,11 +275,15 @@ public class LsnOrderedApplier extends KeyedProcessFunction<String, ChangeEvent,
                 continue;
             }
             long current = s.valueLsns.getOrDefault(column.getKey(), -1L);
-            if (e.lsn > current) {
+            if (e.lsn > current || (correction && e.lsn == current)) {
+                boolean changes =
+                        e.lsn > current
+                                || !Objects.equals(
+                                        s.values.get(column.getKey()), column.getValue());
                 s.values.put(column.getKey(), column.getValue());
                 s.valueLsns.put(column.getKey(), e.lsn);
                 s.missing.remove(column.getKey());
-                wrote = true;
+                wrote |= changes;
             }
         }
         return wrote;

@@ -46,6 +46,15 @@ public class RowChange {
      */
     public long sourceMillis;
 
+    /**
+     * The silver rules this change skips, comma-separated: those a correction re-injected from the
+     * quarantine overrides ({@code ./lakestream quarantine reinject --override}), for the change at
+     * {@link #lsn} only; null for every other change. Not part of equality: like {@link
+     * #sourceMillis}, it travels with the change. Added as a POJO field, so savepoints taken before
+     * it restore (Flink's POJO schema evolution leaves it null).
+     */
+    public String overrides;
+
     public static final TypeInformation<RowChange> TYPE =
             Types.POJO(
                     RowChange.class,
@@ -56,7 +65,8 @@ public class RowChange {
                             "lsn", Types.LONG,
                             "values", ColumnValueTypeInfo.IMAGE,
                             "types", Types.STRING,
-                            "sourceMillis", Types.LONG));
+                            "sourceMillis", Types.LONG,
+                            "overrides", Types.STRING));
 
     public RowChange() {}
 
@@ -88,6 +98,17 @@ public class RowChange {
     public RowChange withSourceMillis(long sourceMillis) {
         this.sourceMillis = sourceMillis;
         return this;
+    }
+
+    /** This change with the silver rules it skips ({@link #overrides}); returns this. */
+    public RowChange withOverrides(String overrides) {
+        this.overrides = overrides == null || overrides.isEmpty() ? null : overrides;
+        return this;
+    }
+
+    /** The rules this change skips ({@link #overrides}), empty for almost every change. */
+    public java.util.Set<String> overriddenRules() {
+        return Corrections.rules(overrides);
     }
 
     /** This change with its source types' drift set; returns this. */
@@ -149,6 +170,7 @@ public class RowChange {
                 + lsn
                 + " "
                 + values
-                + (types == null ? "" : " types=" + types);
+                + (types == null ? "" : " types=" + types)
+                + (overrides == null ? "" : " overrides=" + overrides);
     }
 }

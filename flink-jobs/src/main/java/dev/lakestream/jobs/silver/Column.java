@@ -79,6 +79,14 @@ final class Column {
     }
 
     Rejection check(Object value, Map<String, Object> image) {
+        return check(value, image, java.util.Set.of());
+    }
+
+    /**
+     * The first rule the value breaks, or null; skips the checks whose rule is in {@code skipped}
+     * (a correction's overrides). Nullability is never skipped: silver's column is required.
+     */
+    Rejection check(Object value, Map<String, Object> image, java.util.Set<String> skipped) {
         if (value == null) {
             if (!required) {
                 return null;
@@ -92,6 +100,9 @@ final class Column {
             return new Rejection(rule("required"), name + " " + what + " but is required");
         }
         for (Check check : checks) {
+            if (skipped.contains(rule(check.suffix))) {
+                continue;
+            }
             if (!check.accepts.test(value)) {
                 return new Rejection(
                         rule(check.suffix),
@@ -99,6 +110,15 @@ final class Column {
             }
         }
         return null;
+    }
+
+    /** The rules of this column's checks: those a correction may override. */
+    List<String> checkRuleNames() {
+        List<String> names = new ArrayList<>();
+        for (Check check : checks) {
+            names.add(rule(check.suffix));
+        }
+        return names;
     }
 
     /** The rule names this column can produce, in the order they are checked. */

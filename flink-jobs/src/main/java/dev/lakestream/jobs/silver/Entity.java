@@ -107,8 +107,11 @@ final class Entity {
                         + key);
     }
 
-    Rejection checkRow(Map<String, Object> row) {
+    Rejection checkRow(Map<String, Object> row, Set<String> skipped) {
         for (RowCheck check : rowChecks) {
+            if (skipped.contains(check.rule)) {
+                continue;
+            }
             String reason = check.reasonIfBroken.apply(row);
             if (reason != null) {
                 return new Rejection(check.rule, reason);
@@ -116,6 +119,26 @@ final class Entity {
         }
         return null;
     }
+
+    /**
+     * The rules a correction may override: the business checks of columns and rows, not types,
+     * nullability, keys or image format (silver could not hold such a row), and not those gold
+     * computes with ({@code stores.time_zone.iana}: gold dates each sale in its store's zone).
+     */
+    List<String> overridableRuleNames() {
+        List<String> names = new ArrayList<>();
+        for (Column column : columns) {
+            names.addAll(column.checkRuleNames());
+        }
+        for (RowCheck check : rowChecks) {
+            names.add(check.rule);
+        }
+        names.removeAll(NOT_OVERRIDABLE);
+        return Collections.unmodifiableList(names);
+    }
+
+    /** Rules whose broken values would fail gold, not just look wrong in silver. */
+    private static final Set<String> NOT_OVERRIDABLE = Set.of("stores.time_zone.iana");
 
     List<String> ruleNames() {
         List<String> names = new ArrayList<>();

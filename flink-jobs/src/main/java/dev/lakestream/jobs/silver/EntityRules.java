@@ -10,9 +10,11 @@ import dev.lakestream.jobs.silver.SilverValues.ValueException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.types.RowKind;
 import org.apache.iceberg.types.Type;
 
@@ -97,6 +99,7 @@ public final class EntityRules implements Serializable {
         RowKind kind = change.rowKind();
         boolean retraction = kind == RowKind.UPDATE_BEFORE || kind == RowKind.DELETE;
         Map<String, Object> values = change.values == null ? Map.of() : change.values;
+        Set<String> skipped = skipped(entity, change);
         Rejection first = null;
         Object truncated = values.get(BronzeChangeParser.TRUNCATED);
         if (truncated != null) {
@@ -204,7 +207,7 @@ public final class EntityRules implements Serializable {
                                         + e.getMessage());
             }
             if (problem == null) {
-                problem = column.check(value, shown);
+                problem = column.check(value, shown, skipped);
             }
             if (first == null) {
                 first = problem;
@@ -258,7 +261,7 @@ public final class EntityRules implements Serializable {
             typed.put(name, value);
         }
         if (first == null) {
-            first = entity.checkRow(typed);
+            first = entity.checkRow(typed, skipped);
         }
         if (first != null && !retraction) {
             return new CleansingResult.Rejected(change, first);
@@ -269,8 +272,38 @@ public final class EntityRules implements Serializable {
                                 notFollowed.isEmpty()
                                         ? change.types
                                         : SchemaDrift.without(change.types, notFollowed))
-                        .withSourceMillis(change.sourceMillis),
+                        .withSourceMillis(change.sourceMillis)
+                        .withOverrides(change.overrides),
                 first == null);
+    }
+
+    /**
+     * The rules this change skips: the overridable ones among its overrides (a correction's, see
+     * {@link RowChange#overrides}); an override of any other rule is ignored, so it is refused as
+     * before.
+     */
+    private static Set<String> skipped(Entity entity, RowChange change) {
+        if (change.overrides == null) {
+            return Set.of();
+        }
+        Set<String> skipped = new HashSet<>(change.overriddenRules());
+        skipped.retainAll(entity.overridableRuleNames());
+        return skipped;
+    }
+
+    /**
+     * The rules a correction of this source table's changes may override ({@code ./lakestream
+     * quarantine reinject --override}): the business checks of columns and rows. Types, scale,
+     * precision, nullability, keys and the image format cannot be overridden (silver could not hold
+     * the row: fix the value instead), nor {@code stores.time_zone.iana} (gold computes with it).
+     */
+    public static List<String> overridableRuleNames(String sourceTable) {
+        return entityFor(sourceTable).overridableRuleNames();
+    }
+
+    /** The source tables silver has rules for, e.g. {@code shop.orders}. */
+    public static List<String> sourceTables() {
+        return List.copyOf(ENTITIES.keySet());
     }
 
     /** Every rule name of every entity, e.g. {@code customers.email.format}. */

@@ -44,6 +44,24 @@ class BronzeChangeParserTest {
     }
 
     @Test
+    void aCorrectionIsMarkedWithItsOverridesAndACdcRowIsNot() {
+        GenericRowData row = bronze("u", 42, "{\"order_id\":1,\"status\":\"PAID\"}");
+        row.setField(
+                BronzeRow.ORIGIN,
+                StringData.fromString(
+                        Corrections.ORIGIN_PREFIX
+                                + "{\"reject\":{\"lsn\":42},\"overrides\":[\"orders.status.allowed\"]}"));
+        ChangeEvent e = parser.parse(row);
+        assertThat(e.correction).isTrue();
+        assertThat(e.overrides).isEqualTo("orders.status.allowed");
+        assertThat(e.lsn).isEqualTo(42);
+
+        ChangeEvent cdc = parser.parse(bronze("u", 42, "{\"order_id\":1}"));
+        assertThat(cdc.correction).isFalse();
+        assertThat(cdc.overrides).isNull();
+    }
+
+    @Test
     void nestedJsonColumnsStayJsonText() {
         ChangeEvent e = parser.parse(bronze("c", 3, "{\"attrs\":{\"size\":\"M\",\"tags\":[1,2]}}"));
         assertThat(e.values).containsEntry("attrs", "{\"size\":\"M\",\"tags\":[1,2]}");
