@@ -90,6 +90,9 @@ public final class MaintenanceJob {
         tables.add(new MaintainedTable(QuarantineTables.silverRejects(), false));
         tables.add(new MaintainedTable(QuarantineTables.ingestionRejects(), false));
         tables.add(new MaintainedTable(QuarantineTables.goldPending(), false));
+        tables.add(
+                new MaintainedTable(
+                        QuarantineTables.reinjections(QuarantineTables.DEFAULT_NAMESPACE), false));
         // a commit per checkpoint of each job: compacted and expired like the others
         tables.add(new MaintainedTable(LineageTables.commits(), false));
         return tables;

@@ -270,6 +270,25 @@ public final class GoldLineage {
         }
     }
 
+    /** The first snapshot at or after {@code written} that a re-injection committed. */
+    private static Long reinjectionSnapshot(Table bronze, Instant written) {
+        Long found = null;
+        long at = Long.MAX_VALUE;
+        for (org.apache.iceberg.Snapshot s : bronze.snapshots()) {
+            if (s.summary().containsKey(REINJECTION_MARK)
+                    && s.timestampMillis() >= written.toEpochMilli()
+                    && s.timestampMillis() < at) {
+                found = s.snapshotId();
+                at = s.timestampMillis();
+            }
+        }
+        return found;
+    }
+
+    /** The snapshot summary property {@code quarantine reinject} marks its bronze appends with. */
+    static final String REINJECTION_MARK =
+            dev.lakestream.ops.quarantine.BronzeCorrections.SUMMARY_PROPERTY;
+
     /** Whether a change read in that checkpoint was read by the published one or before it. */
     private static boolean consumedBy(
             String jobId, long checkpoint, Instant readAt, LedgerRow published) {
@@ -316,11 +335,22 @@ public final class GoldLineage {
                             .filter(b -> b.table().equals(sourceTable) && b.covers(lsn))
                             .filter(b -> !b.recordedAt().isBefore(ingested))
                             .min(Comparator.comparing(LedgerRow::recordedAt));
+            // read no earlier than it was written: a re-injected fix carries the LSN of the
+            // change it corrects, which the TransformationJob read long before
             Optional<LedgerRow> read =
                     consumedRows.stream()
                             .filter(c -> c.table().equals(sourceTable) && c.covers(lsn))
+                            .filter(c -> !c.recordedAt().isBefore(ingested))
                             .min(Comparator.comparing(LedgerRow::recordedAt));
             OffsetDateTime sourceTs = (OffsetDateTime) r.get("source_ts");
+            String origin = (String) r.get("origin");
+            Long bronzeSnapshot =
+                    written.map(w -> snapshot(bronze, w.jobId(), w.checkpointId())).orElse(null);
+            if (origin != null && origin.startsWith(BronzeTables.CORRECTION_ORIGIN_PREFIX)) {
+                // appended by `quarantine reinject`, not by the IngestionJob: the snapshot that
+                // carries the re-injection mark, committed when the fix was written
+                bronzeSnapshot = reinjectionSnapshot(bronze, ingested);
+            }
             out.add(
                     new SourceChange(
                             sourceTable,
@@ -329,11 +359,10 @@ public final class GoldLineage {
                             lsn,
                             (Long) r.get("tx_id"),
                             sourceTs == null ? null : sourceTs.toInstant(),
-                            (String) r.get("origin"),
+                            origin,
                             (Long) r.get("origin_position"),
                             written.map(LedgerRow::checkpointId).orElse(null),
-                            written.map(w -> snapshot(bronze, w.jobId(), w.checkpointId()))
-                                    .orElse(null),
+                            bronzeSnapshot,
                             read.map(LedgerRow::checkpointId).orElse(null),
                             read.map(
                                             c ->

@@ -36,6 +36,11 @@ final class LineageText {
                                 r.topic(), r.kafka().partition(), r.kafka().offset()));
         out.printf("orders of the row: %d %s%n", r.orders().size(), r.orders());
         out.printf("source changes behind it: %d%n", r.changes().size());
+        if (r.changes().stream().anyMatch(c -> c.position() >= 0 && isFix(c))) {
+            out.println(
+                    "  (fix@: a refused change fixed and re-injected from quarantine; see"
+                            + " ./lakestream quarantine list --status reinjected)");
+        }
         header(out);
         r.changes().forEach(c -> change(c, out));
         if (!r.readSince().isEmpty()) {
@@ -94,10 +99,18 @@ final class LineageText {
                 c.table(),
                 c.op(),
                 c.key(),
-                "r".equals(c.op()) ? "snapshot@" + lsn(c.position()) : lsn(c.position()),
+                "r".equals(c.op())
+                        ? "snapshot@" + lsn(c.position())
+                        : isFix(c) ? "fix@" + lsn(c.position()) : lsn(c.position()),
                 c.txId() == null ? "" : c.txId(),
                 orUnknown(c.bronzeCheckpoint()) + " / " + orUnknown(c.bronzeSnapshot()),
                 orUnknown(c.consumedCheckpoint()) + " / " + orUnknown(c.silverSnapshot()));
+    }
+
+    private static boolean isFix(GoldLineage.SourceChange c) {
+        return c.origin() != null
+                && c.origin()
+                        .startsWith(dev.lakestream.catalog.BronzeTables.CORRECTION_ORIGIN_PREFIX);
     }
 
     /** PostgreSQL's notation of an LSN, e.g. 0/16B3748. */

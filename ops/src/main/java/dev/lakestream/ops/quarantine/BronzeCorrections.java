@@ -23,10 +23,10 @@ import org.apache.iceberg.io.CloseableIterable;
  * it (see {@link Corrections}). Bronze stays append-only: a correction is one more row of the same
  * key and LSN, appended in a snapshot whose summary names the reject ({@link #SUMMARY_PROPERTY}).
  */
-final class BronzeCorrections {
+public final class BronzeCorrections {
 
     /** The bronze snapshot summary property of a correction: the reject it corrects. */
-    static final String SUMMARY_PROPERTY = "lakestream.reinject";
+    public static final String SUMMARY_PROPERTY = "lakestream.reinject";
 
     private final Table bronze;
 

@@ -495,6 +495,35 @@ class QuarantineReprocessingITCase {
                 .as("the recorded bronze snapshot exists")
                 .isNotNull();
 
+        // the lineage of the fixed order's gold row names the fix among its source changes, in
+        // the bronze snapshot the re-injection committed
+        java.time.LocalDate saleDate;
+        long storeId;
+        try (Connection c = stack.postgres.connect(DB);
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs =
+                        s.executeQuery(
+                                "SELECT (o.created_at AT TIME ZONE st.time_zone)::date, o.store_id"
+                                        + " FROM shop.orders o JOIN shop.stores st USING"
+                                        + " (store_id) WHERE o.order_id = 990001")) {
+            rs.next();
+            saleDate = rs.getDate(1).toLocalDate();
+            storeId = rs.getLong(2);
+        }
+        dev.lakestream.ops.lineage.GoldLineage.Report lineage =
+                new dev.lakestream.ops.lineage.GoldLineage(catalog, transformation, step -> {})
+                        .trace(saleDate, storeId);
+        assertThat(lineage.orders()).contains(990001L);
+        assertThat(lineage.changes())
+                .filteredOn(c -> c.key().equals(FIXED_KEY))
+                .anySatisfy(
+                        fix -> {
+                            assertThat(fix.origin()).startsWith(Corrections.ORIGIN_PREFIX);
+                            assertThat(fix.bronzeSnapshot()).isEqualTo(recorded.bronzeSnapshotId());
+                            assertThat(fix.consumedCheckpoint()).isNotNull();
+                        })
+                .anySatisfy(original -> assertThat(original.origin()).isNull());
+
         stack.flink.cancel(transform);
         stack.flink.cancel(ingest);
     }
