@@ -1,5 +1,7 @@
 package dev.lakestream.ops.reconcile;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,30 +11,39 @@ import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 
 /**
- * One consistent cut through tables one Flink job writes: Iceberg's Flink sinks (the silver dynamic
+ * One consistent cut through tables one Flink job writes. Iceberg's Flink sinks (the silver dynamic
  * sink's {@code DynamicCommitter} included, checked in Iceberg 1.10.1) write {@code
- * flink.max-committed-checkpoint-id} and {@code flink.job-id} into each snapshot's summary. The cut
- * is the newest checkpoint every table has committed, C = min over tables of their newest
- * checkpoint; each table is read at its newest snapshot of a checkpoint at most C. A table without
- * a snapshot for a later checkpoint had nothing to commit then (a sink skips empty commits), so its
- * snapshot of an earlier checkpoint is its state at C.
+ * flink.max-committed-checkpoint-id} and {@code flink.job-id} into each snapshot's summary; each
+ * table is read at its newest snapshot of a checkpoint at most C.
+ *
+ * <p>Choosing C: a sink commits nothing for a checkpoint in which its table got no rows (silver's
+ * dynamic sink not even the periodic empty commit), so "the newest checkpoint every table
+ * committed" can lag far behind (a store table that never changes would pin it at the first
+ * checkpoint). Instead C is the newest checkpoint any of the tables committed at least {@code
+ * settle} ago: every committer of the job commits a completed checkpoint within seconds, so by then
+ * a table without a snapshot for C had nothing to commit for it, and its older snapshot is its
+ * state at C. {@code settle} is the cycle's grace, which must exceed the pipeline's lag anyway.
  *
  * <p>Only snapshots of the newest job id count (a job started without its state numbers its
- * checkpoints from 1 again); snapshots without the property (maintenance rewrites) are skipped,
- * they change no rows.
+ * checkpoints from 1 again). A snapshot without the property (a compaction, a fix written from
+ * outside the job) belongs to the checkpoint before it: it is read when no later checkpoint of the
+ * job followed it up to C, so a row corrupted by hand is seen.
  */
 final class CheckpointCut {
 
     static final String CHECKPOINT = "flink.max-committed-checkpoint-id";
     static final String JOB = "flink.job-id";
 
-    /** The cut: checkpoint C of job, and each table's snapshot id for it (null: empty then). */
-    record Cut(long checkpoint, String job, Map<String, Long> snapshots) {}
+    /**
+     * The cut: checkpoint C of the job, the newest checkpoint committed anywhere, and each table's
+     * snapshot id at C (null: the table was empty then).
+     */
+    record Cut(long checkpoint, long newest, String job, Map<String, Long> snapshots) {}
 
     private CheckpointCut() {}
 
-    /** The cut through these tables, or empty when one of them has no checkpoint of the job. */
-    static Optional<Cut> of(Map<String, Table> tables) {
+    /** The cut through these tables, or empty when no checkpoint of the job settled yet. */
+    static Optional<Cut> of(Map<String, Table> tables, Instant now, Duration settle) {
         String job = null;
         long newestCommit = Long.MIN_VALUE;
         for (Table t : tables.values()) {
@@ -51,36 +62,53 @@ final class CheckpointCut {
         if (job == null) {
             return Optional.empty();
         }
-        long cut = Long.MAX_VALUE;
+        long settledBefore = now.minus(settle).toEpochMilli();
+        long cut = -1;
+        long newest = -1;
         for (Table t : tables.values()) {
-            long newest = -1;
             for (Snapshot s : ancestors(t)) {
-                if (job.equals(s.summary().get(JOB)) && s.summary().get(CHECKPOINT) != null) {
-                    newest = Math.max(newest, Long.parseLong(s.summary().get(CHECKPOINT)));
+                String cp = s.summary().get(CHECKPOINT);
+                if (cp != null && job.equals(s.summary().get(JOB))) {
+                    newest = Math.max(newest, Long.parseLong(cp));
+                    if (s.timestampMillis() <= settledBefore) {
+                        cut = Math.max(cut, Long.parseLong(cp));
+                    }
                 }
             }
-            if (newest < 0) {
-                return Optional.empty();
-            }
-            cut = Math.min(cut, newest);
+        }
+        if (cut < 0) {
+            return Optional.empty();
         }
         Map<String, Long> snapshots = new LinkedHashMap<>();
         for (Map.Entry<String, Table> e : tables.entrySet()) {
-            Long chosen = null;
-            for (Snapshot s : ancestors(e.getValue())) {
-                String cp = s.summary().get(CHECKPOINT);
-                if (cp == null) {
-                    continue; // a maintenance rewrite: no rows changed, maybe after C
-                }
-                // this job's snapshot at or before C, or the last one of the job before it
-                if (!job.equals(s.summary().get(JOB)) || Long.parseLong(cp) <= cut) {
-                    chosen = s.snapshotId();
-                    break;
-                }
-            }
-            snapshots.put(e.getKey(), chosen);
+            snapshots.put(e.getKey(), snapshotAt(e.getValue(), job, cut));
         }
-        return Optional.of(new Cut(cut, job, snapshots));
+        return Optional.of(new Cut(cut, newest, job, snapshots));
+    }
+
+    /**
+     * The table's state at checkpoint C: walking back from the newest snapshot, the first one of
+     * this job at or before C (or of an earlier job), unless a snapshot without the property (a
+     * compaction, or a write from outside the job, such as a manual fix) followed it before the
+     * job's next checkpoint: that snapshot holds the state then. Null when the table had nothing.
+     */
+    static Long snapshotAt(Table table, String job, long cut) {
+        Long foreign = null;
+        for (Snapshot s : ancestors(table)) {
+            String cp = s.summary().get(CHECKPOINT);
+            if (cp == null) {
+                if (foreign == null) {
+                    foreign = s.snapshotId();
+                }
+                continue;
+            }
+            if (job.equals(s.summary().get(JOB)) && Long.parseLong(cp) > cut) {
+                foreign = null; // what followed includes this later checkpoint
+                continue;
+            }
+            return foreign != null ? foreign : s.snapshotId();
+        }
+        return foreign;
     }
 
     /** The main branch's snapshots, newest first. */

@@ -16,6 +16,12 @@ final class KeyDiff {
     final List<RowKey> drift = new ArrayList<>();
     final List<RowKey> inFlight = new ArrayList<>();
     final List<RowKey> explained = new ArrayList<>();
+
+    /** How the drifting keys differ: only on the reference side, only on the checked, values. */
+    long onlyInSource;
+
+    long onlyInTarget;
+    long valuesDiffer;
     private final Function<RowKey, String> render;
 
     KeyDiff() {
@@ -49,10 +55,28 @@ final class KeyDiff {
                         .collect(Collectors.joining(", "));
     }
 
+    /** Counts a drifting key by how it differs. */
+    void drift(RowKey key, boolean inSource, boolean inTarget) {
+        drift.add(key);
+        if (!inTarget) {
+            onlyInSource++;
+        } else if (!inSource) {
+            onlyInTarget++;
+        } else {
+            valuesDiffer++;
+        }
+    }
+
     String detail() {
         return "keys differing: "
                 + drift.size()
-                + " drift, "
+                + " drift ("
+                + onlyInSource
+                + " missing on the checked side, "
+                + onlyInTarget
+                + " only on the checked side, "
+                + valuesDiffer
+                + " with other values), "
                 + inFlight.size()
                 + " in flight, "
                 + explained.size()

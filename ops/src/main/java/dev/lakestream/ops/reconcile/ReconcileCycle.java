@@ -77,7 +77,13 @@ final class ReconcileCycle {
                 new SourceSilverCheck(catalog, settings, clock, out).run(t0);
         List<RangeResult> ranges = new ArrayList<>(sourceSilver.ranges());
         ranges.addAll(
-                new SilverGoldCheck(catalog, settings.silverNamespace(), goldNamespace, out).run());
+                new SilverGoldCheck(
+                                catalog,
+                                settings.silverNamespace(),
+                                goldNamespace,
+                                settings.grace(),
+                                out)
+                        .run());
         log.append(runId, t0, ranges);
         Duration took = Duration.between(t0, clock.instant());
         Report report =

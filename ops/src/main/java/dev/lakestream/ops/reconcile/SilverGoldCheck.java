@@ -3,6 +3,8 @@ package dev.lakestream.ops.reconcile;
 import dev.lakestream.catalog.GoldTables;
 import dev.lakestream.catalog.SilverTables;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -31,10 +33,16 @@ final class SilverGoldCheck {
     private final String silverNamespace;
     private final String goldNamespace;
     private final PrintStream progress;
+    private final Duration settle;
 
     SilverGoldCheck(
-            Catalog catalog, String silverNamespace, String goldNamespace, PrintStream progress) {
+            Catalog catalog,
+            String silverNamespace,
+            String goldNamespace,
+            Duration settle,
+            PrintStream progress) {
         this.catalog = catalog;
+        this.settle = settle;
         this.silverNamespace = silverNamespace;
         this.goldNamespace = goldNamespace;
         this.progress = progress;
@@ -53,23 +61,28 @@ final class SilverGoldCheck {
         tables.put(
                 goldName,
                 catalog.loadTable(GoldTables.salesDailyMetrics(goldNamespace).identifier()));
-        Optional<CheckpointCut.Cut> cut = CheckpointCut.of(tables);
+        Optional<CheckpointCut.Cut> cut = CheckpointCut.of(tables, Instant.now(), settle);
         Map<String, Long> snapshots = new LinkedHashMap<>();
         String at;
         if (cut.isPresent()) {
             snapshots.putAll(cut.get().snapshots());
-            at = "at checkpoint " + cut.get().checkpoint() + " of job " + cut.get().job();
+            at =
+                    "at checkpoint "
+                            + cut.get().checkpoint()
+                            + " of job "
+                            + cut.get().job()
+                            + " (the newest committed "
+                            + settle.toSeconds()
+                            + " s ago; newest of all: "
+                            + cut.get().newest()
+                            + ")";
         } else {
-            // no common checkpoint (a table never committed by this job yet): current snapshots,
-            // which may disagree while the job runs, said so in each range's detail
-            tables.forEach(
-                    (name, t) ->
-                            snapshots.put(
-                                    name,
-                                    t.currentSnapshot() == null
-                                            ? null
-                                            : t.currentSnapshot().snapshotId()));
-            at = "at current snapshots: no checkpoint committed in all four tables";
+            // nothing to compare consistently yet (the job has just started): say so, no rows
+            progress.printf(
+                    "  silver vs gold   %-18s skipped: no checkpoint of the TransformationJob"
+                            + " committed %d s ago yet%n",
+                    goldName, settle.toSeconds());
+            return List.of();
         }
         Map<RowKey, GoldFromSilver.Metrics> expected =
                 GoldFromSilver.compute(
@@ -108,7 +121,7 @@ final class SilverGoldCheck {
                     if (quarantine.storePending(k.values().get(1))) {
                         diff.explained.add(k);
                     } else {
-                        diff.drift.add(k);
+                        diff.drift(k, e != null, a != null);
                     }
                 }
                 detail = diff.detail() + "; " + at;

@@ -235,7 +235,7 @@ final class SourceSilverCheck {
             } else if (quarantine.openReject(table, k, dst == null ? null : dst.lsn())) {
                 diff.explained.add(k);
             } else {
-                diff.drift.add(k);
+                diff.drift(k, src != null, dst != null);
             }
         }
     }
