@@ -49,6 +49,7 @@ final class SilverGoldCheck {
     }
 
     List<RangeResult> run() {
+        long started = System.nanoTime();
         Map<String, Table> tables = new LinkedHashMap<>();
         for (String source :
                 List.of(SilverTables.STORES, SilverTables.ORDERS, SilverTables.ORDER_LINES)) {
@@ -146,8 +147,8 @@ final class SilverGoldCheck {
                             detail));
         }
         progress.printf(
-                "  silver vs gold   %-18s %5d ranges, %d differ (%s)%n",
-                goldName, months.size(), differ, at);
+                "  silver vs gold   %-18s %5d ranges, %d differ (%.1f s; %s)%n",
+                goldName, months.size(), differ, (System.nanoTime() - started) / 1e9, at);
         return results;
     }
 

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -24,9 +25,16 @@ public final class SilverSnapshot {
     /** A silver row reduced to what a diff needs. */
     public record SilverRow(long hash, long lsn) {}
 
+    /**
+     * Rows kept from the full read, so a differing range needs no second read: up to this many per
+     * table (about 150 bytes each), beyond which differing ranges are read again with a key filter.
+     */
+    static final int RETAINED_ROWS = 500_000;
+
     private final Table table;
     private final CanonicalRow row;
     private final Long snapshotId;
+    private NavigableMap<RowKey, SilverRow> retained = new TreeMap<>();
 
     public SilverSnapshot(Table table, CanonicalRow row) {
         this.table = table;
@@ -41,39 +49,51 @@ public final class SilverSnapshot {
      */
     public Map<Long, RangeSummary> ranges(long width, long[] rowsRead) {
         Map<Long, RangeSummary> ranges = new TreeMap<>();
-        String first = row.keyColumns().get(0);
         forEach(
                 null,
                 r -> {
-                    long index = Math.floorDiv(((Number) r.getField(first)).longValue(), width);
+                    RowKey key = keyOf(r);
+                    SilverRow silverRow = silverRow(r);
                     ranges.merge(
-                            index,
-                            RangeSummary.EMPTY.plus(RowHash.of(row.text(r))),
+                            Math.floorDiv(key.first(), width),
+                            RangeSummary.EMPTY.plus(silverRow.hash()),
                             (a, b) ->
                                     new RangeSummary(
                                             a.rows() + b.rows(), a.checksum() + b.checksum()));
+                    if (retained != null) {
+                        retained.put(key, silverRow);
+                        if (retained.size() > RETAINED_ROWS) {
+                            retained = null;
+                        }
+                    }
                     rowsRead[0]++;
                 });
         return ranges;
     }
 
-    /** Each row of a range: key, hash and {@code _lsn}. */
+    /**
+     * Each row of a range: key, hash and {@code _lsn}; from memory when the full read kept them.
+     */
     public Map<RowKey, SilverRow> rows(KeyRange range) {
+        if (retained != null) {
+            return retained.subMap(
+                    RowKey.of(range.start()), true, RowKey.of(range.end() + 1), false);
+        }
         Map<RowKey, SilverRow> rows = new TreeMap<>();
-        forEach(
-                range,
-                r -> {
-                    List<Long> key = new ArrayList<>();
-                    for (String c : row.keyColumns()) {
-                        key.add(((Number) r.getField(c)).longValue());
-                    }
-                    rows.put(
-                            new RowKey(key),
-                            new SilverRow(
-                                    RowHash.of(row.text(r)),
-                                    (Long) r.getField(SilverTables.LSN_COLUMN)));
-                });
+        forEach(range, r -> rows.put(keyOf(r), silverRow(r)));
         return rows;
+    }
+
+    private RowKey keyOf(Record r) {
+        List<Long> key = new ArrayList<>();
+        for (String c : row.keyColumns()) {
+            key.add(((Number) r.getField(c)).longValue());
+        }
+        return new RowKey(key);
+    }
+
+    private SilverRow silverRow(Record r) {
+        return new SilverRow(RowHash.of(row.text(r)), (Long) r.getField(SilverTables.LSN_COLUMN));
     }
 
     private void forEach(KeyRange range, java.util.function.Consumer<Record> action) {

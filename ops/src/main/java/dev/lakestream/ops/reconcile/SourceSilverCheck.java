@@ -89,8 +89,11 @@ final class SourceSilverCheck {
         Instant silverReadAt;
         try (SourceSnapshot source =
                 SourceSnapshot.open(settings.jdbcUrl(), settings.jdbcProperties())) {
+            Map<String, Long> sourceMillis = new LinkedHashMap<>();
             for (CanonicalRow row : tables) {
+                long started = System.nanoTime();
                 Map<Long, RangeSummary> ranges = source.ranges(row, width);
+                sourceMillis.put(row.sourceTable(), (System.nanoTime() - started) / 1_000_000);
                 sourceRanges.put(row.sourceTable(), ranges);
                 sourceRows += ranges.values().stream().mapToLong(RangeSummary::rows).sum();
             }
@@ -102,7 +105,9 @@ final class SourceSilverCheck {
             silverReadAt = clock.instant();
             for (CanonicalRow row : tables) {
                 String table = row.sourceTable();
+                long started = System.nanoTime();
                 silverRanges.put(table, silver.get(table).ranges(width, silverRead));
+                long silverMillis = (System.nanoTime() - started) / 1_000_000;
                 Set<Long> indices = new TreeSet<>(sourceRanges.get(table).keySet());
                 indices.addAll(silverRanges.get(table).keySet());
                 Set<Long> differ = new TreeSet<>();
@@ -115,6 +120,7 @@ final class SourceSilverCheck {
                     }
                 }
                 differing.put(table, differ);
+                started = System.nanoTime();
                 Map<RowKey, Long> src = new TreeMap<>();
                 Map<RowKey, SilverSnapshot.SilverRow> dst = new TreeMap<>();
                 for (long i : differ) {
@@ -125,8 +131,14 @@ final class SourceSilverCheck {
                 sourceDiffRows.put(table, src);
                 silverDiffRows.put(table, dst);
                 progress.printf(
-                        "  source vs silver %-18s %5d ranges, %d differ%n",
-                        table, indices.size(), differ.size());
+                        "  source vs silver %-18s %5d ranges, %d differ (PostgreSQL %.1f s,"
+                                + " silver %.1f s, rows of differing ranges %.1f s)%n",
+                        table,
+                        indices.size(),
+                        differ.size(),
+                        sourceMillis.get(table) / 1000.0,
+                        silverMillis / 1000.0,
+                        (System.nanoTime() - started) / 1e9);
             }
         }
         boolean anyDiffer = differing.values().stream().anyMatch(s -> !s.isEmpty());
