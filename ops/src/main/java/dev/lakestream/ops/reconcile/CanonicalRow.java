@@ -88,11 +88,6 @@ public final class CanonicalRow {
         return key;
     }
 
-    /** The compared columns, in table order. */
-    public List<String> columnNames() {
-        return columns.stream().map(Types.NestedField::name).toList();
-    }
-
     /** The canonical text of a silver row. */
     public String text(Record row) {
         StringBuilder s = new StringBuilder();
