@@ -4,6 +4,7 @@ import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.catalog.GoldTables;
 import dev.lakestream.catalog.LineageTables;
 import dev.lakestream.catalog.QuarantineTables;
+import dev.lakestream.catalog.ReconciliationTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.catalog.TableBootstrap;
 import dev.lakestream.catalog.TableDefinition;
@@ -95,6 +96,11 @@ public final class MaintenanceJob {
                         QuarantineTables.reinjections(QuarantineTables.DEFAULT_NAMESPACE), false));
         // a commit per checkpoint of each job: compacted and expired like the others
         tables.add(new MaintainedTable(LineageTables.commits(), false));
+        // a commit per reconciliation cycle (./lakestream reconcile --every)
+        tables.add(
+                new MaintainedTable(
+                        ReconciliationTables.reconciliation(ReconciliationTables.DEFAULT_NAMESPACE),
+                        false));
         return tables;
     }
 }
