@@ -6,34 +6,26 @@ import static org.awaitility.Awaitility.await;
 import dev.lakestream.catalog.BronzeTables;
 import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
-import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
 import dev.lakestream.jobs.transformation.TransformationConfig;
-import dev.lakestream.jobs.transformation.TransformationJob;
 import dev.lakestream.ops.OpsCli;
+import dev.lakestream.ops.OpsPipeline;
 import dev.lakestream.shop.workload.WorkloadConfig;
 import dev.lakestream.shop.workload.WorkloadGenerator;
-import dev.lakestream.verification.gold.GoldReconciliation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.flink.api.common.JobID;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -59,22 +51,21 @@ import org.junit.jupiter.api.Test;
 class LineageITCase {
 
     private static final String DB = "shop_lineage";
+    private static OpsPipeline pipeline;
     private static IngestionTestStack stack;
     private static KafkaBroker kafka;
 
     @BeforeAll
     static void startServices() throws Exception {
-        stack = IngestionTestStack.start();
-        kafka = KafkaBroker.start(stack.workDir.resolve("kafka"), 0);
+        pipeline = OpsPipeline.start(DB);
+        stack = pipeline.stack;
+        kafka = pipeline.kafka;
     }
 
     @AfterAll
     static void stopServices() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (stack != null) {
-            stack.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -98,42 +89,18 @@ class LineageITCase {
                     keys(s, "SELECT order_id, line_no FROM shop.order_lines", "shop.order_lines"));
             installAudit(s);
         }
-        String topic = "gold_" + DB;
-        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
-
-        IngestionConfig ingestion = IngestionConfig.fromMap(stack.settings(DB));
-        StreamExecutionEnvironment ingestionEnv = stack.environment(ingestion);
-        IngestionJob.prepare(ingestionEnv, ingestion);
-        JobID ingest = stack.flink.submit(ingestionEnv, ingestion.jobName(), Optional.empty());
-        Map<String, String> settings = transformationSettings(topic);
-        TransformationConfig transformation = TransformationConfig.fromMap(settings);
-        StreamExecutionEnvironment env =
-                new StreamExecutionEnvironment(transformation.flinkConfiguration());
-        TransformationJob.prepare(env, transformation);
-        JobID transform = stack.flink.submit(env, transformation.jobName(), Optional.empty());
-        Catalog catalog = stack.catalog(ingestion);
-        stack.awaitSnapshot(ingest, catalog, ingestion, baseline);
+        pipeline.startJobs(Map.of());
+        IngestionConfig ingestion = pipeline.ingestion();
+        TransformationConfig transformation = pipeline.transformation();
+        Catalog catalog = pipeline.catalog();
+        stack.awaitSnapshot(pipeline.ingest(), catalog, ingestion, baseline);
 
         try (Connection c = stack.postgres.connect(DB)) {
             try (WorkloadGenerator generator = new WorkloadGenerator(c, workload.withSeed(32))) {
                 generator.runTransactions(150);
             }
         }
-        Map<String, String> expectedGold;
-        try (Connection c = stack.postgres.connect(DB)) {
-            expectedGold = GoldReconciliation.fromPostgres(c, "EUR");
-        }
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(2))
-                .untilAsserted(
-                        () -> {
-                            stack.assertRunning(ingest);
-                            stack.assertRunning(transform);
-                            assertThat(
-                                            GoldReconciliation.fromKafka(
-                                                    kafka.bootstrapServers(), topic))
-                                    .isEqualTo(expectedGold);
-                        });
+        pipeline.awaitGoldEqualsPostgres(Duration.ofMinutes(3));
 
         // the row with the most orders (the workload's), then the one with the most orders the
         // snapshot read (seeded before the jobs started)
@@ -184,17 +151,13 @@ class LineageITCase {
                         new String[] {
                             "lineage",
                             "--config",
-                            configFile(settings).toString(),
+                            pipeline.configFile().toString(),
                             "--sale-date",
                             saleDate.toString(),
                             "--store",
                             Long.toString(store)
                         },
-                        Map.of(
-                                "LAKESTREAM_S3_ACCESS_KEY_ID",
-                                settings.get("s3.access-key-id"),
-                                "LAKESTREAM_S3_SECRET_ACCESS_KEY",
-                                settings.get("s3.secret-access-key")),
+                        pipeline.secretsEnvironment(),
                         new PrintStream(text, true, StandardCharsets.UTF_8),
                         System.err);
         String printed = text.toString(StandardCharsets.UTF_8);
@@ -204,8 +167,8 @@ class LineageITCase {
                 .contains("version " + report.version())
                 .contains("source changes behind it: " + expectedChanges)
                 .contains("offset " + report.kafka().offset());
-        stack.flink.cancel(transform);
-        stack.flink.cancel(ingest);
+        stack.flink.cancel(pipeline.transform());
+        stack.flink.cancel(pipeline.ingest());
     }
 
     /**
@@ -426,40 +389,5 @@ class LineageITCase {
                             + table
                             + " FOR EACH ROW EXECUTE FUNCTION audit_lineage.capture()");
         }
-    }
-
-    private static Map<String, String> transformationSettings(String topic) {
-        Map<String, String> s = new HashMap<>();
-        stack.settings(DB)
-                .forEach(
-                        (k, v) -> {
-                            if (!k.startsWith("source.")) {
-                                s.put(k, v);
-                            }
-                        });
-        s.put(
-                "execution.checkpointing.dir",
-                stack.workDir.resolve("checkpoints-transformation").toUri().toString());
-        s.put("bronze.monitor-interval", "1s");
-        s.put("gold.kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("gold.kafka.topic", topic);
-        s.put("gold.kafka.transactional-id-prefix", "it-" + DB);
-        return s;
-    }
-
-    /** The settings as a file, secrets left to the environment as the jobs require. */
-    private static Path configFile(Map<String, String> settings) throws Exception {
-        Properties p = new Properties();
-        settings.forEach(
-                (k, v) -> {
-                    if (!k.startsWith("s3.") || !k.endsWith("-key") && !k.endsWith("-key-id")) {
-                        p.setProperty(k, v);
-                    }
-                });
-        Path file = Files.createTempFile(stack.workDir, "transformation", ".properties");
-        try (var out = Files.newBufferedWriter(file)) {
-            p.store(out, null);
-        }
-        return file;
     }
 }

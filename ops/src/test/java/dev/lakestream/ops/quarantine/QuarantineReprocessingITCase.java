@@ -9,11 +9,10 @@ import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.jobs.changelog.Corrections;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
-import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
 import dev.lakestream.jobs.transformation.TransformationConfig;
-import dev.lakestream.jobs.transformation.TransformationJob;
 import dev.lakestream.ops.OpsContext;
+import dev.lakestream.ops.OpsPipeline;
 import dev.lakestream.shop.workload.WorkloadConfig;
 import dev.lakestream.verification.gold.GoldReconciliation;
 import dev.lakestream.verification.gold.GoldTopicHistory;
@@ -26,13 +25,11 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -63,22 +60,21 @@ class QuarantineReprocessingITCase {
     private static final String SUPERSEDED_KEY = "{\"customer_id\":999998}";
     private static final String DELETED_KEY = "{\"customer_id\":999997}";
 
+    private static OpsPipeline pipeline;
     private static IngestionTestStack stack;
     private static KafkaBroker kafka;
 
     @BeforeAll
     static void startServices() throws Exception {
-        stack = IngestionTestStack.start();
-        kafka = KafkaBroker.start(stack.workDir.resolve("kafka"), 0);
+        pipeline = OpsPipeline.start(DB);
+        stack = pipeline.stack;
+        kafka = pipeline.kafka;
     }
 
     @AfterAll
     static void stopServices() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (stack != null) {
-            stack.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -93,18 +89,12 @@ class QuarantineReprocessingITCase {
                         .products(10)
                         .initialOrders(30)
                         .build());
-        String topic = "gold_" + DB;
-        kafka.createTopic(topic, 2, Map.of("cleanup.policy", "compact"));
-        Map<String, String> settings = transformationSettings(topic);
-        IngestionConfig ingestion = IngestionConfig.fromMap(stack.settings(DB));
-        StreamExecutionEnvironment ingestionEnv = stack.environment(ingestion);
-        IngestionJob.prepare(ingestionEnv, ingestion);
-        JobID ingest = stack.flink.submit(ingestionEnv, ingestion.jobName(), Optional.empty());
-        TransformationConfig transformation = TransformationConfig.fromMap(settings);
-        StreamExecutionEnvironment env =
-                new StreamExecutionEnvironment(transformation.flinkConfiguration());
-        TransformationJob.prepare(env, transformation);
-        JobID transform = stack.flink.submit(env, transformation.jobName(), Optional.empty());
+        String topic = pipeline.topic;
+        pipeline.startJobs(Map.of());
+        IngestionConfig ingestion = pipeline.ingestion();
+        JobID ingest = pipeline.ingest();
+        TransformationConfig transformation = pipeline.transformation();
+        JobID transform = pipeline.transform();
         OpsContext ops = new OpsContext(transformation, Optional.empty(), System.out);
 
         long updatedOrder;
@@ -192,15 +182,11 @@ class QuarantineReprocessingITCase {
         // a refused change of a key deleted since: re-injecting it would bring the row back
         SilverReject deletedReject = rejectOf(store, "shop.customers", DELETED_KEY).orElseThrow();
         Run resurrect =
-                quarantine(
+                reinject(
                         ops,
-                        "reinject",
-                        "--table",
                         "shop.customers",
-                        "--key",
                         DELETED_KEY,
-                        "--lsn",
-                        Long.toString(deletedReject.lsn()),
+                        deletedReject.lsn(),
                         "--set",
                         "email=back@example.com");
         assertThat(resurrect.exit()).isEqualTo(1);
@@ -221,17 +207,7 @@ class QuarantineReprocessingITCase {
         assertThat(fixedReject.rule()).isEqualTo("order_lines.discount.max");
 
         Run updated =
-                quarantine(
-                        ops,
-                        "reinject",
-                        "--table",
-                        LINES,
-                        "--key",
-                        updatedKey,
-                        "--lsn",
-                        Long.toString(updatedReject.lsn()),
-                        "--set",
-                        "discount=0.00");
+                reinject(ops, LINES, updatedKey, updatedReject.lsn(), "--set", "discount=0.00");
         assertThat(updated.exit()).as(updated.output()).isEqualTo(0);
         Run open = quarantine(ops, "list", "--table", LINES, "--status", "open");
         assertThat(open.output())
@@ -244,30 +220,22 @@ class QuarantineReprocessingITCase {
         // a dry run: what silver would hold, or the rule that still refuses; nothing written
         String keyAsTyped = "{\"line_no\": 1, \"order_id\": 990001}"; // other order and spacing
         Run stillRefused =
-                quarantine(
+                reinject(
                         ops,
-                        "reinject",
-                        "--table",
                         LINES,
-                        "--key",
                         keyAsTyped,
-                        "--lsn",
-                        Long.toString(fixedReject.lsn()),
+                        fixedReject.lsn(),
                         "--set",
                         "discount=30.00",
                         "--dry-run");
         assertThat(stillRefused.exit()).isEqualTo(1);
         assertThat(stillRefused.output()).contains("still refused by order_lines.discount.max");
         Run dryRun =
-                quarantine(
+                reinject(
                         ops,
-                        "reinject",
-                        "--table",
                         LINES,
-                        "--key",
                         keyAsTyped,
-                        "--lsn",
-                        Long.toString(fixedReject.lsn()),
+                        fixedReject.lsn(),
                         "--set",
                         "discount=5.00",
                         "--dry-run");
@@ -275,45 +243,19 @@ class QuarantineReprocessingITCase {
         assertThat(dryRun.output()).contains("would hold").contains("discount=5.00");
         assertThat(correctionsInBronze(catalog, LINES, fixedReject)).isEmpty();
         assertThat(store.reinjections()).noneMatch(r -> r.isOf(fixedReject));
-        Run badColumn =
-                quarantine(
-                        ops,
-                        "reinject",
-                        "--table",
-                        LINES,
-                        "--key",
-                        FIXED_KEY,
-                        "--lsn",
-                        Long.toString(fixedReject.lsn()),
-                        "--set",
-                        "discont=5.00");
+        Run badColumn = reinject(ops, LINES, FIXED_KEY, fixedReject.lsn(), "--set", "discont=5.00");
         assertThat(badColumn.exit()).isEqualTo(2);
         assertThat(badColumn.output()).contains("--set discont=5.00").contains("no column");
 
         // re-injected: a fixed value, and a rule override
-        Run fixed =
-                quarantine(
-                        ops,
-                        "reinject",
-                        "--table",
-                        LINES,
-                        "--key",
-                        keyAsTyped,
-                        "--lsn",
-                        Long.toString(fixedReject.lsn()),
-                        "--set",
-                        "discount=5.00");
+        Run fixed = reinject(ops, LINES, keyAsTyped, fixedReject.lsn(), "--set", "discount=5.00");
         assertThat(fixed.exit()).as(fixed.output()).isEqualTo(0);
         Run overridden =
-                quarantine(
+                reinject(
                         ops,
-                        "reinject",
-                        "--table",
                         LINES,
-                        "--key",
                         OVERRIDDEN_KEY,
-                        "--lsn",
-                        Long.toString(overriddenReject.lsn()),
+                        overriddenReject.lsn(),
                         "--override",
                         "order_lines.discount.max");
         assertThat(overridden.exit()).as(overridden.output()).isEqualTo(0);
@@ -344,15 +286,11 @@ class QuarantineReprocessingITCase {
                         + "\"at\":\"2026-12-01T00:00:00Z\"}",
                 "shop.customers|crashed");
         Run retry =
-                quarantine(
+                reinject(
                         ops,
-                        "reinject",
-                        "--table",
                         "shop.customers",
-                        "--key",
                         CUSTOMER_KEY,
-                        "--lsn",
-                        Long.toString(customerReject.lsn()),
+                        customerReject.lsn(),
                         "--set",
                         "email=retried@example.com");
         assertThat(retry.exit()).as(retry.output()).isEqualTo(0);
@@ -360,18 +298,7 @@ class QuarantineReprocessingITCase {
         assertThat(correctionsInBronze(catalog, "shop.customers", customerReject)).hasSize(1);
 
         // exactly once: a second re-injection is refused and says where to look
-        Run again =
-                quarantine(
-                        ops,
-                        "reinject",
-                        "--table",
-                        LINES,
-                        "--key",
-                        FIXED_KEY,
-                        "--lsn",
-                        Long.toString(fixedReject.lsn()),
-                        "--set",
-                        "discount=6.00");
+        Run again = reinject(ops, LINES, FIXED_KEY, fixedReject.lsn(), "--set", "discount=6.00");
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.output())
                 .contains("already re-injected")
@@ -635,6 +562,22 @@ class QuarantineReprocessingITCase {
         return rows;
     }
 
+    /** {@code quarantine reinject --table T --key K --lsn L} and the fix's options. */
+    private static Run reinject(OpsContext ops, String table, String key, long lsn, String... fix) {
+        List<String> args =
+                new java.util.ArrayList<>(
+                        List.of(
+                                "reinject",
+                                "--table",
+                                table,
+                                "--key",
+                                key,
+                                "--lsn",
+                                Long.toString(lsn)));
+        args.addAll(List.of(fix));
+        return quarantine(ops, args.toArray(String[]::new));
+    }
+
     /** One run of {@code ./lakestream quarantine ...}: its exit code and what it printed. */
     private record Run(int exit, String output) {}
 
@@ -656,24 +599,5 @@ class QuarantineReprocessingITCase {
         String output = bytes.toString(StandardCharsets.UTF_8);
         System.out.printf("$ lakestream quarantine %s%n%s", String.join(" ", args), output);
         return new Run(exit, output);
-    }
-
-    private static Map<String, String> transformationSettings(String topic) {
-        Map<String, String> s = new HashMap<>();
-        stack.settings(DB)
-                .forEach(
-                        (k, v) -> {
-                            if (!k.startsWith("source.")) {
-                                s.put(k, v);
-                            }
-                        });
-        s.put(
-                "execution.checkpointing.dir",
-                stack.workDir.resolve("checkpoints-transformation").toUri().toString());
-        s.put("bronze.monitor-interval", "1s");
-        s.put("gold.kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("gold.kafka.topic", topic);
-        s.put("gold.kafka.transactional-id-prefix", "it-" + DB);
-        return s;
     }
 }

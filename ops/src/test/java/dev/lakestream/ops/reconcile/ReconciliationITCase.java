@@ -8,39 +8,32 @@ import dev.lakestream.catalog.ReconciliationTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.embedded.KafkaBroker;
 import dev.lakestream.jobs.ingestion.IngestionConfig;
-import dev.lakestream.jobs.ingestion.IngestionJob;
 import dev.lakestream.jobs.ingestion.IngestionTestStack;
 import dev.lakestream.jobs.transformation.TransformationConfig;
-import dev.lakestream.jobs.transformation.TransformationJob;
 import dev.lakestream.ops.OpsCli;
 import dev.lakestream.ops.OpsContext;
+import dev.lakestream.ops.OpsPipeline;
 import dev.lakestream.shop.workload.WorkloadConfig;
 import dev.lakestream.shop.workload.WorkloadGenerator;
-import dev.lakestream.verification.gold.GoldReconciliation;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.Schema;
@@ -81,6 +74,7 @@ class ReconciliationITCase {
 
     private static final long RANGE_SIZE = 25;
 
+    private static OpsPipeline pipeline;
     private static IngestionTestStack stack;
     private static KafkaBroker kafka;
     private static IngestionConfig ingestion;
@@ -93,8 +87,9 @@ class ReconciliationITCase {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        stack = IngestionTestStack.start();
-        kafka = KafkaBroker.start(stack.workDir.resolve("kafka"), 0);
+        pipeline = OpsPipeline.start(DB);
+        stack = pipeline.stack;
+        kafka = pipeline.kafka;
         workDir = stack.workDir;
         workload =
                 WorkloadConfig.builder()
@@ -105,20 +100,15 @@ class ReconciliationITCase {
                         .initialOrders(60)
                         .build();
         stack.seedShop(DB, workload);
-        kafka.createTopic(TOPIC, 2, Map.of("cleanup.policy", "compact"));
-
-        ingestion = IngestionConfig.fromMap(stack.settings(DB));
-        StreamExecutionEnvironment ingestionEnv = stack.environment(ingestion);
-        IngestionJob.prepare(ingestionEnv, ingestion);
-        ingest = stack.flink.submit(ingestionEnv, ingestion.jobName(), Optional.empty());
-
-        transformation = TransformationConfig.fromMap(transformationSettings());
-        StreamExecutionEnvironment env =
-                new StreamExecutionEnvironment(transformation.flinkConfiguration());
-        TransformationJob.prepare(env, transformation);
-        transform = stack.flink.submit(env, transformation.jobName(), Optional.empty());
-        catalog = stack.catalog(ingestion);
-        awaitGoldEqualsPostgres();
+        // fewer, larger silver commits than the harness's 2 s: a cycle reads every silver file and
+        // its equality deletes, and this machine is shared (lag stays well below GRACE)
+        pipeline.startJobs(Map.of("execution.checkpointing.interval", "4s"));
+        ingestion = pipeline.ingestion();
+        transformation = pipeline.transformation();
+        ingest = pipeline.ingest();
+        transform = pipeline.transform();
+        catalog = pipeline.catalog();
+        pipeline.awaitGoldEqualsPostgres(Duration.ofMinutes(3));
         awaitCleanCycle();
     }
 
@@ -127,11 +117,8 @@ class ReconciliationITCase {
         if (catalog != null) {
             OpsContext.close(catalog);
         }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (stack != null) {
-            stack.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
@@ -209,7 +196,7 @@ class ReconciliationITCase {
     @Test
     @Order(2)
     void aCorruptedSilverRowAndGoldRowAreDriftInTheirRangesAndNothingElse() throws Exception {
-        awaitGoldEqualsPostgres();
+        pipeline.awaitGoldEqualsPostgres(Duration.ofMinutes(3));
         String[] once = onceArguments();
         // a row PostgreSQL accepts and silver's rules refuse: explained by quarantine, not drift
         try (Connection c = stack.postgres.connect(DB);
@@ -300,9 +287,8 @@ class ReconciliationITCase {
     }
 
     private static String[] onceArguments() throws Exception {
-        Path configs = Files.createTempDirectory(workDir, "configs");
-        Path transformationFile = write(configs.resolve("t.properties"), transformationSettings());
-        Path ingestionFile = write(configs.resolve("i.properties"), stack.settings(DB));
+        Path transformationFile = pipeline.configFile();
+        Path ingestionFile = pipeline.sourceConfigFile();
         return new String[] {
             "reconcile",
             "--config",
@@ -340,21 +326,12 @@ class ReconciliationITCase {
                 new OpsContext(transformation, Optional.of(ingestion), System.out));
     }
 
-    /** The secrets of the job configurations, as the jobs read them: from the environment. */
-    private static final Map<String, String> SECRETS =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static boolean isSecret(String key) {
-        return TransformationConfig.secretKeys().contains(key)
-                || IngestionConfig.secretKeys().contains(key);
-    }
-
     private record Cli(int exit, String out) {}
 
     private static Cli runCli(String[] args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-        int exit = OpsCli.run(args, Map.copyOf(SECRETS), print, print);
+        int exit = OpsCli.run(args, pipeline.secretsEnvironment(), print, print);
         return new Cli(exit, out.toString(StandardCharsets.UTF_8));
     }
 
@@ -430,65 +407,5 @@ class ReconciliationITCase {
             data.write(changed);
         }
         table.newRowDelta().addRows(data.toDataFile()).addDeletes(deletes.toDeleteFile()).commit();
-    }
-
-    /** The settings a file may hold: secrets go through the environment ({@link #SECRETS}). */
-    private static Path write(Path file, Map<String, String> settings) throws Exception {
-        Properties p = new Properties();
-        settings.forEach(
-                (k, v) -> {
-                    if (isSecret(k)) {
-                        SECRETS.put(
-                                "LAKESTREAM_"
-                                        + k.toUpperCase(java.util.Locale.ROOT)
-                                                .replaceAll("[.-]", "_"),
-                                v);
-                    } else {
-                        p.put(k, v);
-                    }
-                });
-        try (Writer w = Files.newBufferedWriter(file)) {
-            p.store(w, null);
-        }
-        return file;
-    }
-
-    private static Map<String, String> transformationSettings() {
-        Map<String, String> s = new HashMap<>();
-        stack.settings(DB)
-                .forEach(
-                        (k, v) -> {
-                            if (!k.startsWith("source.")) {
-                                s.put(k, v);
-                            }
-                        });
-        s.put(
-                "execution.checkpointing.dir",
-                stack.workDir.resolve("checkpoints-transformation").toUri().toString());
-        s.put("bronze.monitor-interval", "1s");
-        // fewer, larger silver commits than the harness's 2 s: a cycle reads every silver file and
-        // its equality deletes, and this machine is shared (lag stays well below GRACE)
-        s.put("execution.checkpointing.interval", "4s");
-        s.put("gold.kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("gold.kafka.topic", TOPIC);
-        s.put("gold.kafka.transactional-id-prefix", "it-" + DB);
-        return s;
-    }
-
-    private static void awaitGoldEqualsPostgres() throws Exception {
-        try (Connection c = stack.postgres.connect(DB)) {
-            Map<String, String> expected = GoldReconciliation.fromPostgres(c, "EUR");
-            await().atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofSeconds(2))
-                    .untilAsserted(
-                            () -> {
-                                stack.assertRunning(ingest);
-                                stack.assertRunning(transform);
-                                assertThat(
-                                                GoldReconciliation.fromKafka(
-                                                        kafka.bootstrapServers(), TOPIC))
-                                        .isEqualTo(expected);
-                            });
-        }
     }
 }
