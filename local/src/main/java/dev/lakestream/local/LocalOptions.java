@@ -125,7 +125,12 @@ record LocalOptions(
         boolean fresh = false;
         boolean maintenance = true;
         int i = 0;
+        String opsCommand = null;
+        List<String> opsArgs = List.of();
         if (args.length > 0 && OPS_COMMANDS.contains(args[0])) {
+            // the command's own options pass through; only the data folder is the stack's
+            command = Command.OPS;
+            opsCommand = args[0];
             List<String> rest = new ArrayList<>();
             for (i = 1; i < args.length; i++) {
                 if (args[i].equals("--data")) {
@@ -134,25 +139,8 @@ record LocalOptions(
                     rest.add(args[i]);
                 }
             }
-            return new LocalOptions(
-                    Command.OPS,
-                    data,
-                    rate,
-                    transactions,
-                    seed,
-                    uiPort,
-                    metricsPort,
-                    kpiPort,
-                    interval,
-                    parallelism,
-                    apiErrors,
-                    rateDelay,
-                    false,
-                    maintenance,
-                    args[0],
-                    List.copyOf(rest));
-        }
-        if (args.length > 0 && !args[0].startsWith("--")) {
+            opsArgs = List.copyOf(rest);
+        } else if (args.length > 0 && !args[0].startsWith("--")) {
             command =
                     switch (args[0].toLowerCase(Locale.ROOT)) {
                         case "run" -> Command.RUN;
@@ -206,8 +194,8 @@ record LocalOptions(
                 rateDelay,
                 fresh,
                 maintenance,
-                null,
-                List.of());
+                opsCommand,
+                opsArgs);
     }
 
     /** The commands of {@code ./lakestream} the local stack runs on its own data. */

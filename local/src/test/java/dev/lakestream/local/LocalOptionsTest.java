@@ -10,6 +10,27 @@ import org.junit.jupiter.api.Test;
 class LocalOptionsTest {
 
     @Test
+    void anOpsCommandKeepsItsOwnOptionsAndTakesOnlyTheDataFolder() {
+        LocalOptions o =
+                LocalOptions.parse(
+                        new String[] {
+                            "lineage",
+                            "--sale-date",
+                            "2025-03-04",
+                            "--data",
+                            "elsewhere",
+                            "--store",
+                            "4"
+                        });
+        assertThat(o.command()).isEqualTo(LocalOptions.Command.OPS);
+        assertThat(o.opsCommand()).isEqualTo("lineage");
+        assertThat(o.opsArgs()).containsExactly("--sale-date", "2025-03-04", "--store", "4");
+        assertThat(o.dataDirectory()).isEqualTo(Path.of("elsewhere"));
+        assertThat(o.fresh()).isFalse();
+        assertThat(LocalOptions.parse(new String[] {"run"}).opsArgs()).isEmpty();
+    }
+
+    @Test
     void defaultsRunTheStackForever() {
         LocalOptions o = LocalOptions.parse(new String[0]);
         assertThat(o.command()).isEqualTo(LocalOptions.Command.RUN);

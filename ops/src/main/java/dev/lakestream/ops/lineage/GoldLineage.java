@@ -5,6 +5,7 @@ import dev.lakestream.catalog.GoldTables;
 import dev.lakestream.catalog.LineageTables;
 import dev.lakestream.catalog.SilverTables;
 import dev.lakestream.jobs.transformation.TransformationConfig;
+import dev.lakestream.ops.CheckpointSnapshots;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.iceberg.Table;
@@ -118,10 +118,10 @@ public final class GoldLineage {
         Long goldSnapshot = snapshot(gold, published.jobId(), published.checkpointId());
         Map<String, Long> silverSnapshots = new LinkedHashMap<>();
         for (String t : List.of(SilverTables.ORDERS, SilverTables.ORDER_LINES)) {
-            OptionalLong asOf =
+            silverSnapshots.put(
+                    t,
                     CheckpointSnapshots.asOf(
-                            silver(t), published.jobId(), published.checkpointId());
-            silverSnapshots.put(t, asOf.isPresent() ? asOf.getAsLong() : null);
+                            silver(t), published.jobId(), published.checkpointId()));
         }
 
         progress.accept("finding the orders of store " + storeId + " on " + saleDate);
@@ -493,8 +493,7 @@ public final class GoldLineage {
     }
 
     private static Long snapshot(Table table, String jobId, long checkpoint) {
-        OptionalLong s = CheckpointSnapshots.of(table, jobId, checkpoint);
-        return s.isPresent() ? s.getAsLong() : null;
+        return CheckpointSnapshots.holding(table, jobId, checkpoint);
     }
 
     private static Expression or(List<Expression> each) {

@@ -1,5 +1,6 @@
 package dev.lakestream.ops.reconcile;
 
+import dev.lakestream.ops.CheckpointSnapshots;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -7,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 
 /**
@@ -31,8 +31,8 @@ import org.apache.iceberg.Table;
  */
 final class CheckpointCut {
 
-    static final String CHECKPOINT = "flink.max-committed-checkpoint-id";
-    static final String JOB = "flink.job-id";
+    static final String CHECKPOINT = CheckpointSnapshots.MAX_COMMITTED_CHECKPOINT;
+    static final String JOB = CheckpointSnapshots.JOB_ID;
 
     /**
      * The cut: checkpoint C of the job, the newest checkpoint committed anywhere, and each table's
@@ -86,43 +86,12 @@ final class CheckpointCut {
         return Optional.of(new Cut(cut, newest, job, snapshots));
     }
 
-    /**
-     * The table's state at checkpoint C: walking back from the newest snapshot, the first one of
-     * this job at or before C (or of an earlier job), unless a snapshot without the property (a
-     * compaction, or a write from outside the job, such as a manual fix) followed it before the
-     * job's next checkpoint: that snapshot holds the state then. Null when the table had nothing.
-     */
+    /** The table's state at checkpoint C ({@link CheckpointSnapshots#asOf}). */
     static Long snapshotAt(Table table, String job, long cut) {
-        Long foreign = null;
-        for (Snapshot s : ancestors(table)) {
-            String cp = s.summary().get(CHECKPOINT);
-            if (cp == null) {
-                if (foreign == null) {
-                    foreign = s.snapshotId();
-                }
-                continue;
-            }
-            if (job.equals(s.summary().get(JOB)) && Long.parseLong(cp) > cut) {
-                foreign = null; // what followed includes this later checkpoint
-                continue;
-            }
-            return foreign != null ? foreign : s.snapshotId();
-        }
-        return foreign;
+        return CheckpointSnapshots.asOf(table, job, cut);
     }
 
-    /** The main branch's snapshots, newest first. */
     private static List<Snapshot> ancestors(Table t) {
-        Snapshot current = t.currentSnapshot();
-        SnapshotRef main = t.refs().get(SnapshotRef.MAIN_BRANCH);
-        if (main != null) {
-            current = t.snapshot(main.snapshotId());
-        }
-        List<Snapshot> out = new java.util.ArrayList<>();
-        while (current != null) {
-            out.add(current);
-            current = current.parentId() == null ? null : t.snapshot(current.parentId());
-        }
-        return out;
+        return CheckpointSnapshots.ancestors(t);
     }
 }
