@@ -69,6 +69,11 @@ public final class LocalStack implements AutoCloseable {
     private final PrintStream out;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
+
+    /** Set by the first stop signal; any later one forces the exit (signals race: see below). */
+    private final java.util.concurrent.atomic.AtomicBoolean stopRequested =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private Thread mainThread;
     private final java.util.concurrent.CountDownLatch generatorStarted =
             new java.util.concurrent.CountDownLatch(1);
@@ -136,8 +141,11 @@ public final class LocalStack implements AutoCloseable {
                 code = 1;
             }
         }
-        stack.close();
-        System.exit(code);
+        try {
+            stack.close();
+        } finally {
+            System.exit(code);
+        }
     }
 
     /**
@@ -155,7 +163,12 @@ public final class LocalStack implements AutoCloseable {
                 sun.misc.Signal.handle(
                         new sun.misc.Signal(name),
                         signal -> {
-                            if (stopping) {
+                            // atomic: two signals at once (GNU timeout signals the launcher and
+                            // its process group) each saw "not stopping", both interrupted the
+                            // main thread, the second inside close(), which then died half way
+                            // and left the JVM and the services running
+                            boolean first = stopRequested.compareAndSet(false, true);
+                            if (!first || stopping) {
                                 out.println(
                                         "\n==> second " + name + ": exiting without a savepoint");
                                 // halt skips the shutdown hooks: signal the services here, or
